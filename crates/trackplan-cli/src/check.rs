@@ -1,0 +1,92 @@
+//! `trackplan check`.
+
+use crate::discover::{self, LoadedPlan};
+use crate::render::{self, Report};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use trackplan_core::Severity;
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Plan folders, files of plans, or folders with plans below them (default: the plan of the
+    /// current folder)
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The lowest severity that makes the exit code non-zero
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// When to color human output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
+    let roots = discover::plan_roots(&args.paths, cwd)?;
+    let plans: Vec<LoadedPlan> = roots
+        .iter()
+        .map(|root| discover::load_plan(root))
+        .collect::<Result<_>>()?;
+    let report = Report {
+        plans: plans
+            .into_iter()
+            .map(|loaded| {
+                let diagnostics = trackplan_core::check(&loaded.plan);
+                (loaded, diagnostics)
+            })
+            .collect(),
+    };
+    let output = match args.format {
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            render::human::render(&report, cwd, color)
+        }
+        Format::Json => render::json::render(&report, cwd),
+        Format::Github => render::github::render(&report, cwd),
+        Format::Sarif => render::sarif::render(&report, cwd),
+    };
+    print!("{output}");
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let failed = report.diagnostics().any(|(_, d)| d.severity >= threshold);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,225 @@
+//! Finding plans on disk and reading their files.
+//!
+//! Which files belong to a plan is the core's decision ([`plan_files`]); this module only walks the
+//! filesystem: it skips what git ignores and never follows symlinks.
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use trackplan_core::plan_files;
+use trackplan_core::syntax::MAX_FILE_BYTES;
+use trackplan_core::{FileId, ParsedFile, Plan, ROOT_FILE_NAME};
+
+/// A plan read from disk.
+pub struct LoadedPlan {
+    /// The plan folder (holding `trackplan.yaml`).
+    pub root: PathBuf,
+    pub plan: Plan,
+}
+
+impl LoadedPlan {
+    /// The absolute path of one of the plan's files.
+    pub fn path_of(&self, file: &ParsedFile) -> PathBuf {
+        self.root.join(&file.source.path)
+    }
+}
+
+/// An error the CLI reports with exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The plan folders to handle for the paths given on the command line (none: the current folder's
+/// plan), in a stable order without repeats. Files that belong to no plan are skipped with a note.
+pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
+    let mut roots = BTreeSet::new();
+    if paths.is_empty() {
+        match enclosing_plan(cwd) {
+            Some(root) => {
+                roots.insert(root);
+            }
+            None => bail!(UsageError(format!(
+                "no trackplan.yaml found in {} or any parent folder (run `trackplan init` to create a plan)",
+                cwd.display()
+            ))),
+        }
+    }
+    for path in paths {
+        let absolute = cwd.join(path);
+        let metadata = std::fs::metadata(&absolute).map_err(|e| {
+            UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+        })?;
+        let start = if metadata.is_dir() {
+            absolute.clone()
+        } else {
+            absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        if let Some(root) = enclosing_plan(&start) {
+            roots.insert(root);
+        } else if metadata.is_dir() {
+            let below = plans_below(&absolute);
+            if below.is_empty() {
+                bail!(UsageError(format!(
+                    "no plan found in {}: no trackplan.yaml in it, above it or below it",
+                    path.display()
+                )));
+            }
+            roots.extend(below);
+        } else {
+            eprintln!("note: {} belongs to no plan; skipped", path.display());
+        }
+    }
+    if roots.is_empty() {
+        bail!(UsageError("no plan found for the given paths".into()));
+    }
+    Ok(roots.into_iter().collect())
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+/// The nearest folder at or above `dir` that holds `trackplan.yaml`.
+pub fn enclosing_plan(dir: &Path) -> Option<PathBuf> {
+    let mut current = Some(dir);
+    while let Some(dir) = current {
+        if dir.join(ROOT_FILE_NAME).is_file() {
+            return Some(normalize(dir));
+        }
+        current = dir.parent();
+    }
+    None
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Every plan folder below `dir` (not entering a plan once found, nor hidden or git-ignored folders).
+fn plans_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(false)
+        .parents(true)
+        .follow_links(false)
+        .build();
+    let mut inside: Vec<PathBuf> = Vec::new();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if inside.iter().any(|root| path.starts_with(root)) {
+            continue;
+        }
+        if entry.file_type().is_some_and(|t| t.is_dir()) && path.join(ROOT_FILE_NAME).is_file() {
+            found.push(normalize(path));
+            inside.push(path.to_path_buf());
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The files of the plan in `root`, relative to it with `/` separators, sorted.
+pub fn plan_file_paths(root: &Path) -> Vec<String> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(false)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry({
+            let root = root.to_path_buf();
+            move |entry| {
+                if entry.path() == root || !entry.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                let relative = relative_path(&root, entry.path());
+                plan_files::should_enter(&relative, entry.path().join(ROOT_FILE_NAME).is_file())
+            }
+        })
+        .build();
+    let mut paths: Vec<String> = walker
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(|entry| relative_path(root, entry.path()))
+        .filter(|relative| {
+            plan_files::belongs_to_plan(relative, |dir| {
+                root.join(dir).join(ROOT_FILE_NAME).is_file()
+            })
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and parses every file of the plan in `root`. Files are parsed in parallel; ids follow the
+/// sorted paths so output never depends on thread timing.
+pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
+    let paths = plan_file_paths(root);
+    let read = |(i, relative): (usize, &String)| -> Result<ParsedFile> {
+        let id = FileId(i as u32);
+        let path = root.join(relative);
+        let size = std::fs::metadata(&path)
+            .map_err(|e| UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e))))?
+            .len() as usize;
+        if size > MAX_FILE_BYTES {
+            return Ok(trackplan_core::too_large_file(id, relative, size));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| {
+            UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+        })?;
+        Ok(trackplan_core::parse_file_bytes(id, relative, &bytes))
+    };
+    let indexed: Vec<(usize, &String)> = paths.iter().enumerate().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(indexed.len().max(1));
+    let chunk = indexed.len().div_ceil(threads).max(1);
+    let results: Vec<Result<ParsedFile>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = indexed
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().map(|&item| read(item)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a parser thread panicked"))
+            .collect()
+    });
+    let files = results
+        .into_iter()
+        .map(|r| r.map(Arc::new))
+        .collect::<Result<Vec<_>>>()
+        .with_context(|| format!("reading the plan in {}", root.display()))?;
+    Ok(LoadedPlan {
+        root: root.to_path_buf(),
+        plan: Plan::new(files),
+    })
+}

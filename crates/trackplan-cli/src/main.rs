@@ -1,0 +1,141 @@
+//! The `trackplan` command.
+
+mod check;
+mod discover;
+mod init;
+mod render;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use discover::UsageError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "trackplan",
+    version,
+    about = "Tracking plans as code: lint, edit, review and version your analytics tracking plan"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check plans and print their problems
+    Check(check::CheckArgs),
+    /// Create a plan folder from a template
+    Init {
+        /// Where to write the plan (default: the current folder)
+        dir: Option<PathBuf>,
+        /// Which template to start from
+        #[arg(long, short, value_enum, default_value_t = Template::Blank)]
+        template: Template,
+    },
+    /// List the rules with their default severity
+    Rules,
+    /// Print the documentation of a rule
+    Explain {
+        /// The rule's name, as in `trackplan rules`
+        rule: String,
+    },
+    /// Print the JSON Schema of plan files (for editors without the language server)
+    Schema {
+        /// The schema of the root file (trackplan.yaml) rather than of the other plan files
+        #[arg(long)]
+        root: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Template {
+    Blank,
+    Ecommerce,
+    Media,
+    Saas,
+    Fintech,
+}
+
+impl Template {
+    fn name(self) -> &'static str {
+        match self {
+            Template::Blank => "blank",
+            Template::Ecommerce => "ecommerce",
+            Template::Media => "media",
+            Template::Saas => "saas",
+            Template::Fintech => "fintech",
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // Bad usage, unreadable paths and no plan found all exit with 2; findings exit with 1.
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    match cli.command {
+        Command::Check(args) => check::run(&args, &cwd),
+        Command::Init { dir, template } => {
+            let dir = cwd.join(dir.unwrap_or_default());
+            let written = init::run(&dir, template.name())?;
+            let shown = render::display_path(&dir, &cwd);
+            let shown = if shown.is_empty() {
+                "."
+            } else {
+                shown.as_str()
+            };
+            println!("created a {} plan in {shown}:", template.name());
+            for file in written {
+                println!("  {file}");
+            }
+            println!("next: edit the plan, then run `trackplan check`");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules => {
+            for rule in trackplan_core::rules::RULES {
+                println!(
+                    "{:<24} {:<8} {}",
+                    rule.name(),
+                    rule.default_severity().as_str(),
+                    rule.summary()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => match trackplan_core::rules::find(&rule) {
+            Some(rule) => {
+                println!(
+                    "# {}\n\nDefault severity: {}\n\n{}",
+                    rule.name(),
+                    rule.default_severity(),
+                    rule.doc()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                let names = trackplan_core::rules::RULES.iter().map(|r| r.name());
+                let hint = match trackplan_core::suggest::did_you_mean(&rule, names) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None => "; `trackplan rules` lists them".to_string(),
+                };
+                Err(UsageError(format!("unknown rule `{rule}`{hint}")).into())
+            }
+        },
+        Command::Schema { root } => {
+            let schema = trackplan_core::schema::json_schema(root);
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Output formats of `trackplan check`.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::discover::LoadedPlan;
+use std::path::{Path, PathBuf};
+use trackplan_core::{ColumnUnit, Diagnostic, ParsedFile, Severity, Span};
+
+/// The diagnostics of each plan checked.
+pub struct Report {
+    pub plans: Vec<(LoadedPlan, Vec<Diagnostic>)>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics()
+            .filter(|(_, d)| d.severity == severity)
+            .count()
+    }
+
+    pub fn diagnostics(&self) -> impl Iterator<Item = (&LoadedPlan, &Diagnostic)> {
+        self.plans
+            .iter()
+            .flat_map(|(plan, diagnostics)| diagnostics.iter().map(move |d| (plan, d)))
+    }
+}
+
+/// A span as 1-based lines and Unicode-character columns, end exclusive, with its file's path.
+pub struct Location<'a> {
+    pub file: &'a ParsedFile,
+    pub path: PathBuf,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+pub fn locate<'a>(plan: &'a LoadedPlan, span: Span) -> Option<Location<'a>> {
+    let file = plan.plan.file(span.file)?;
+    let text = &file.source.text;
+    let lines = file.source.lines();
+    let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
+    let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
+    Some(Location {
+        file,
+        path: plan.path_of(file),
+        line: start.line + 1,
+        column: start.col + 1,
+        end_line: end.line + 1,
+        end_column: end.col + 1,
+    })
+}
+
+/// `path` relative to `base` when it lies below it, else as it is; always with `/`.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let relative = match path.strip_prefix(base) {
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => pathdiff(path, base).unwrap_or_else(|| path.to_path_buf()),
+    };
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A relative path from `base` to `path` with `..` steps, when both are absolute.
+fn pathdiff(path: &Path, base: &Path) -> Option<PathBuf> {
+    if !path.is_absolute() || !base.is_absolute() {
+        return None;
+    }
+    let path: Vec<_> = path.components().collect();
+    let base: Vec<_> = base.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for component in &path[common..] {
+        out.push(component);
+    }
+    Some(out)
+}
+
+/// The root of the git work tree holding `path`, if any (a `.git` folder or file).
+pub fn git_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}

@@ -1,0 +1,329 @@
+//! Names of a plan: where each is defined and where it is referenced.
+//!
+//! [`Index`] borrows the plan and serves the rules; [`Symbols`] owns its data and serves the language
+//! server (what is under the cursor, every occurrence of a name, rename edits).
+
+use crate::diagnostic::Edit;
+use crate::model::*;
+use crate::span::{FileId, Span};
+use crate::syntax::requote;
+use std::collections::HashMap;
+
+/// A definition of a name in any namespace.
+#[derive(Clone, Copy, Debug)]
+pub enum Definition<'a> {
+    Event(&'a Event),
+    Property(&'a PropertyDef),
+    UserProperty(&'a PropertyDef),
+    Kpi(&'a Kpi),
+    Goal(&'a Goal),
+    Flow(&'a Flow),
+    Team(&'a Team),
+}
+
+impl<'a> Definition<'a> {
+    pub fn name(&self) -> &'a Name {
+        match self {
+            Definition::Event(e) => &e.name,
+            Definition::Property(p) | Definition::UserProperty(p) => &p.name,
+            Definition::Kpi(k) => &k.id,
+            Definition::Goal(g) => &g.id,
+            Definition::Flow(f) => &f.id,
+            Definition::Team(t) => &t.id,
+        }
+    }
+
+    pub fn namespace(&self) -> Namespace {
+        match self {
+            Definition::Event(_) => Namespace::Event,
+            Definition::Property(_) => Namespace::Property,
+            Definition::UserProperty(_) => Namespace::UserProperty,
+            Definition::Kpi(_) => Namespace::Kpi,
+            Definition::Goal(_) => Namespace::Goal,
+            Definition::Flow(_) => Namespace::Flow,
+            Definition::Team(_) => Namespace::Team,
+        }
+    }
+
+    pub fn common(&self) -> &'a Common {
+        match self {
+            Definition::Event(e) => &e.common,
+            Definition::Property(p) | Definition::UserProperty(p) => &p.common,
+            Definition::Kpi(k) => &k.common,
+            Definition::Goal(g) => &g.common,
+            Definition::Flow(f) => &f.common,
+            Definition::Team(t) => &t.common,
+        }
+    }
+}
+
+/// The plan's names, borrowed from the plan.
+pub struct Index<'a> {
+    pub plan: &'a Plan,
+    definitions: HashMap<Namespace, HashMap<&'a str, Vec<Definition<'a>>>>,
+    /// Definitions per namespace in plan order (root file first, then by path; within a file, in
+    /// order of appearance).
+    ordered: HashMap<Namespace, Vec<Definition<'a>>>,
+    references: HashMap<Namespace, HashMap<&'a str, Vec<&'a Reference>>>,
+    all_references: Vec<&'a Reference>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(plan: &'a Plan) -> Index<'a> {
+        let mut index = Index {
+            plan,
+            definitions: HashMap::new(),
+            ordered: HashMap::new(),
+            references: HashMap::new(),
+            all_references: plan.references(),
+        };
+        for part in plan.parts() {
+            part.events
+                .iter()
+                .for_each(|d| index.define(Definition::Event(d)));
+            part.properties
+                .iter()
+                .for_each(|d| index.define(Definition::Property(d)));
+            part.user_properties
+                .iter()
+                .for_each(|d| index.define(Definition::UserProperty(d)));
+            part.kpis
+                .iter()
+                .for_each(|d| index.define(Definition::Kpi(d)));
+            part.goals
+                .iter()
+                .for_each(|d| index.define(Definition::Goal(d)));
+            part.flows
+                .iter()
+                .for_each(|d| index.define(Definition::Flow(d)));
+            part.teams
+                .iter()
+                .for_each(|d| index.define(Definition::Team(d)));
+        }
+        for reference in &index.all_references {
+            index
+                .references
+                .entry(reference.namespace)
+                .or_default()
+                .entry(reference.name.as_str())
+                .or_default()
+                .push(reference);
+        }
+        index
+    }
+
+    fn define(&mut self, definition: Definition<'a>) {
+        let namespace = definition.namespace();
+        self.definitions
+            .entry(namespace)
+            .or_default()
+            .entry(definition.name().text.as_str())
+            .or_default()
+            .push(definition);
+        self.ordered.entry(namespace).or_default().push(definition);
+    }
+
+    /// Every definition of a namespace, in plan order (duplicates included).
+    pub fn all(&self, namespace: Namespace) -> &[Definition<'a>] {
+        self.ordered.get(&namespace).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn definitions(&self, namespace: Namespace, name: &str) -> &[Definition<'a>] {
+        self.definitions
+            .get(&namespace)
+            .and_then(|names| names.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_defined(&self, namespace: Namespace, name: &str) -> bool {
+        !self.definitions(namespace, name).is_empty()
+    }
+
+    /// The distinct names defined in a namespace, in plan order.
+    pub fn names(&self, namespace: Namespace) -> impl Iterator<Item = &'a str> + '_ {
+        let mut seen = std::collections::HashSet::new();
+        self.all(namespace)
+            .iter()
+            .map(|d| d.name().text.as_str())
+            .filter(move |n| seen.insert(*n))
+    }
+
+    pub fn event(&self, name: &str) -> Option<&'a Event> {
+        match self.definitions(Namespace::Event, name).first() {
+            Some(Definition::Event(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn property(&self, name: &str) -> Option<&'a PropertyDef> {
+        match self.definitions(Namespace::Property, name).first() {
+            Some(Definition::Property(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn references(&self) -> &[&'a Reference] {
+        &self.all_references
+    }
+
+    /// The references to one name.
+    pub fn references_to(&self, namespace: Namespace, name: &str) -> &[&'a Reference] {
+        self.references
+            .get(&namespace)
+            .and_then(|names| names.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_referenced(&self, namespace: Namespace, name: &str) -> bool {
+        !self.references_to(namespace, name).is_empty()
+    }
+
+    /// Edits that rename a name everywhere it occurs (definitions and references), keeping each
+    /// occurrence's quoting style and quoting where YAML needs it.
+    pub fn rename_edits(&self, namespace: Namespace, name: &str, new_name: &str) -> Vec<Edit> {
+        let spans = self
+            .definitions(namespace, name)
+            .iter()
+            .map(|d| d.name().span)
+            .chain(self.references_to(namespace, name).iter().map(|r| r.span));
+        rename_spans(self.plan, spans, new_name)
+    }
+}
+
+fn rename_spans(plan: &Plan, spans: impl Iterator<Item = Span>, new_name: &str) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = spans
+        .filter_map(|span| {
+            let file = plan.file(span.file)?;
+            Some(Edit {
+                span,
+                new_text: requote(file.source.slice(span), new_name),
+            })
+        })
+        .collect();
+    edits.sort_by_key(|e| (e.span.file, e.span.start));
+    edits.dedup_by_key(|e| e.span);
+    edits
+}
+
+/// One occurrence of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub namespace: Namespace,
+    pub name: String,
+    pub span: Span,
+    /// `None` for a definition.
+    pub site: Option<RefSite>,
+}
+
+impl Occurrence {
+    pub fn is_definition(&self) -> bool {
+        self.site.is_none()
+    }
+}
+
+/// Every occurrence of every name, owned: what the language server keeps between requests.
+#[derive(Clone, Debug, Default)]
+pub struct Symbols {
+    /// Sorted by file and start.
+    occurrences: Vec<Occurrence>,
+    by_name: HashMap<(Namespace, String), Vec<usize>>,
+}
+
+impl Symbols {
+    pub fn new(plan: &Plan) -> Symbols {
+        let index = Index::new(plan);
+        let mut occurrences: Vec<Occurrence> = Vec::new();
+        for namespace in Namespace::ALL {
+            for definition in index.all(namespace) {
+                occurrences.push(Occurrence {
+                    namespace,
+                    name: definition.name().text.clone(),
+                    span: definition.name().span,
+                    site: None,
+                });
+            }
+        }
+        for reference in index.references() {
+            occurrences.push(Occurrence {
+                namespace: reference.namespace,
+                name: reference.name.clone(),
+                span: reference.span,
+                site: Some(reference.site),
+            });
+        }
+        occurrences.sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
+        let mut by_name: HashMap<(Namespace, String), Vec<usize>> = HashMap::new();
+        for (i, o) in occurrences.iter().enumerate() {
+            by_name
+                .entry((o.namespace, o.name.clone()))
+                .or_default()
+                .push(i);
+        }
+        Symbols {
+            occurrences,
+            by_name,
+        }
+    }
+
+    /// The occurrence at a byte offset (the end of a name counts, as an editor cursor after it).
+    pub fn at(&self, file: FileId, offset: usize) -> Option<&Occurrence> {
+        let first = self
+            .occurrences
+            .partition_point(|o| (o.span.file, o.span.end as usize) < (file, offset));
+        self.occurrences[first..]
+            .iter()
+            .take_while(|o| o.span.file == file && o.span.start as usize <= offset)
+            .find(|o| o.span.contains(offset))
+    }
+
+    /// Definitions and references of one name, in file order.
+    pub fn occurrences(
+        &self,
+        namespace: Namespace,
+        name: &str,
+    ) -> impl Iterator<Item = &Occurrence> {
+        self.by_name
+            .get(&(namespace, name.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.occurrences[i])
+    }
+
+    pub fn definitions(
+        &self,
+        namespace: Namespace,
+        name: &str,
+    ) -> impl Iterator<Item = &Occurrence> {
+        self.occurrences(namespace, name)
+            .filter(|o| o.is_definition())
+    }
+
+    /// The distinct names of a namespace that have a definition.
+    pub fn defined_names(&self, namespace: Namespace) -> impl Iterator<Item = &str> {
+        self.by_name
+            .iter()
+            .filter(move |((ns, _), ids)| {
+                *ns == namespace && ids.iter().any(|&i| self.occurrences[i].is_definition())
+            })
+            .map(|((_, name), _)| name.as_str())
+    }
+
+    pub fn all(&self) -> &[Occurrence] {
+        &self.occurrences
+    }
+
+    /// Edits that rename a name everywhere (see [`Index::rename_edits`]).
+    pub fn rename_edits(
+        &self,
+        plan: &Plan,
+        namespace: Namespace,
+        name: &str,
+        new_name: &str,
+    ) -> Vec<Edit> {
+        rename_spans(
+            plan,
+            self.occurrences(namespace, name).map(|o| o.span),
+            new_name,
+        )
+    }
+}

@@ -1,0 +1,30 @@
+//! The core of trackplan: reads a plan's files into a typed model, indexes its names, runs the rules
+//! and compares plans. It does no IO and knows nothing of terminals, LSP or git: the CLI, the
+//! language server and the history reader are thin adapters over these entry points:
+//!
+//! - [`parse_file`] reads one file (cacheable by content),
+//! - [`Plan::new`] puts a plan's files together, [`check`] checks it,
+//! - [`plan_files::belongs_to_plan`] decides which files form a plan,
+//! - [`Index`] and [`Symbols`] answer where names are defined and used.
+
+pub mod analysis;
+pub mod case;
+pub mod diagnostic;
+pub mod index;
+pub mod model;
+pub mod plan_files;
+pub mod rules;
+pub mod schema;
+pub mod span;
+pub mod suggest;
+pub mod suppress;
+pub mod syntax;
+
+pub use analysis::check;
+pub use diagnostic::{Diagnostic, Edit, Fix, Related, Severity};
+pub use index::{Index, Occurrence, Symbols};
+pub use model::{parse_file, parse_file_bytes, too_large_file, ParsedFile, Plan};
+pub use span::{ColumnUnit, FileId, LineCol, LineIndex, SourceFile, Span};
+
+/// The name of a plan's root file.
+pub const ROOT_FILE_NAME: &str = "trackplan.yaml";

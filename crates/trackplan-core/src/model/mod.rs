@@ -1,0 +1,684 @@
+//! The typed model of a plan, with the source span of every definition and reference.
+//!
+//! Each file is read on its own into a [`FilePart`] (cacheable per file, which is what keeps the
+//! language server fast); a [`Plan`] is the parts of one plan folder seen together.
+
+mod lower;
+mod value;
+
+pub use lower::lower_file;
+pub use value::Value;
+
+use crate::span::{FileId, Span, Spanned};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The separate name spaces of a plan; a name is unique within each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Namespace {
+    Event,
+    Property,
+    UserProperty,
+    Kpi,
+    Goal,
+    Flow,
+    Team,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 7] = [
+        Namespace::Event,
+        Namespace::Property,
+        Namespace::UserProperty,
+        Namespace::Kpi,
+        Namespace::Goal,
+        Namespace::Flow,
+        Namespace::Team,
+    ];
+
+    /// "event", "property", "KPI", ... for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Namespace::Event => "event",
+            Namespace::Property => "property",
+            Namespace::UserProperty => "user property",
+            Namespace::Kpi => "KPI",
+            Namespace::Goal => "goal",
+            Namespace::Flow => "flow",
+            Namespace::Team => "team",
+        }
+    }
+
+    /// The section that defines names of this namespace.
+    pub fn section(self) -> &'static str {
+        match self {
+            Namespace::Event => "events",
+            Namespace::Property => "properties",
+            Namespace::UserProperty => "user_properties",
+            Namespace::Kpi => "kpis",
+            Namespace::Goal => "goals",
+            Namespace::Flow => "flows",
+            Namespace::Team => "teams",
+        }
+    }
+
+    /// Names keyed by an id (kebab-case) rather than by the exact name sent to Mixpanel.
+    pub fn is_id(self) -> bool {
+        matches!(
+            self,
+            Namespace::Kpi | Namespace::Goal | Namespace::Flow | Namespace::Team
+        )
+    }
+}
+
+/// A defined name: the key as read (unquoted) and the span of the key as written (with quotes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Where a reference stands; decides the wording of messages and what completion offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefSite {
+    FlowStep,
+    FlowAlternative,
+    Identify,
+    Reset,
+    FlowKpi,
+    EventKpi,
+    KpiGoal,
+    Owner,
+    SuperProperty,
+    EventProperty,
+    ReplacedBy,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub namespace: Namespace,
+    pub name: String,
+    pub span: Span,
+    pub site: RefSite,
+}
+
+/// Fields every entity may carry.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Common {
+    pub description: Option<Spanned<String>>,
+    pub notes: Option<Spanned<String>>,
+    pub tags: Vec<Spanned<String>>,
+    pub owner: Option<Reference>,
+    /// The whole entry: key and value.
+    pub entry_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Team {
+    pub id: Name,
+    pub name: Option<Spanned<String>>,
+    pub contact: Option<Spanned<String>>,
+    pub common: Common,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    pub id: Name,
+    pub name: Option<Spanned<String>>,
+    pub common: Common,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kpi {
+    pub id: Name,
+    pub name: Option<Spanned<String>>,
+    pub goal: Option<Reference>,
+    pub definition: Option<Spanned<String>>,
+    pub priority: Option<Spanned<i64>>,
+    pub common: Common,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alternative {
+    pub id: Name,
+    pub steps: Vec<Reference>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
+    pub id: Name,
+    pub name: Option<Spanned<String>>,
+    pub kpis: Vec<Reference>,
+    pub steps: Vec<Reference>,
+    pub alternatives: Vec<Alternative>,
+    pub common: Common,
+}
+
+impl Flow {
+    /// Every event reference of the flow: steps, then each alternative's.
+    pub fn all_steps(&self) -> impl Iterator<Item = &Reference> {
+        self.steps
+            .iter()
+            .chain(self.alternatives.iter().flat_map(|a| a.steps.iter()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Proposed,
+    Planned,
+    Implemented,
+    Deprecated,
+}
+
+impl Status {
+    pub fn parse(word: &str) -> Option<Status> {
+        Some(match word {
+            "proposed" => Status::Proposed,
+            "planned" => Status::Planned,
+            "implemented" => Status::Implemented,
+            "deprecated" => Status::Deprecated,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Planned => "planned",
+            Status::Implemented => "implemented",
+            Status::Deprecated => "deprecated",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub name: Name,
+    pub status: Option<Spanned<Status>>,
+    pub platforms: Vec<Spanned<String>>,
+    pub kpis: Vec<Reference>,
+    pub properties: Vec<EventProperty>,
+    pub replaced_by: Option<Reference>,
+    pub common: Common,
+}
+
+impl Event {
+    pub fn is_deprecated(&self) -> bool {
+        matches!(&self.status, Some(s) if s.value == Status::Deprecated)
+    }
+}
+
+/// An entry of an event's `properties:`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventProperty {
+    pub name: Name,
+    /// `required`, from the shorthand word or the mapping's `required:` (None: not said).
+    pub required: Option<Spanned<bool>>,
+    pub kind: EventPropertyKind,
+    pub entry_span: Span,
+}
+
+impl EventProperty {
+    pub fn is_required(&self) -> bool {
+        self.required.as_ref().is_some_and(|r| r.value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventPropertyKind {
+    /// `name: required|optional`, or a mapping without `type`: the dictionary property of that name.
+    Reference {
+        reference: Reference,
+        overrides: PropertyOverrides,
+    },
+    /// A mapping with `type`: a property local to this event.
+    Inline(Box<PropertyDef>),
+}
+
+/// What an event may say about a dictionary property it uses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PropertyOverrides {
+    pub description: Option<Spanned<String>>,
+    pub examples: Vec<Spanned<Value>>,
+    pub enum_values: Option<Vec<Spanned<Value>>>,
+    pub notes: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropertyType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Datetime,
+    List,
+    Object,
+}
+
+impl PropertyType {
+    pub fn parse(word: &str) -> Option<PropertyType> {
+        Some(match word {
+            "string" => PropertyType::String,
+            "number" => PropertyType::Number,
+            "integer" => PropertyType::Integer,
+            "boolean" => PropertyType::Boolean,
+            "datetime" => PropertyType::Datetime,
+            "list" => PropertyType::List,
+            "object" => PropertyType::Object,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PropertyType::String => "string",
+            PropertyType::Number => "number",
+            PropertyType::Integer => "integer",
+            PropertyType::Boolean => "boolean",
+            PropertyType::Datetime => "datetime",
+            PropertyType::List => "list",
+            PropertyType::Object => "object",
+        }
+    }
+}
+
+/// A list's `items`: a bare type word or a whole definition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Items {
+    Type(Spanned<PropertyType>),
+    Definition(Box<PropertyDef>),
+}
+
+/// A property definition: in the dictionary, in `user_properties`, inline in an event, or nested.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropertyDef {
+    pub name: Name,
+    pub ty: Option<Spanned<PropertyType>>,
+    /// Only inline event definitions say this.
+    pub required: Option<Spanned<bool>>,
+    pub enum_values: Option<Vec<Spanned<Value>>>,
+    pub examples: Vec<Spanned<Value>>,
+    pub pattern: Option<Spanned<String>>,
+    pub min: Option<Spanned<f64>>,
+    pub max: Option<Spanned<f64>>,
+    pub pii: Option<Spanned<bool>>,
+    pub deprecated: Option<Spanned<bool>>,
+    pub replaced_by: Option<Reference>,
+    pub items: Option<Items>,
+    pub properties: Vec<PropertyDef>,
+    pub common: Common,
+}
+
+impl PropertyDef {
+    pub fn is_pii(&self) -> bool {
+        self.pii.as_ref().is_some_and(|p| p.value)
+    }
+
+    pub fn is_deprecated(&self) -> bool {
+        self.deprecated.as_ref().is_some_and(|p| p.value)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Case {
+    Title,
+    Snake,
+    Camel,
+    Pascal,
+    Kebab,
+    Lower,
+}
+
+impl Case {
+    pub fn parse(word: &str) -> Option<Case> {
+        Some(match word {
+            "title" => Case::Title,
+            "snake" => Case::Snake,
+            "camel" => Case::Camel,
+            "pascal" => Case::Pascal,
+            "kebab" => Case::Kebab,
+            "lower" => Case::Lower,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Case::Title => "title",
+            Case::Snake => "snake",
+            Case::Camel => "camel",
+            Case::Pascal => "pascal",
+            Case::Kebab => "kebab",
+            Case::Lower => "lower",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Conventions {
+    pub event_case: Option<Spanned<Case>>,
+    pub property_case: Option<Spanned<Case>>,
+}
+
+/// A rule's level as set in `lint:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintLevel {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LintSetting {
+    pub rule: Name,
+    pub level: Spanned<LintLevel>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Identity {
+    pub id_merge: Option<Spanned<String>>,
+    pub identify: Vec<Reference>,
+    pub reset: Vec<Reference>,
+    pub notes: Option<Spanned<String>>,
+}
+
+/// A `# trackplan-ignore: RULE[, RULE]` comment and the entry it covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suppression {
+    pub rules: Vec<Name>,
+    pub comment: Span,
+    /// The entry (key and value) whose key line holds the comment.
+    pub scope: Span,
+}
+
+/// What the root file alone may say.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RootSettings {
+    pub version: Option<Spanned<i64>>,
+    pub name: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub conventions: Conventions,
+    pub lint: Vec<LintSetting>,
+    pub identity: Identity,
+    /// The `identity:` entry, when present.
+    pub identity_span: Option<Span>,
+}
+
+/// Everything one file defines.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FilePart {
+    pub root: RootSettings,
+    pub teams: Vec<Team>,
+    pub goals: Vec<Goal>,
+    pub kpis: Vec<Kpi>,
+    pub flows: Vec<Flow>,
+    pub events: Vec<Event>,
+    pub properties: Vec<PropertyDef>,
+    pub user_properties: Vec<PropertyDef>,
+    pub super_properties: Vec<Reference>,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One file read: its text, its syntax tree, what it defines and the findings made while reading it.
+/// Depends on nothing but the file, so callers may cache it by content.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub source: crate::span::SourceFile,
+    pub tree: crate::syntax::SyntaxTree,
+    pub part: FilePart,
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+}
+
+impl ParsedFile {
+    pub fn id(&self) -> FileId {
+        self.source.id
+    }
+}
+
+/// Reads one file of a plan. `path` is relative to the plan folder, with `/`.
+pub fn parse_file(id: FileId, path: &str, text: impl Into<Arc<str>>) -> ParsedFile {
+    let source = crate::span::SourceFile::new(id, path, text);
+    let tree = crate::syntax::parse(id, &source.text);
+    let (part, diagnostics) = lower_file(&source, &tree);
+    ParsedFile {
+        source,
+        tree,
+        part,
+        diagnostics,
+    }
+}
+
+/// The files of one plan seen together. The root file, when the plan has one, comes first.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub files: Vec<Arc<ParsedFile>>,
+}
+
+impl Plan {
+    /// Orders the files: root first, then by path, so that results never depend on directory order.
+    pub fn new(mut files: Vec<Arc<ParsedFile>>) -> Plan {
+        files.sort_by(|a, b| {
+            (!a.source.is_root(), &a.source.path).cmp(&(!b.source.is_root(), &b.source.path))
+        });
+        Plan { files }
+    }
+
+    pub fn root_file(&self) -> Option<&ParsedFile> {
+        self.files
+            .first()
+            .filter(|f| f.source.is_root())
+            .map(|f| &**f)
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&ParsedFile> {
+        self.files.iter().find(|f| f.id() == id).map(|f| &**f)
+    }
+
+    /// Where plan-wide findings are reported: the first line of the root file.
+    pub fn anchor_span(&self) -> Span {
+        self.root_file()
+            .or(self.files.first().map(|f| &**f))
+            .map(|f| Span::file_start(f.id()))
+            .unwrap_or_default()
+    }
+
+    pub fn settings(&self) -> RootSettings {
+        self.root_file()
+            .map(|f| f.part.root.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn parts(&self) -> impl Iterator<Item = &FilePart> {
+        self.files.iter().map(|f| &f.part)
+    }
+
+    pub fn teams(&self) -> impl Iterator<Item = &Team> {
+        self.parts().flat_map(|p| p.teams.iter())
+    }
+    pub fn goals(&self) -> impl Iterator<Item = &Goal> {
+        self.parts().flat_map(|p| p.goals.iter())
+    }
+    pub fn kpis(&self) -> impl Iterator<Item = &Kpi> {
+        self.parts().flat_map(|p| p.kpis.iter())
+    }
+    pub fn flows(&self) -> impl Iterator<Item = &Flow> {
+        self.parts().flat_map(|p| p.flows.iter())
+    }
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.parts().flat_map(|p| p.events.iter())
+    }
+    pub fn properties(&self) -> impl Iterator<Item = &PropertyDef> {
+        self.parts().flat_map(|p| p.properties.iter())
+    }
+    pub fn user_properties(&self) -> impl Iterator<Item = &PropertyDef> {
+        self.parts().flat_map(|p| p.user_properties.iter())
+    }
+    pub fn super_properties(&self) -> impl Iterator<Item = &Reference> {
+        self.parts().flat_map(|p| p.super_properties.iter())
+    }
+
+    pub fn identity(&self) -> Option<&Identity> {
+        self.root_file().map(|f| &f.part.root.identity)
+    }
+
+    pub fn conventions(&self) -> Conventions {
+        self.root_file()
+            .map(|f| f.part.root.conventions.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every reference of the plan, wherever it stands.
+    pub fn references(&self) -> Vec<&Reference> {
+        let mut out = Vec::new();
+        for part in self.parts() {
+            collect_references(part, &mut out);
+        }
+        out
+    }
+}
+
+fn collect_references<'a>(part: &'a FilePart, out: &mut Vec<&'a Reference>) {
+    out.extend(part.root.identity.identify.iter());
+    out.extend(part.root.identity.reset.iter());
+    out.extend(part.super_properties.iter());
+    for team in &part.teams {
+        out.extend(team.common.owner.iter());
+    }
+    for goal in &part.goals {
+        out.extend(goal.common.owner.iter());
+    }
+    for kpi in &part.kpis {
+        out.extend(kpi.goal.iter());
+        out.extend(kpi.common.owner.iter());
+    }
+    for flow in &part.flows {
+        out.extend(flow.kpis.iter());
+        out.extend(flow.all_steps());
+        out.extend(flow.common.owner.iter());
+    }
+    for event in &part.events {
+        out.extend(event.kpis.iter());
+        out.extend(event.replaced_by.iter());
+        out.extend(event.common.owner.iter());
+        for property in &event.properties {
+            match &property.kind {
+                EventPropertyKind::Reference { reference, .. } => out.push(reference),
+                EventPropertyKind::Inline(def) => collect_property_references(def, out),
+            }
+        }
+    }
+    for def in part.properties.iter().chain(&part.user_properties) {
+        collect_property_references(def, out);
+    }
+}
+
+fn collect_property_references<'a>(def: &'a PropertyDef, out: &mut Vec<&'a Reference>) {
+    out.extend(def.replaced_by.iter());
+    out.extend(def.common.owner.iter());
+    if let Some(Items::Definition(items)) = &def.items {
+        collect_property_references(items, out);
+    }
+    for nested in &def.properties {
+        collect_property_references(nested, out);
+    }
+}
+
+/// Where a property definition stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PropertySite<'a> {
+    /// The shared `properties:` dictionary.
+    Dictionary,
+    /// `user_properties:`.
+    User,
+    /// Defined inline in this event.
+    Inline(&'a Event),
+    /// Nested in an object's `properties:` or a list's `items` (of any of the above).
+    Nested,
+}
+
+impl Plan {
+    /// Every property definition of the plan: dictionary, user properties, inline in events, and
+    /// nested ones, parents before their nested definitions.
+    pub fn property_definitions(&self) -> Vec<(PropertySite<'_>, &PropertyDef)> {
+        let mut out = Vec::new();
+        for part in self.parts() {
+            for def in &part.properties {
+                push_with_nested(PropertySite::Dictionary, def, &mut out);
+            }
+            for def in &part.user_properties {
+                push_with_nested(PropertySite::User, def, &mut out);
+            }
+            for event in &part.events {
+                for property in &event.properties {
+                    if let EventPropertyKind::Inline(def) = &property.kind {
+                        push_with_nested(PropertySite::Inline(event), def, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn push_with_nested<'a>(
+    site: PropertySite<'a>,
+    def: &'a PropertyDef,
+    out: &mut Vec<(PropertySite<'a>, &'a PropertyDef)>,
+) {
+    out.push((site, def));
+    for nested in &def.properties {
+        push_with_nested(PropertySite::Nested, nested, out);
+    }
+    if let Some(Items::Definition(items)) = &def.items {
+        for nested in &items.properties {
+            push_with_nested(PropertySite::Nested, nested, out);
+        }
+    }
+}
+
+/// Reads a file given as bytes: text that is not UTF-8 is read with replacement characters and
+/// reported (`yaml-syntax`) at the first bad byte, so a binary file never stops a check.
+pub fn parse_file_bytes(id: FileId, path: &str, bytes: &[u8]) -> ParsedFile {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_file(id, path, text),
+        Err(error) => {
+            let text = String::from_utf8_lossy(bytes);
+            // Offsets shift where replacement characters stand; the valid prefix is unchanged.
+            let at = error.valid_up_to();
+            let mut file = parse_file(id, path, text.as_ref());
+            file.diagnostics.insert(
+                0,
+                crate::diagnostic::Diagnostic::new(
+                    crate::rules::yaml_syntax::NAME,
+                    Span::new(id, at, at + '\u{FFFD}'.len_utf8()),
+                    format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+                )
+                .with_help("plan files are UTF-8 text; save the file as UTF-8"),
+            );
+            file
+        }
+    }
+}
+
+/// A file too large to read: reported by `limit-exceeded`, with no content.
+pub fn too_large_file(id: FileId, path: &str, bytes: usize) -> ParsedFile {
+    let source = crate::span::SourceFile::new(id, path, "");
+    let tree = crate::syntax::SyntaxTree {
+        root: None,
+        issues: vec![crate::syntax::SyntaxIssue::TooLarge { bytes }],
+    };
+    let mut diagnostics = Vec::new();
+    crate::rules::check_file(&source, &tree, &mut diagnostics);
+    ParsedFile {
+        source,
+        tree,
+        part: FilePart::default(),
+        diagnostics,
+    }
+}

@@ -1,0 +1,66 @@
+//! Flags a key given twice in one mapping.
+//!
+//! ## What it does
+//! Reports the second (and any later) occurrence of a key within the same mapping, pointing at the
+//! first. Only the first occurrence is read.
+//!
+//! ## Why is this bad?
+//! YAML readers disagree on which occurrence wins (most keep the last, silently), so two tools can see
+//! two different plans. Usually one of the two was meant to be another name.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     description: Fired when payment succeeds.
+//!   Order Completed:
+//!     description: Fired when the order is confirmed.
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     description: Fired when payment succeeds.
+//!   Order Confirmed:
+//!     description: Fired when the order is confirmed.
+//! ```
+
+use super::prelude::*;
+use crate::syntax::{walk, NodeKind};
+use std::collections::HashMap;
+
+pub struct DuplicateKey;
+
+impl Rule for DuplicateKey {
+    fn name(&self) -> &'static str {
+        "duplicate-key"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check_file(&self, _source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+        let Some(root) = &tree.root else { return };
+        walk(root, &mut |node| {
+            let NodeKind::Mapping(entries) = &node.kind else {
+                return;
+            };
+            let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+            for entry in entries {
+                let Some(key) = entry.key_str() else { continue };
+                match first.get(key) {
+                    None => {
+                        first.insert(key, entry.key.span);
+                    }
+                    Some(&earlier) => out.push(
+                        Diagnostic::new(self.name(), entry.key.span, format!("duplicate key `{key}`"))
+                            .with_related(earlier, "first given here")
+                            .with_help("remove one of them or rename it; only the first is read"),
+                    ),
+                }
+            }
+        });
+    }
+}

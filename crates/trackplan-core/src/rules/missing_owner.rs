@@ -1,0 +1,58 @@
+//! Flags an event or KPI without an owner.
+//!
+//! ## What it does
+//! Reports events and KPIs that have no `owner` (a team id from `teams`).
+//!
+//! ## Why is this bad?
+//! A plan is kept alive by people. When an event breaks or a KPI moves, someone has to be asked; an
+//! unowned event is the one nobody notices is gone.
+//!
+//! ## Example
+//! ```yaml
+//! kpis:
+//!   checkout-conversion:
+//!     name: Checkout conversion
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! kpis:
+//!   checkout-conversion:
+//!     name: Checkout conversion
+//!     owner: growth
+//! ```
+
+use super::prelude::*;
+
+pub struct MissingOwner;
+
+impl Rule for MissingOwner {
+    fn name(&self) -> &'static str {
+        "missing-owner"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let owned = cx
+            .plan
+            .events()
+            .map(|e| ("event", &e.name, &e.common))
+            .chain(cx.plan.kpis().map(|k| ("KPI", &k.id, &k.common)));
+        let teams: Vec<&str> = cx.index.names(Namespace::Team).collect();
+        for (noun, name, common) in owned {
+            if common.owner.is_none() {
+                let help = match teams.as_slice() {
+                    [] => "define a team under `teams:` and name it in `owner:`".to_string(),
+                    some => format!("add `owner:` with one of the teams: {}", some.join(", ")),
+                };
+                out.push(
+                    Diagnostic::new(self.name(), name.span, format!("{noun} `{}` has no owner", name.text))
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Flags an event or property name over 255 characters.
+//!
+//! ## What it does
+//! Mixpanel limits event names, property names and string values to 255 characters. Names longer than
+//! that are reported.
+//!
+//! ## Why is this bad?
+//! Mixpanel truncates longer names, so two long names that share their first 255 characters become one
+//! event, and the name in the plan no longer matches the name in reports.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   "User Completed The Onboarding Checklist After Connecting ... (300 characters)": {}
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! events:
+//!   Onboarding Completed:
+//!     description: Fired when the user completes the onboarding checklist after connecting ...
+//! ```
+
+use super::prelude::*;
+
+pub struct NameTooLong;
+
+pub const MAX_NAME_CHARS: usize = 255;
+
+impl Rule for NameTooLong {
+    fn name(&self) -> &'static str {
+        "name-too-long"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let names = cx
+            .plan
+            .events()
+            .map(|e| ("event", &e.name))
+            .chain(cx.plan.property_definitions().into_iter().map(|(_, d)| ("property", &d.name)));
+        for (noun, name) in names {
+            let length = name.text.chars().count();
+            if length > MAX_NAME_CHARS {
+                out.push(
+                    Diagnostic::new(
+                        self.name(),
+                        name.span,
+                        format!("{noun} name is {length} characters long, over Mixpanel's limit of {MAX_NAME_CHARS}"),
+                    )
+                    .with_help("use a short name and put the detail in `description`"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Flags two events (or two properties) whose names collide once case, spaces, `_` and `-` are ignored.
+//!
+//! ## What it does
+//! Folds every event name and every event-property name (dictionary and inline) by dropping case,
+//! spaces, underscores and hyphens, and reports names that fold to the same text but differ as written.
+//! User properties are compared among themselves.
+//!
+//! ## Why is this bad?
+//! Mixpanel names are case-sensitive: "Sign Up" and "Signup" are two events that split one funnel in
+//! two, and `user_id` next to `userId` halves both properties. Such pairs are nearly always one thing
+//! named twice.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   Sign Up Completed: {description: Fired when the account is created.}
+//!   Signup Completed: {description: Fired when the account is created.}
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! events:
+//!   Sign Up Completed: {description: Fired when the account is created.}
+//! ```
+
+use super::prelude::*;
+use crate::suggest::fold;
+use std::collections::HashMap;
+
+pub struct SimilarNames;
+
+impl Rule for SimilarNames {
+    fn name(&self) -> &'static str {
+        "similar-names"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let events = cx.plan.events().map(|e| &e.name);
+        self.report("event", events, out);
+        let definitions = cx.plan.property_definitions();
+        let properties = definitions
+            .iter()
+            .filter(|(site, _)| matches!(site, PropertySite::Dictionary | PropertySite::Inline(_)))
+            .map(|(_, d)| &d.name);
+        self.report("property", properties, out);
+        let user = definitions
+            .iter()
+            .filter(|(site, _)| *site == PropertySite::User)
+            .map(|(_, d)| &d.name);
+        self.report("user property", user, out);
+    }
+}
+
+impl SimilarNames {
+    fn report<'a>(&self, noun: &str, names: impl Iterator<Item = &'a Name>, out: &mut Vec<Diagnostic>) {
+        // The first name written for each folded form; identical names are another rule's business.
+        let mut first: HashMap<String, &Name> = HashMap::new();
+        for name in names {
+            let folded = fold(&name.text);
+            match first.get(&folded) {
+                None => {
+                    first.insert(folded, name);
+                }
+                Some(earlier) if earlier.text != name.text => out.push(
+                    Diagnostic::new(
+                        self.name(),
+                        name.span,
+                        format!("{noun} `{}` is easily confused with `{}`", name.text, earlier.text),
+                    )
+                    .with_related(earlier.span, format!("`{}` is defined here", earlier.text))
+                    .with_help("names differing only in case or separators are distinct in Mixpanel; use one name"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}

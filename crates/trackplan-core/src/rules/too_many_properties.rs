@@ -1,0 +1,63 @@
+//! Flags an event with more than 255 properties.
+//!
+//! ## What it does
+//! Counts the properties an event is sent with — its own and the plan's super properties — and reports
+//! events over Mixpanel's limit of 255.
+//!
+//! ## Why is this bad?
+//! Mixpanel drops properties past the limit, so some of the data the plan promises never arrives.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   Form Submitted:
+//!     properties:
+//!       field_1: optional
+//!       # ... through field_300
+//! ```
+//!
+//! ## Use instead
+//! Send a list or object property (`fields: {type: list, items: string}`) or split the event by form.
+
+use super::prelude::*;
+use std::collections::HashSet;
+
+pub struct TooManyProperties;
+
+pub const MAX_PROPERTIES: usize = 255;
+
+impl Rule for TooManyProperties {
+    fn name(&self) -> &'static str {
+        "too-many-properties"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let supers: HashSet<&str> = cx.plan.super_properties().map(|r| r.name.as_str()).collect();
+        for event in cx.plan.events() {
+            if event.properties.len() + supers.len() <= MAX_PROPERTIES {
+                continue;
+            }
+            let own: HashSet<&str> = event.properties.iter().map(|p| p.name.text.as_str()).collect();
+            let total = own.union(&supers).count();
+            if total > MAX_PROPERTIES {
+                out.push(
+                    Diagnostic::new(
+                        self.name(),
+                        event.name.span,
+                        format!(
+                            "event `{}` is sent with {total} properties ({} of its own, {} super properties), over Mixpanel's limit of {MAX_PROPERTIES}",
+                            event.name.text,
+                            own.len(),
+                            supers.len()
+                        ),
+                    )
+                    .with_help("group related values into a list or object property, or split the event"),
+                );
+            }
+        }
+    }
+}

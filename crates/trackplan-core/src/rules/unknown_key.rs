@@ -1,0 +1,104 @@
+//! Flags a key the plan format does not define, suggesting the nearest one.
+//!
+//! ## What it does
+//! Every mapping of a plan has a fixed set of keys (see `docs/plan-format.md`). A key outside that set
+//! is reported with a "did you mean" suggestion when a known key is close; a root-only key (such as
+//! `identity`) in another file of the plan is reported with a pointer to `trackplan.yaml`. Rule names
+//! under `lint:` are checked the same way.
+//!
+//! ## Why is this bad?
+//! An unknown key is almost always a typo, and a typo'd key is silently ignored by everything that
+//! reads the plan: `descripton:` leaves the event undocumented, `ownr:` leaves it unowned.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     descripton: Fired when payment succeeds.
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     description: Fired when payment succeeds.
+//! ```
+
+use super::prelude::*;
+use crate::schema::{self, Place};
+use crate::suggest::did_you_mean;
+use crate::syntax::Node;
+
+pub struct UnknownKey;
+
+pub const NAME: &str = "unknown-key";
+
+impl Rule for UnknownKey {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+}
+
+/// A key that `place` does not allow.
+pub fn diagnostic(key: &Node, text: &str, place: Place) -> Diagnostic {
+    let where_ = match place {
+        Place::Root => "in the root file".to_string(),
+        Place::PartFile => "at the top of a plan file".to_string(),
+        Place::Conventions => "in `conventions`".to_string(),
+        Place::Identity => "in `identity`".to_string(),
+        Place::Team => "in a team".to_string(),
+        Place::Goal => "in a goal".to_string(),
+        Place::Kpi => "in a KPI".to_string(),
+        Place::Flow => "in a flow".to_string(),
+        Place::Event => "in an event".to_string(),
+        Place::Property | Place::InlineProperty => "in a property definition".to_string(),
+        Place::PropertyReference => "in a reference to a dictionary property".to_string(),
+    };
+    let mut d = Diagnostic::new(NAME, key.span, format!("unknown key `{text}` {where_}"));
+    if place == Place::PartFile && schema::is_root_only(text) {
+        return d.with_help(format!("`{text}` belongs in the plan's root file, trackplan.yaml"));
+    }
+    if place == Place::PropertyReference && schema::key_doc(Place::InlineProperty, text).is_some() {
+        return d.with_help(format!(
+            "a mapping without `type` refers to the dictionary property; add `type:` to define the property for this event only, or set `{text}` in the dictionary"
+        ));
+    }
+    let known = schema::keys(place).iter().map(|k| k.key);
+    match did_you_mean(text, known) {
+        Some(suggestion) => {
+            d = d.with_help(format!("did you mean `{suggestion}`?"));
+            d.with_fix(
+                format!("Replace with `{suggestion}`"),
+                vec![Edit {
+                    span: key.span,
+                    new_text: suggestion.to_string(),
+                }],
+            )
+        }
+        None => {
+            let list: Vec<String> = schema::keys(place).iter().map(|k| format!("`{}`", k.key)).collect();
+            d.with_help(format!("allowed here: {}", list.join(", ")))
+        }
+    }
+}
+
+/// A rule name under `lint:` that is not a rule.
+pub fn unknown_rule(key: &Node, text: &str) -> Diagnostic {
+    let d = Diagnostic::new(NAME, key.span, format!("unknown rule `{text}`"));
+    match did_you_mean(text, super::RULES.iter().map(|r| r.name())) {
+        Some(suggestion) => d
+            .with_help(format!("did you mean `{suggestion}`?"))
+            .with_fix(
+                format!("Replace with `{suggestion}`"),
+                vec![Edit {
+                    span: key.span,
+                    new_text: suggestion.to_string(),
+                }],
+            ),
+        None => d.with_help("`trackplan rules` lists the rules"),
+    }
+}

@@ -1,0 +1,84 @@
+//! Flags a reference to a name the plan does not define, suggesting the nearest one.
+//!
+//! ## What it does
+//! Checks every reference: flow `steps` and `alternatives`, `identity.identify` and `identity.reset`
+//! (events); `kpis` on flows and events (KPIs); a KPI's `goal` (goals); every `owner` (teams);
+//! `super_properties` and event property entries (the property dictionary); `replaced_by` (events or
+//! properties). A reference to a name that is not defined is reported, with "did you mean" when a
+//! defined name is close.
+//!
+//! ## Why is this bad?
+//! A flow step that names no event cannot be built as a funnel; a typo in an event's property list
+//! means the property is never documented, typed or validated; an owner that is not a team has nobody
+//! to ask.
+//!
+//! ## Example
+//! ```yaml
+//! flows:
+//!   purchase:
+//!     name: Purchase
+//!     steps: [Product Viewed, Order Complted]
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! flows:
+//!   purchase:
+//!     name: Purchase
+//!     steps: [Product Viewed, Order Completed]
+//! ```
+
+use super::prelude::*;
+use crate::suggest::did_you_mean;
+
+pub struct UnknownReference;
+
+impl Rule for UnknownReference {
+    fn name(&self) -> &'static str {
+        "unknown-reference"
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for reference in cx.index.references() {
+            let namespace = reference.namespace;
+            if cx.index.is_defined(namespace, &reference.name) {
+                continue;
+            }
+            let noun = namespace.noun();
+            let message = match reference.site {
+                RefSite::EventProperty => format!("property `{}` is not in the property dictionary", reference.name),
+                RefSite::SuperProperty => format!("super property `{}` is not in the property dictionary", reference.name),
+                _ => format!("unknown {noun} `{}`", reference.name),
+            };
+            let mut d = Diagnostic::new(self.name(), reference.span, message);
+            match did_you_mean(&reference.name, cx.index.names(namespace)) {
+                Some(suggestion) => {
+                    let file = cx.plan.file(reference.span.file);
+                    let original = file.map_or("", |f| f.source.slice(reference.span));
+                    d = d
+                        .with_help(format!("did you mean `{suggestion}`?"))
+                        .with_fix(
+                            format!("Replace with `{suggestion}`"),
+                            vec![Edit {
+                                span: reference.span,
+                                new_text: crate::syntax::requote(original, suggestion),
+                            }],
+                        );
+                }
+                None => {
+                    let help = match reference.site {
+                        RefSite::EventProperty => "define it under `properties:`, or give it a `type` here to define it for this event only".to_string(),
+                        _ => format!("define it under `{}:`", namespace.section()),
+                    };
+                    d = d.with_help(help);
+                }
+            }
+            out.push(d);
+        }
+    }
+}
+

@@ -1,0 +1,66 @@
+//! Flags a file that is not valid YAML.
+//!
+//! ## What it does
+//! Reports where the YAML parser stopped, with its explanation. Everything read before that point is
+//! still checked, so one typo does not hide the rest of the plan.
+//!
+//! ## Why is this bad?
+//! A file that does not parse cannot be read by any tool: the rest of the file is invisible to the
+//! checker, to the editor and to the changelog until it is fixed.
+//!
+//! ## Example
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     platforms: [web, ios
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! events:
+//!   Order Completed:
+//!     platforms: [web, ios]
+//! ```
+
+use super::prelude::*;
+
+pub struct YamlSyntax;
+
+pub const NAME: &str = "yaml-syntax";
+
+impl Rule for YamlSyntax {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check_file(&self, source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+        for issue in &tree.issues {
+            if let SyntaxIssue::Error { message, span } = issue {
+                let mut diagnostic = Diagnostic::new(self.name(), *span, format!("invalid YAML: {message}"));
+                if let Some(help) = help_for(source, *span, message) {
+                    diagnostic = diagnostic.with_help(help);
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}
+
+fn help_for(source: &SourceFile, span: Span, message: &str) -> Option<&'static str> {
+    let line = source.lines().line_of(span.start as usize);
+    let text = &source.text[source.lines().line_range(&source.text, line)];
+    if text.starts_with('\t') || message.contains("tab") {
+        return Some("YAML does not allow tabs for indentation: indent with spaces");
+    }
+    if message.contains("mapping values are not allowed") || message.contains("':'") {
+        return Some("a value that contains `: ` must be quoted, and keys at one level must line up");
+    }
+    if message.contains("did not find expected") || message.contains("while parsing a flow") {
+        return Some("check that every `[` and `{` is closed and every quote ends");
+    }
+    None
+}

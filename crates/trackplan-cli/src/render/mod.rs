@@ -7,7 +7,7 @@ pub mod sarif;
 
 use crate::discover::LoadedPlan;
 use std::path::{Path, PathBuf};
-use trackplan_core::{ColumnUnit, Diagnostic, ParsedFile, Severity, Span};
+use trackplan_core::{ColumnUnit, Diagnostic, Severity, Span};
 
 /// The diagnostics of each plan checked.
 pub struct Report {
@@ -29,8 +29,7 @@ impl Report {
 }
 
 /// A span as 1-based lines and Unicode-character columns, end exclusive, with its file's path.
-pub struct Location<'a> {
-    pub file: &'a ParsedFile,
+pub struct Location {
     pub path: PathBuf,
     pub line: u32,
     pub column: u32,
@@ -38,14 +37,13 @@ pub struct Location<'a> {
     pub end_column: u32,
 }
 
-pub fn locate<'a>(plan: &'a LoadedPlan, span: Span) -> Option<Location<'a>> {
+pub fn locate(plan: &LoadedPlan, span: Span) -> Option<Location> {
     let file = plan.plan.file(span.file)?;
     let text = &file.source.text;
     let lines = file.source.lines();
     let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
     let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
     Some(Location {
-        file,
         path: plan.path_of(file),
         line: start.line + 1,
         column: start.col + 1,

@@ -27,7 +27,9 @@ pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<Diag
     });
     match &tree.root {
         Some(node) if node.as_mapping().is_some() => lower.top(node, is_root, broken, &mut part),
-        Some(node) if node.is_empty_scalar() => lower.top_missing(is_root, broken),
+        Some(node) if matches!(node.scalar_value(), Some(ScalarValue::Null)) => {
+            lower.top_missing(is_root, broken)
+        }
         Some(node) => lower.report(invalid_value::wrong_shape(
             node,
             "a mapping of sections (`events:`, `properties:`, ...)",

@@ -80,7 +80,7 @@ impl TypeMismatch {
     fn check_value(&self, def: &PropertyDef, what: &str, value: &Spanned<Value>, out: &mut Vec<Diagnostic>) {
         let Some(ty) = &def.ty else { return };
         let name = &def.name.text;
-        if let Some(problem) = mismatch(ty.value, def, &value.value) {
+        if let Some((problem, help)) = mismatch(ty.value, def, &value.value) {
             out.push(
                 Diagnostic::new(
                     self.name(),
@@ -88,7 +88,7 @@ impl TypeMismatch {
                     format!("{what} {} of `{name}` {problem}", shown(&value.value)),
                 )
                 .with_related(ty.span, format!("`{name}` is declared `{}` here", ty.value.as_str()))
-                .with_help(help(ty.value)),
+                .with_help(help),
             );
         }
     }
@@ -113,19 +113,23 @@ fn help(ty: PropertyType) -> &'static str {
     }
 }
 
-/// Why `value` does not fit the definition, if it does not.
-fn mismatch(ty: PropertyType, def: &PropertyDef, value: &Value) -> Option<String> {
+/// Why `value` does not fit the definition, if it does not, and what to do.
+fn mismatch(ty: PropertyType, def: &PropertyDef, value: &Value) -> Option<(String, String)> {
     if let Some(problem) = type_problem(ty, def.items.as_ref(), value) {
-        return Some(problem);
+        return Some((problem, help(ty).to_string()));
     }
     let number = match value {
         Value::Int(i) => *i as f64,
         Value::Float(f) => *f,
         _ => return None,
     };
+    let range = || {
+        let bound = |b: &Option<Spanned<f64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
+        format!("allowed values run from {} to {}", bound(&def.min), bound(&def.max))
+    };
     match (&def.min, &def.max) {
-        (Some(min), _) if number < min.value => Some(format!("is below the minimum {}", min.value)),
-        (_, Some(max)) if number > max.value => Some(format!("is above the maximum {}", max.value)),
+        (Some(min), _) if number < min.value => Some((format!("is below the minimum {}", min.value), range())),
+        (_, Some(max)) if number > max.value => Some((format!("is above the maximum {}", max.value), range())),
         _ => None,
     }
 }

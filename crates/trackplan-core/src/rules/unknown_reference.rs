@@ -45,7 +45,7 @@ impl Rule for UnknownReference {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reference in cx.index.references() {
             let namespace = reference.namespace;
-            if cx.index.is_defined(namespace, &reference.name) {
+            if cx.index.is_defined(namespace, &reference.name) || reads_as_non_string(cx, reference) {
                 continue;
             }
             let noun = namespace.noun();
@@ -82,3 +82,16 @@ impl Rule for UnknownReference {
     }
 }
 
+
+/// A name YAML reads as a number, boolean or null is already an `invalid-value` with a fix to quote
+/// it; reporting it as unknown too would only repeat the finding.
+fn reads_as_non_string(cx: &Context<'_>, reference: &Reference) -> bool {
+    let Some(file) = cx.plan.file(reference.span.file) else {
+        return false;
+    };
+    let written = file.source.slice(reference.span);
+    !matches!(
+        crate::syntax::ScalarValue::resolve(written, crate::syntax::ScalarStyle::Plain),
+        crate::syntax::ScalarValue::Str(_)
+    ) && !written.starts_with(['"', '\''])
+}

@@ -39,9 +39,20 @@ impl Rule for YamlSyntax {
 
     fn check_file(&self, source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
         for issue in &tree.issues {
-            if let SyntaxIssue::Error { message, span } = issue {
+            if let SyntaxIssue::Error {
+                message,
+                span,
+                unclosed,
+            } = issue
+            {
                 let mut diagnostic = Diagnostic::new(self.name(), *span, format!("invalid YAML: {message}"));
-                if let Some(help) = help_for(source, *span, message) {
+                if let Some(open) = unclosed {
+                    let bracket = source.slice(*open);
+                    let close = if bracket.starts_with('{') { "}" } else { "]" };
+                    diagnostic = diagnostic
+                        .with_related(*open, format!("this `{bracket}` is never closed"))
+                        .with_help(format!("close it with `{close}` on its line"));
+                } else if let Some(help) = help_for(source, *span, message) {
                     diagnostic = diagnostic.with_help(help);
                 }
                 out.push(diagnostic);

@@ -135,10 +135,12 @@ pub enum Unsupported {
 /// What went wrong while reading a file, besides the tree itself.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SyntaxIssue {
-    /// The YAML does not parse; `span` is where the parser stopped.
+    /// The YAML does not parse; `span` is where the parser stopped, `unclosed` the `[` or `{` still
+    /// open there (the usual cause when the error shows up lines later).
     Error {
         message: String,
         span: Span,
+        unclosed: Option<Span>,
     },
     Unsupported {
         what: Unsupported,
@@ -185,9 +187,16 @@ pub fn parse(file: FileId, text: &str) -> SyntaxTree {
             Some(Err(error)) => {
                 let at = offsets.byte(error.marker().index());
                 let end = next_char_end(text, at);
+                let unclosed = builder.stack.iter().rev().find_map(|open| {
+                    let start = match open {
+                        Open::Mapping { start, .. } | Open::Sequence { start, .. } => *start,
+                    };
+                    (start.start < start.end).then_some(start)
+                });
                 builder.issues.push(SyntaxIssue::Error {
                     message: error.info().to_string(),
                     span: Span::new(file, at, end),
+                    unclosed,
                 });
                 break;
             }

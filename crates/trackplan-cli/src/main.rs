@@ -1,6 +1,7 @@
 //! The `trackplan` command.
 
 mod check;
+mod docs;
 mod discover;
 mod init;
 mod render;
@@ -35,7 +36,11 @@ enum Command {
         template: Template,
     },
     /// List the rules with their default severity
-    Rules,
+    Rules {
+        /// Print the full documentation of every rule as Markdown (what docs/rules.md holds)
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print the documentation of a rule
     Explain {
         /// The rule's name, as in `trackplan rules`
@@ -102,15 +107,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("next: edit the plan, then run `trackplan check`");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules => {
-            for rule in trackplan_core::rules::RULES {
-                println!(
-                    "{:<24} {:<8} {}",
-                    rule.name(),
-                    rule.default_severity().as_str(),
-                    rule.summary()
-                );
-            }
+        Command::Rules { markdown } => {
+            print!("{}", if markdown { docs::rules_markdown() } else { docs::rules_table() });
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match trackplan_core::rules::find(&rule) {

@@ -1,0 +1,50 @@
+//! Documentation generated from the rule table: `trackplan rules` and docs/rules.md.
+
+use trackplan_core::rules::RULES;
+
+/// One line per rule: name, default severity, what it flags.
+pub fn rules_table() -> String {
+    RULES
+        .iter()
+        .map(|rule| {
+            format!(
+                "{:<24} {:<8} {}\n",
+                rule.name(),
+                rule.default_severity().as_str(),
+                rule.summary()
+            )
+        })
+        .collect()
+}
+
+/// docs/rules.md: an index, then each rule's documentation. A test keeps the file equal to this.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "<!-- Generated from the rules' doc comments by `trackplan rules --markdown`; do not edit. -->\n\n# Rules\n\n\
+         Every rule has a stable name and a default severity. A plan's `lint:` section changes the \
+         severity (`error`, `warning`, `info`) or turns a rule `off`; a `# trackplan-ignore: RULE` comment \
+         on an entity's key line silences a rule for that entity. `trackplan explain RULE` prints a rule's \
+         page in the terminal.\n\n| rule | default | flags |\n|---|---|---|\n",
+    );
+    for rule in RULES {
+        out.push_str(&format!(
+            "| [`{0}`](#{0}) | {1} | {2} |\n",
+            rule.name(),
+            rule.default_severity().as_str(),
+            rule.summary().trim_end_matches('.')
+        ));
+    }
+    for rule in RULES {
+        let doc = rule.doc();
+        let (summary, body) = doc.split_once('\n').unwrap_or((&doc, ""));
+        // Rule pages nest under the rule's heading.
+        let body = body.trim().replace("\n## ", "\n### ");
+        let body = body.strip_prefix("## ").map(|b| format!("### {b}")).unwrap_or(body);
+        out.push_str(&format!(
+            "\n## {}\n\nDefault severity: **{}**. {summary}\n\n{body}\n",
+            rule.name(),
+            rule.default_severity().as_str(),
+        ));
+    }
+    out
+}

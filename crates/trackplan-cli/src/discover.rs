@@ -46,10 +46,22 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
             Some(root) => {
                 roots.insert(root);
             }
-            None => bail!(UsageError(format!(
-                "no trackplan.yaml found in {} or any parent folder (run `trackplan init` to create a plan)",
-                cwd.display()
-            ))),
+            None => {
+                let below = plans_below(cwd);
+                let hint = match below.first() {
+                    Some(first) => format!(
+                        "; there {} below it: run `trackplan check .` to check {}, or `trackplan check {}`",
+                        if below.len() == 1 { "is a plan" } else { "are plans" },
+                        if below.len() == 1 { "it" } else { "them all" },
+                        first.strip_prefix(normalize(cwd)).unwrap_or(first).display()
+                    ),
+                    None => " (run `trackplan init` to create a plan)".to_string(),
+                };
+                bail!(UsageError(format!(
+                    "no trackplan.yaml found in {} or any parent folder{hint}",
+                    cwd.display()
+                )))
+            }
         }
     }
     for path in paths {
@@ -107,7 +119,7 @@ fn normalize(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Every plan folder below `dir` (not entering a plan once found, nor hidden or git-ignored folders).
+/// Every plan folder below `dir`, nested plans included (hidden and git-ignored folders are skipped).
 fn plans_below(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
@@ -119,15 +131,10 @@ fn plans_below(dir: &Path) -> Vec<PathBuf> {
         .parents(true)
         .follow_links(false)
         .build();
-    let mut inside: Vec<PathBuf> = Vec::new();
     for entry in walker.flatten() {
         let path = entry.path();
-        if inside.iter().any(|root| path.starts_with(root)) {
-            continue;
-        }
         if entry.file_type().is_some_and(|t| t.is_dir()) && path.join(ROOT_FILE_NAME).is_file() {
             found.push(normalize(path));
-            inside.push(path.to_path_buf());
         }
     }
     found.sort();

@@ -477,6 +477,12 @@ fn shape_schema(shape: Shape) -> Value {
         Shape::TextList => json!({"type": "array", "items": {"type": "string"}}),
         Shape::Reference(_) => name,
         Shape::ReferenceList(_) => json!({"type": "array", "items": name}),
+        // An event may be written with nothing under it yet (`Signed Up:`); the checker then asks for
+        // its description and owner, as the schema cannot.
+        Shape::Collection(Place::Event) => json!({
+            "type": ["object", "null"],
+            "additionalProperties": {"anyOf": [reference(Place::Event), {"type": "null"}]},
+        }),
         Shape::Collection(place) => json!({
             "type": ["object", "null"],
             "additionalProperties": reference(place),

@@ -19,10 +19,14 @@ pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<Diag
     crate::rules::check_file(source, tree, &mut lower.diagnostics);
     let mut part = FilePart::default();
     let is_root = source.is_root();
+    // In a file that was not read to its end, entities may be cut short: whatever they seem to lack
+    // is no finding.
     let broken = tree.issues.iter().any(|issue| {
         matches!(
             issue,
-            crate::syntax::SyntaxIssue::Error { .. } | crate::syntax::SyntaxIssue::TooLarge { .. }
+            crate::syntax::SyntaxIssue::Error { .. }
+                | crate::syntax::SyntaxIssue::TooLarge { .. }
+                | crate::syntax::SyntaxIssue::TooDeep { .. }
         )
     });
     match &tree.root {
@@ -37,6 +41,9 @@ pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<Diag
         None => lower.top_missing(is_root, broken),
     }
     part.suppressions = crate::suppress::collect(source, tree);
+    if broken {
+        lower.diagnostics.retain(|d| d.rule != missing_field::NAME);
+    }
     (part, lower.diagnostics)
 }
 
@@ -92,13 +99,18 @@ impl Lower<'_> {
         }
         if !broken {
             for doc in schema::keys(place).iter().filter(|k| k.required) {
-                if !known.iter().any(|(k, _)| *k == doc.key) {
-                    let at = match node.as_mapping() {
-                        Some([first, ..]) => first.key.span,
-                        _ => node.span,
-                    };
-                    self.report(missing_field::diagnostic(at, doc.key, what));
+                let given = known.iter().find(|(k, _)| *k == doc.key);
+                if let Some((_, entry)) = given {
+                    if matches!(entry.value.scalar_value(), Some(ScalarValue::Null)) {
+                        self.report(missing_field::empty(entry.key.span, doc.key, what));
+                    }
+                    continue;
                 }
+                let at = match node.as_mapping() {
+                    Some([first, ..]) => first.key.span,
+                    _ => node.span,
+                };
+                self.report(missing_field::diagnostic(at, doc.key, what));
             }
         }
         known
@@ -179,11 +191,21 @@ impl Lower<'_> {
         }
     }
 
-    /// Free text. Numbers and booleans are taken as written; mappings and lists are reported.
+    /// Free text. Numbers and booleans are reported (YAML reads them as such, JSON Schema readers
+    /// reject them) but still taken as written; null is no text.
     fn text(&mut self, node: &Node) -> Option<Spanned<String>> {
         match &node.kind {
-            NodeKind::Scalar { value, .. } if node.is_empty_scalar() || value == "~" => None,
-            NodeKind::Scalar { value, .. } => Some(Spanned::new(value.clone(), node.span)),
+            NodeKind::Scalar { value, .. } => match node.scalar_value() {
+                Some(ScalarValue::Null) => None,
+                Some(ScalarValue::Str(_)) => Some(Spanned::new(value.clone(), node.span)),
+                _ => {
+                    self.report(
+                        invalid_value::wrong_shape(node, "text")
+                            .with_help(format!("quote it to make it text: \"{value}\"")),
+                    );
+                    Some(Spanned::new(value.clone(), node.span))
+                }
+            },
             _ => {
                 self.report(invalid_value::wrong_shape(node, "text"));
                 None
@@ -273,10 +295,15 @@ impl Lower<'_> {
                 self.report(invalid_value::wrong_shape(node, "a name"));
                 None
             }
-            Some(ScalarValue::Str(text)) => Some(Name {
-                text: text.to_string(),
-                span: node.span,
-            }),
+            Some(ScalarValue::Str(text)) => {
+                if text.trim() != text {
+                    self.report(invalid_value::padded_name(node, text));
+                }
+                Some(Name {
+                    text: text.to_string(),
+                    span: node.span,
+                })
+            }
             Some(_) => {
                 self.report(invalid_value::name_not_string(node));
                 let text = node.as_str().unwrap_or_default();
@@ -432,16 +459,16 @@ impl Lower<'_> {
                 continue;
             };
             if namespace.is_id() {
-                self.check_id(&name, namespace);
+                self.check_id(&name, namespace.noun());
             }
             out.push(read(self, name, entry));
         }
         out
     }
 
-    fn check_id(&mut self, name: &Name, namespace: Namespace) {
+    fn check_id(&mut self, name: &Name, noun: &str) {
         if !crate::case::is_kebab_id(&name.text) {
-            self.report(invalid_value::not_kebab_id(name, namespace.noun()));
+            self.report(invalid_value::not_kebab_id(name, noun));
         }
     }
 
@@ -491,6 +518,7 @@ impl Lower<'_> {
                 .into_iter()
                 .map(|(k, e)| (k, &e.value))
                 .collect(),
+            None if !entry.value.is_empty_scalar() => Vec::new(),
             None => {
                 // `my-team:` with nothing under it still lacks its required fields.
                 for doc in schema::keys(place).iter().filter(|k| k.required) {
@@ -589,7 +617,7 @@ impl Lower<'_> {
                         let Some(id) = self.name(&alt.key) else {
                             continue;
                         };
-                        self.check_id(&id, Namespace::Flow);
+                        self.check_id(&id, "alternative");
                         let steps =
                             self.references(&alt.value, Namespace::Event, RefSite::FlowAlternative);
                         flow.alternatives.push(Alternative { id, steps });
@@ -789,7 +817,28 @@ impl Lower<'_> {
                 }
             }
         }
+        if let (Some(ty), Some(body)) = (&def.ty, entry.value.as_mapping()) {
+            self.check_fields_fit_type(ty.value, body);
+        }
         def
+    }
+
+    /// `min` on a string, `items` on an object and the like are reported: they would be ignored.
+    fn check_fields_fit_type(&mut self, ty: PropertyType, body: &[Entry]) {
+        use PropertyType::*;
+        for entry in body {
+            let (types, described): (&[PropertyType], &str) = match entry.key_str() {
+                Some("min" | "max") => (&[Number, Integer], "`number` and `integer`"),
+                Some("pattern") => (&[String], "`string`"),
+                Some("items") => (&[List], "`list`"),
+                Some("properties") => (&[Object], "`object`"),
+                _ => continue,
+            };
+            if !types.contains(&ty) {
+                let field = entry.key_str().unwrap_or_default();
+                self.report(invalid_value::field_not_for_type(&entry.key, field, described, ty.as_str()));
+            }
+        }
     }
 
     fn property_type(&mut self, node: &Node) -> Option<Spanned<PropertyType>> {

@@ -3,7 +3,7 @@
 //! ## What it does
 //! Names are unique within each namespace (events, properties, user properties, KPIs, goals, flows,
 //! teams) across all the files of a plan. Every definition after the first is reported with the
-//! location of the first. Alternative ids within one flow must be unique too.
+//! location of the first. (Two definitions in one mapping are a `duplicate-key`.)
 //!
 //! ## Why is this bad?
 //! Two definitions of one event disagree sooner or later (two descriptions, two property lists), and
@@ -58,26 +58,6 @@ impl Rule for DuplicateDefinition {
                         .with_related(earlier, "first defined here")
                         .with_help("names are unique across all files of a plan: merge the two or rename one"),
                     ),
-                }
-            }
-        }
-        for flow in cx.plan.flows() {
-            let mut first: HashMap<&str, Span> = HashMap::new();
-            for alternative in &flow.alternatives {
-                if let Some(&earlier) = first.get(alternative.id.text.as_str()) {
-                    out.push(
-                        Diagnostic::new(
-                            self.name(),
-                            alternative.id.span,
-                            format!(
-                                "alternative `{}` is defined more than once in flow `{}`",
-                                alternative.id.text, flow.id.text
-                            ),
-                        )
-                        .with_related(earlier, "first defined here"),
-                    );
-                } else {
-                    first.insert(&alternative.id.text, alternative.id.span);
                 }
             }
         }

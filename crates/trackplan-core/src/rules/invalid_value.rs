@@ -57,11 +57,41 @@ impl Rule for InvalidValue {
 
 /// A value that is not of the expected shape.
 pub fn wrong_shape(node: &Node, expected: &str) -> Diagnostic {
+    let found = match node.as_str() {
+        Some(text) if !text.is_empty() && text.chars().count() <= 40 && !text.contains('\n') => {
+            format!("`{text}` ({})", node.shape())
+        }
+        _ => node.shape().to_string(),
+    };
+    Diagnostic::new(NAME, node.span, format!("expected {expected}, found {found}"))
+}
+
+/// A name with leading or trailing white space, which Mixpanel keeps as part of the name.
+pub fn padded_name(node: &Node, text: &str) -> Diagnostic {
+    let trimmed = text.trim();
     Diagnostic::new(
         NAME,
         node.span,
-        format!("expected {expected}, found {}", node.shape()),
+        format!("name `{text}` has leading or trailing spaces"),
     )
+    .with_help("Mixpanel keeps them, so the name would not match what the code sends")
+    .with_fix(
+        format!("Trim to `{trimmed}`"),
+        vec![Edit {
+            span: node.span,
+            new_text: crate::syntax::quote_if_needed(trimmed),
+        }],
+    )
+}
+
+/// A property field that does not apply to the property's type (`min` on a string, say).
+pub fn field_not_for_type(key: &Node, field: &str, applies_to: &str, ty: &str) -> Diagnostic {
+    Diagnostic::new(
+        NAME,
+        key.span,
+        format!("`{field}` applies to {applies_to} properties, not to `{ty}`"),
+    )
+    .with_help(format!("remove `{field}` or change the property's `type`"))
 }
 
 /// A value that is not one of `words`.

@@ -59,6 +59,12 @@ pub fn diagnostic(at: Span, key: &str, what: &str) -> Diagnostic {
     }
 }
 
+/// A required key that is given with no value.
+pub fn empty(at: Span, key: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(NAME, at, format!("`{key}` is empty in {what}"))
+        .with_help(format!("give `{key}` a value"))
+}
+
 pub fn no_root_file(at: Span) -> Diagnostic {
     Diagnostic::new(NAME, at, "the plan has no trackplan.yaml")
         .with_help("a plan folder holds a root file trackplan.yaml with `trackplan: 1` and `name:`")

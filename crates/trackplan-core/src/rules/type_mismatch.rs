@@ -160,7 +160,10 @@ fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Optio
         (PropertyType::Object, Value::Map(_)) => true,
         _ => false,
     };
-    (!fits).then(|| format!("is {}, not {}", value.kind(), ty.as_str()))
+    (!fits).then(|| match (ty, value) {
+        (PropertyType::Datetime, Value::Str(_)) => "is not an ISO 8601 date or date-time".to_string(),
+        _ => format!("is {}, not {}", value.kind(), ty.as_str()),
+    })
 }
 
 /// `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`, optional seconds and fraction, and

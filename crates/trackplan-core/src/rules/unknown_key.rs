@@ -62,6 +62,16 @@ pub fn diagnostic(key: &Node, text: &str, place: Place) -> Diagnostic {
     if place == Place::PartFile && schema::is_root_only(text) {
         return d.with_help(format!("`{text}` belongs in the plan's root file, trackplan.yaml"));
     }
+    if text.contains(' ') {
+        return d.with_help(
+            "if this is the rest of a text value, quote the text: inside `{...}` a comma ends a value",
+        );
+    }
+    if place == Place::Property && text == "required" {
+        return d.with_help(
+            "whether a property is required is said per event, in the event's `properties:` (`name: required`)",
+        );
+    }
     if place == Place::PropertyReference && schema::key_doc(Place::InlineProperty, text).is_some() {
         return d.with_help(format!(
             "a mapping without `type` refers to the dictionary property; add `type:` to define the property for this event only, or set `{text}` in the dictionary"

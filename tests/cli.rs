@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn trackplan(cwd: &Path, args: &[&str]) -> Output {
@@ -62,12 +65,26 @@ fn write(path: &Path, text: &str) {
 #[test]
 fn every_template_checks_clean() {
     for template in ["blank", "ecommerce", "media", "saas", "fintech"] {
-        let output = trackplan(&repo(), &["check", &format!("plans/{template}"), "--fail-on", "info"]);
+        let output = trackplan(
+            &repo(),
+            &["check", &format!("plans/{template}"), "--fail-on", "info"],
+        );
         assert_eq!(code(&output), 0, "{template}:\n{}", stdout(&output));
-        assert!(stdout(&output).contains("no problems found"), "{}", stdout(&output));
-        let json = trackplan(&repo(), &["check", &format!("plans/{template}"), "--format", "json"]);
+        assert!(
+            stdout(&output).contains("no problems found"),
+            "{}",
+            stdout(&output)
+        );
+        let json = trackplan(
+            &repo(),
+            &["check", &format!("plans/{template}"), "--format", "json"],
+        );
         let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-        assert_eq!(value["diagnostics"].as_array().unwrap().len(), 0, "{template}");
+        assert_eq!(
+            value["diagnostics"].as_array().unwrap().len(),
+            0,
+            "{template}"
+        );
     }
 }
 
@@ -76,15 +93,23 @@ fn templates_follow_the_house_rules() {
     for template in ["blank", "ecommerce", "media", "saas", "fintech"] {
         let dir = repo().join("plans").join(template);
         let root = std::fs::read_to_string(dir.join("trackplan.yaml")).unwrap();
-        assert!(root.contains("event_case:") && root.contains("property_case:"), "{template} sets both conventions");
+        assert!(
+            root.contains("event_case:") && root.contains("property_case:"),
+            "{template} sets both conventions"
+        );
         let mut all = String::new();
         for entry in walk(&dir) {
             all.push_str(&std::fs::read_to_string(entry).unwrap());
         }
-        assert!(!all.contains("trackplan-ignore"), "{template} uses an ignore comment");
+        assert!(
+            !all.contains("trackplan-ignore"),
+            "{template} uses an ignore comment"
+        );
         assert!(!all.contains("\nlint:"), "{template} changes rule levels");
     }
-    let split = ["ecommerce", "saas"].iter().any(|t| walk(&repo().join("plans").join(t)).len() > 1);
+    let split = ["ecommerce", "saas"]
+        .iter()
+        .any(|t| walk(&repo().join("plans").join(t)).len() > 1);
     assert!(split, "at least one template is split over several files");
 }
 
@@ -115,7 +140,17 @@ fn json_output_has_the_documented_shape() {
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["version"], 1);
     for d in value["diagnostics"].as_array().unwrap() {
-        for key in ["rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "related"] {
+        for key in [
+            "rule",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "related",
+        ] {
             assert!(d.get(key).is_some(), "missing {key} in {d}");
         }
     }
@@ -150,8 +185,14 @@ fn json_columns_count_unicode_characters_and_paths_are_relative_to_the_current_f
 fn github_output_is_workflow_commands_relative_to_the_repository_root() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
-    copy_dir(&fixtures().join("broken"), &dir.path().join("analytics/plan"));
-    let output = trackplan(&dir.path().join("analytics/plan/events"), &["check", "--format", "github"]);
+    copy_dir(
+        &fixtures().join("broken"),
+        &dir.path().join("analytics/plan"),
+    );
+    let output = trackplan(
+        &dir.path().join("analytics/plan/events"),
+        &["check", "--format", "github"],
+    );
     assert_eq!(code(&output), 1);
     insta::assert_snapshot!("check-github", stdout(&output));
 }
@@ -160,8 +201,14 @@ fn github_output_is_workflow_commands_relative_to_the_repository_root() {
 fn sarif_output_is_sarif_2_1_0_with_repository_relative_uris() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
-    copy_dir(&fixtures().join("broken"), &dir.path().join("analytics/plan"));
-    let output = trackplan(&dir.path().join("analytics"), &["check", "plan", "--format", "sarif"]);
+    copy_dir(
+        &fixtures().join("broken"),
+        &dir.path().join("analytics/plan"),
+    );
+    let output = trackplan(
+        &dir.path().join("analytics"),
+        &["check", "plan", "--format", "sarif"],
+    );
     assert_eq!(code(&output), 1);
     let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -175,7 +222,10 @@ fn sarif_output_is_sarif_2_1_0_with_repository_relative_uris() {
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
         assert!(uri.starts_with("analytics/plan/"), "{uri}");
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], result["ruleId"]);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
     }
 }
 
@@ -184,8 +234,17 @@ fn exit_codes() {
     // Clean: 0. Errors: 1. Warnings only: 0, or 1 with --fail-on warning.
     assert_eq!(code(&trackplan(&repo(), &["check", "plans/blank"])), 0);
     assert_eq!(code(&trackplan(&fixtures(), &["check", "broken"])), 1);
-    assert_eq!(code(&trackplan(&fixtures(), &["check", "warnings-only"])), 0);
-    assert_eq!(code(&trackplan(&fixtures(), &["check", "warnings-only", "--fail-on", "warning"])), 1);
+    assert_eq!(
+        code(&trackplan(&fixtures(), &["check", "warnings-only"])),
+        0
+    );
+    assert_eq!(
+        code(&trackplan(
+            &fixtures(),
+            &["check", "warnings-only", "--fail-on", "warning"]
+        )),
+        1
+    );
     // Bad usage, unreadable paths, no plan found: 2.
     let bad_flag = trackplan(&fixtures(), &["check", "--frobnicate"]);
     assert_eq!(code(&bad_flag), 2);
@@ -193,11 +252,19 @@ fn exit_codes() {
     assert_eq!(code(&bad_format), 2);
     let missing = trackplan(&fixtures(), &["check", "no/such/plan"]);
     assert_eq!(code(&missing), 2);
-    assert!(stderr(&missing).contains("no such file or folder"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("no such file or folder"),
+        "{}",
+        stderr(&missing)
+    );
     let empty = tempfile::tempdir().unwrap();
     let nothing = trackplan(empty.path(), &["check"]);
     assert_eq!(code(&nothing), 2);
-    assert!(stderr(&nothing).contains("no trackplan.yaml found"), "{}", stderr(&nothing));
+    assert!(
+        stderr(&nothing).contains("no trackplan.yaml found"),
+        "{}",
+        stderr(&nothing)
+    );
     let nothing_below = trackplan(empty.path(), &["check", "."]);
     assert_eq!(code(&nothing_below), 2);
 }
@@ -207,7 +274,10 @@ fn a_plan_is_found_from_a_subfolder_a_file_or_a_folder_of_plans() {
     let dir = copy_to_temp(&fixtures().join("broken"));
     let events = dir.path().join("events");
     let from_subfolder = trackplan(&events, &["check", "--format", "json"]);
-    let from_file = trackplan(dir.path(), &["check", "events/shop.yaml", "--format", "json"]);
+    let from_file = trackplan(
+        dir.path(),
+        &["check", "events/shop.yaml", "--format", "json"],
+    );
     let from_root = trackplan(dir.path(), &["check", "--format", "json"]);
     let count = |o: &Output| {
         serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["diagnostics"]
@@ -220,7 +290,16 @@ fn a_plan_is_found_from_a_subfolder_a_file_or_a_folder_of_plans() {
     assert_eq!(count(&from_file), count(&from_root));
     // pre-commit passes several files of one plan, and files of no plan: each plan once.
     write(&dir.path().join("../stray.yaml"), "a: 1\n");
-    let files = trackplan(dir.path(), &["check", "events/shop.yaml", "trackplan.yaml", "--format", "json"]);
+    let files = trackplan(
+        dir.path(),
+        &[
+            "check",
+            "events/shop.yaml",
+            "trackplan.yaml",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(count(&files), count(&from_root));
     // A folder with plans below it: each of them.
     let all = trackplan(&repo(), &["check", "plans"]);
@@ -232,7 +311,12 @@ fn a_plan_is_found_from_a_subfolder_a_file_or_a_folder_of_plans() {
 fn hidden_nested_ignored_and_symlinked_files_are_not_part_of_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    assert!(Command::new("git").args(["init", "-q"]).current_dir(root).status().unwrap().success());
+    assert!(Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(root)
+        .status()
+        .unwrap()
+        .success());
     copy_dir(&repo().join("plans/blank"), root);
     let broken = "events:\n  Broken: [\n";
     write(&root.join(".drafts/draft.yaml"), broken);
@@ -246,7 +330,11 @@ fn hidden_nested_ignored_and_symlinked_files_are_not_part_of_the_plan() {
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(outside.path().join("linked"), root.join("linked")).unwrap();
-        std::os::unix::fs::symlink(outside.path().join("linked/bad.yaml"), root.join("bad-link.yaml")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("linked/bad.yaml"),
+            root.join("bad-link.yaml"),
+        )
+        .unwrap();
     }
     let output = trackplan(root, &["check", "."]);
     assert_eq!(code(&output), 0, "{}", stdout(&output));
@@ -266,7 +354,9 @@ fn init_writes_each_template_and_the_result_checks_clean() {
         assert_eq!(code(&check), 0, "{template}: {}", stdout(&check));
         // Byte for byte the template.
         for file in walk(&repo().join("plans").join(template)) {
-            let relative = file.strip_prefix(repo().join("plans").join(template)).unwrap();
+            let relative = file
+                .strip_prefix(repo().join("plans").join(template))
+                .unwrap();
             assert_eq!(
                 std::fs::read(&file).unwrap(),
                 std::fs::read(dir.path().join("shop").join(relative)).unwrap()
@@ -281,9 +371,19 @@ fn init_refuses_to_overwrite() {
     write(&dir.path().join("trackplan.yaml"), "mine\n");
     let output = trackplan(dir.path(), &["init", "--template", "saas"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("refusing to overwrite"), "{}", stderr(&output));
-    assert_eq!(std::fs::read_to_string(dir.path().join("trackplan.yaml")).unwrap(), "mine\n");
-    assert!(!dir.path().join("flows.yaml").exists(), "nothing written when refusing");
+    assert!(
+        stderr(&output).contains("refusing to overwrite"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("trackplan.yaml")).unwrap(),
+        "mine\n"
+    );
+    assert!(
+        !dir.path().join("flows.yaml").exists(),
+        "nothing written when refusing"
+    );
     let unknown = trackplan(dir.path(), &["init", "--template", "crypto"]);
     assert_eq!(code(&unknown), 2);
 }
@@ -299,10 +399,17 @@ fn rules_and_explain() {
     let explain = trackplan(&repo(), &["explain", "orphan-event"]);
     assert_eq!(code(&explain), 0);
     let text = stdout(&explain);
-    assert!(text.contains("## What it does") && text.contains("Default severity: info"), "{text}");
+    assert!(
+        text.contains("## What it does") && text.contains("Default severity: info"),
+        "{text}"
+    );
     let unknown = trackplan(&repo(), &["explain", "orphan-evnt"]);
     assert_eq!(code(&unknown), 2);
-    assert!(stderr(&unknown).contains("did you mean `orphan-event`"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("did you mean `orphan-event`"),
+        "{}",
+        stderr(&unknown)
+    );
 }
 
 /// Generated files: compared with what the binary prints; `TRACKPLAN_UPDATE_DOCS=1` rewrites them.
@@ -350,21 +457,43 @@ fn json_schemas_accept_every_template_file_and_reject_what_check_rejects() {
         let dir = repo().join("plans").join(template);
         for file in walk(&dir) {
             let json = as_json(&std::fs::read_to_string(&file).unwrap());
-            let validator = if file.ends_with("trackplan.yaml") { &root } else { &part };
-            let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+            let validator = if file.ends_with("trackplan.yaml") {
+                &root
+            } else {
+                &part
+            };
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", file.display());
         }
     }
     let rejected = [
-        (&root, "trackplan: 1\nname: X\nevents:\n  A: {descripton: typo}\n"),
+        (
+            &root,
+            "trackplan: 1\nname: X\nevents:\n  A: {descripton: typo}\n",
+        ),
         (&root, "name: X\n"),
-        (&root, "trackplan: 1\nname: X\nevents:\n  A: {status: done}\n"),
-        (&root, "trackplan: 1\nname: X\nproperties:\n  p: {description: no type}\n"),
-        (&root, "trackplan: 1\nname: X\nevents:\n  A: {properties: {p: sometimes}}\n"),
+        (
+            &root,
+            "trackplan: 1\nname: X\nevents:\n  A: {status: done}\n",
+        ),
+        (
+            &root,
+            "trackplan: 1\nname: X\nproperties:\n  p: {description: no type}\n",
+        ),
+        (
+            &root,
+            "trackplan: 1\nname: X\nevents:\n  A: {properties: {p: sometimes}}\n",
+        ),
         (&part, "identity: {identify: [A]}\n"),
         (&part, "flows:\n  f: {name: F, steps: A}\n"),
     ];
     for (validator, text) in rejected {
-        assert!(!validator.is_valid(&as_json(text)), "schema accepts {text:?}");
+        assert!(
+            !validator.is_valid(&as_json(text)),
+            "schema accepts {text:?}"
+        );
     }
 }

@@ -39,7 +39,10 @@ pub fn rules_markdown() -> String {
         let (summary, body) = doc.split_once('\n').unwrap_or((&doc, ""));
         // Rule pages nest under the rule's heading.
         let body = body.trim().replace("\n## ", "\n### ");
-        let body = body.strip_prefix("## ").map(|b| format!("### {b}")).unwrap_or(body);
+        let body = body
+            .strip_prefix("## ")
+            .map(|b| format!("### {b}"))
+            .unwrap_or(body);
         out.push_str(&format!(
             "\n## {}\n\nDefault severity: **{}**. {summary}\n\n{body}\n",
             rule.name(),

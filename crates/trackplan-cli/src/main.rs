@@ -1,8 +1,8 @@
 //! The `trackplan` command.
 
 mod check;
-mod docs;
 mod discover;
+mod docs;
 mod init;
 mod render;
 
@@ -108,7 +108,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { markdown } => {
-            print!("{}", if markdown { docs::rules_markdown() } else { docs::rules_table() });
+            print!(
+                "{}",
+                if markdown {
+                    docs::rules_markdown()
+                } else {
+                    docs::rules_table()
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match trackplan_core::rules::find(&rule) {

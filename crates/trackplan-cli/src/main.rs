@@ -12,6 +12,11 @@ use discover::UsageError;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Reading a large plan makes hundreds of thousands of small allocations; mimalloc serves them
+// several times faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "trackplan",

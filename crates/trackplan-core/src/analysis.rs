@@ -5,7 +5,7 @@ use crate::index::Index;
 use crate::model::{LintLevel, Plan, Suppression};
 use crate::rules::{self, unused_ignore, Context};
 use crate::span::FileId;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Checks a plan: the per-file findings made while reading its files, then the plan-wide rules;
 /// severities follow the rules' defaults and the plan's `lint:` section, and `# trackplan-ignore`
@@ -60,7 +60,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
 type Levels = HashMap<&'static str, LintLevel>;
 
 fn levels(plan: &Plan) -> Levels {
-    let mut levels = Levels::new();
+    let mut levels = Levels::default();
     for setting in plan.settings().lint {
         if let Some(rule) = rules::find(&setting.rule.text) {
             levels.insert(rule.name(), setting.level.value);

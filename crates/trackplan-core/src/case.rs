@@ -50,32 +50,46 @@ pub fn is_kebab_id(id: &str) -> bool {
         })
 }
 
-/// Splits a name into words at spaces, `_`, `-`, `.` and lower-to-upper case changes
+/// The words of a name as slices of it (see [`words`]); allocates nothing, for the rules that look at
+/// every property of a plan.
+pub fn word_slices(name: &str) -> impl Iterator<Item = &str> {
+    let mut rest = name;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches([' ', '_', '-', '.', '$']);
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len();
+        let mut previous: Option<char> = None;
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if matches!(c, ' ' | '_' | '-' | '.' | '$') {
+                end = i;
+                break;
+            }
+            if let Some(prev) = previous {
+                let next_lower = chars.peek().is_some_and(|(_, n)| n.is_lowercase());
+                if c.is_uppercase()
+                    && (prev.is_lowercase()
+                        || prev.is_ascii_digit()
+                        || (prev.is_uppercase() && next_lower))
+                {
+                    end = i;
+                    break;
+                }
+            }
+            previous = Some(c);
+        }
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
+}
+
+/// Splits a name into words at spaces, `_`, `-`, `.`, `$` and lower-to-upper case changes
 /// (`orderCompleted`, `HTTPRequest` -> `HTTP Request`).
 pub fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, ' ' | '_' | '-' | '.') {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if c.is_uppercase() && !current.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                words.push(std::mem::take(&mut current));
-            }
-        }
-        current.push(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    word_slices(name).map(str::to_string).collect()
 }
 
 /// The name rewritten in a case (the quick fix of the case rules).
@@ -129,6 +143,21 @@ mod tests {
         assert!(follows("order-id", Case::Kebab));
         assert!(is_kebab_id("grow-revenue-2"));
         assert!(!is_kebab_id("Grow Revenue"));
+    }
+
+    #[test]
+    fn splits_words() {
+        let cases: [(&str, &[&str]); 6] = [
+            ("orderCompleted", &["order", "Completed"]),
+            ("HTTPRequest sent", &["HTTP", "Request", "sent"]),
+            ("Order_ID", &["Order", "ID"]),
+            ("$email", &["email"]),
+            ("a--b", &["a", "b"]),
+            ("ÉtéLong2Go", &["Été", "Long2", "Go"]),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(words(name), expected, "{name}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::diagnostic::Edit;
 use crate::model::*;
 use crate::span::{FileId, Span};
 use crate::syntax::requote;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A definition of a name in any namespace.
 #[derive(Clone, Copy, Debug)]
@@ -66,16 +66,18 @@ pub struct Index<'a> {
     ordered: HashMap<Namespace, Vec<Definition<'a>>>,
     references: HashMap<Namespace, HashMap<&'a str, Vec<&'a Reference>>>,
     all_references: Vec<&'a Reference>,
+    property_definitions: Vec<(PropertySite<'a>, &'a PropertyDef)>,
 }
 
 impl<'a> Index<'a> {
     pub fn new(plan: &'a Plan) -> Index<'a> {
         let mut index = Index {
             plan,
-            definitions: HashMap::new(),
-            ordered: HashMap::new(),
-            references: HashMap::new(),
+            definitions: HashMap::default(),
+            ordered: HashMap::default(),
+            references: HashMap::default(),
             all_references: plan.references(),
+            property_definitions: plan.property_definitions(),
         };
         for part in plan.parts() {
             part.events
@@ -141,7 +143,7 @@ impl<'a> Index<'a> {
 
     /// The distinct names defined in a namespace, in plan order.
     pub fn names(&self, namespace: Namespace) -> impl Iterator<Item = &'a str> + '_ {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         self.all(namespace)
             .iter()
             .map(|d| d.name().text.as_str())
@@ -160,6 +162,12 @@ impl<'a> Index<'a> {
             Some(Definition::Property(p)) => Some(p),
             _ => None,
         }
+    }
+
+    /// Every property definition: dictionary, user, inline and nested (see
+    /// [`Plan::property_definitions`]).
+    pub fn property_definitions(&self) -> &[(PropertySite<'a>, &'a PropertyDef)] {
+        &self.property_definitions
     }
 
     pub fn references(&self) -> &[&'a Reference] {
@@ -252,7 +260,7 @@ impl Symbols {
             });
         }
         occurrences.sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
-        let mut by_name: HashMap<(Namespace, String), Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(Namespace, String), Vec<usize>> = HashMap::default();
         for (i, o) in occurrences.iter().enumerate() {
             by_name
                 .entry((o.namespace, o.name.clone()))

@@ -137,19 +137,15 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0u32];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i as u32 + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i as u32 + 1);
-                }
-                _ => {}
+        let mut after_cr = false;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' && after_cr && i > 0 && bytes[i - 1] == b'\r' {
+                // The `\n` of a `\r\n`: the line started after it, not after the `\r`.
+                *starts.last_mut().expect("a line start") = i as u32 + 1;
+            } else {
+                starts.push(i as u32 + 1);
             }
-            i += 1;
+            after_cr = bytes[i] == b'\r';
         }
         LineIndex {
             starts,

@@ -33,6 +33,12 @@ pub fn did_you_mean<'a>(
 
 /// A name with case, spaces, `_` and `-` ignored: two names that fold equally are confusable.
 pub fn fold(name: &str) -> String {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return name.to_string();
+    }
     name.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-'))
         .flat_map(char::to_lowercase)

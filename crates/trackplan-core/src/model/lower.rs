@@ -8,7 +8,7 @@ use crate::rules::{invalid_value, missing_field, unknown_key};
 use crate::schema::{self, Place};
 use crate::span::{SourceFile, Span, Spanned};
 use crate::syntax::{Entry, Node, NodeKind, ScalarValue, SyntaxTree};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Reads a file's tree into what it defines, with the findings of the per-file rules.
 pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<Diagnostic>) {
@@ -54,14 +54,22 @@ struct Lower<'a> {
 
 /// The first entry of each key: later duplicates are reported by `duplicate-key` and not read again.
 fn unique_entries(node: &Node) -> impl Iterator<Item = &Entry> {
-    let mut seen = HashSet::new();
-    node.as_mapping()
-        .unwrap_or_default()
+    let entries = node.as_mapping().unwrap_or_default();
+    // Most mappings are small: comparing with the keys before is cheaper than hashing.
+    let mut seen: Option<HashSet<&str>> = (entries.len() > 16).then(HashSet::default);
+    entries
         .iter()
-        .filter(move |e| match e.key_str() {
-            Some(key) => seen.insert(key),
-            None => true,
+        .enumerate()
+        .filter(move |(i, e)| {
+            let Some(key) = e.key_str() else { return true };
+            match &mut seen {
+                Some(seen) => seen.insert(key),
+                None => !entries[..*i]
+                    .iter()
+                    .any(|earlier| earlier.key_str() == Some(key)),
+            }
         })
+        .map(|(_, e)| e)
 }
 
 impl Lower<'_> {
@@ -836,7 +844,12 @@ impl Lower<'_> {
             };
             if !types.contains(&ty) {
                 let field = entry.key_str().unwrap_or_default();
-                self.report(invalid_value::field_not_for_type(&entry.key, field, described, ty.as_str()));
+                self.report(invalid_value::field_not_for_type(
+                    &entry.key,
+                    field,
+                    described,
+                    ty.as_str(),
+                ));
             }
         }
     }

@@ -38,6 +38,11 @@ impl Rule for DeprecatedReference {
     }
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let any_deprecated = cx.plan.events().any(|e| e.is_deprecated())
+            || cx.plan.properties().any(|p| p.is_deprecated());
+        if !any_deprecated {
+            return;
+        }
         for reference in cx.index.references() {
             let (deprecated_at, replacement) = match (reference.namespace, reference.site) {
                 (

@@ -27,7 +27,7 @@
 //! ```
 
 use super::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub struct DuplicateDefinition;
 
@@ -42,7 +42,7 @@ impl Rule for DuplicateDefinition {
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for namespace in Namespace::ALL {
-            let mut first: HashMap<&str, Span> = HashMap::new();
+            let mut first: HashMap<&str, Span> = HashMap::default();
             for definition in cx.index.all(namespace) {
                 let name = definition.name();
                 match first.get(name.text.as_str()) {

@@ -28,7 +28,7 @@
 
 use super::prelude::*;
 use crate::syntax::{walk, NodeKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub struct DuplicateKey;
 
@@ -47,14 +47,22 @@ impl Rule for DuplicateKey {
             let NodeKind::Mapping(entries) = &node.kind else {
                 return;
             };
-            let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
-            for entry in entries {
+            let mut first: HashMap<&str, Span> = HashMap::default();
+            for (i, entry) in entries.iter().enumerate() {
                 let Some(key) = entry.key_str() else { continue };
-                match first.get(key) {
+                // Most mappings are small: looking back is cheaper than hashing.
+                let earlier = if entries.len() <= 16 {
+                    entries[..i].iter().find(|e| e.key_str() == Some(key)).map(|e| e.key.span)
+                } else {
+                    first.get(key).copied()
+                };
+                match earlier {
                     None => {
-                        first.insert(key, entry.key.span);
+                        if entries.len() > 16 {
+                            first.insert(key, entry.key.span);
+                        }
                     }
-                    Some(&earlier) => out.push(
+                    Some(earlier) => out.push(
                         Diagnostic::new(self.name(), entry.key.span, format!("duplicate key `{key}`"))
                             .with_related(earlier, "first given here")
                             .with_help("remove one of them or rename it; only the first is read"),

@@ -51,7 +51,7 @@ impl Rule for MissingDescription {
         for event in cx.plan.events() {
             report("event", &event.name, &event.common);
         }
-        for (site, def) in cx.plan.property_definitions() {
+        for &(site, def) in cx.index.property_definitions() {
             let noun = match site {
                 PropertySite::Dictionary => "property",
                 PropertySite::User => "user property",

@@ -41,8 +41,12 @@ impl Rule for NameTooLong {
             .plan
             .events()
             .map(|e| ("event", &e.name))
-            .chain(cx.plan.property_definitions().into_iter().map(|(_, d)| ("property", &d.name)));
+            .chain(cx.index.property_definitions().iter().map(|(_, d)| ("property", &d.name)));
         for (noun, name) in names {
+            // A name of at most 255 bytes has at most 255 characters.
+            if name.text.len() <= MAX_NAME_CHARS {
+                continue;
+            }
             let length = name.text.chars().count();
             if length > MAX_NAME_CHARS {
                 out.push(

@@ -57,20 +57,21 @@ const PAIRS: &[(&str, &str)] = &[
 
 /// The personal-data word a property name contains, if any.
 pub fn personal_data_word(name: &str) -> Option<String> {
-    let words: Vec<String> = crate::case::words(&name.replace('$', " "))
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect();
-    if words.len() == 1 && words[0] == "name" {
-        return Some("name".to_string());
+    // Word boundaries without allocating: this runs for every property of the plan.
+    let words: Vec<&str> = crate::case::word_slices(name).collect();
+    let is = |word: &str, marker: &str| word.eq_ignore_ascii_case(marker);
+    if let [only] = words.as_slice() {
+        if is(only, "name") {
+            return Some("name".to_string());
+        }
     }
-    if let Some(word) = words.iter().find(|w| WORDS.contains(&w.as_str())) {
-        return Some(word.clone());
+    if let Some(word) = words.iter().find(|w| WORDS.iter().any(|m| is(w, m))) {
+        return Some(word.to_lowercase());
     }
     words.windows(2).find_map(|pair| {
         PAIRS
             .iter()
-            .find(|(a, b)| pair[0] == *a && pair[1] == *b)
+            .find(|(a, b)| is(pair[0], a) && is(pair[1], b))
             .map(|(a, b)| format!("{a} {b}"))
     })
 }
@@ -85,7 +86,7 @@ impl Rule for PiiUnflagged {
     }
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (_, def) in cx.plan.property_definitions() {
+        for &(_, def) in cx.index.property_definitions() {
             if def.pii.is_some() || def.name.text.ends_with("[]") {
                 continue;
             }

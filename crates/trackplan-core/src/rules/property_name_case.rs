@@ -43,7 +43,7 @@ impl Rule for PropertyNameCase {
         let Some(convention) = cx.plan.conventions().property_case else {
             return;
         };
-        for (site, def) in cx.plan.property_definitions() {
+        for &(site, def) in cx.index.property_definitions() {
             let name = &def.name.text;
             if name.starts_with('$') || name.ends_with("[]") || case::follows(name, convention.value) {
                 continue;

@@ -29,7 +29,7 @@
 //! ```
 
 use super::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub struct PropertyTypeConflict;
 
@@ -44,13 +44,13 @@ impl Rule for PropertyTypeConflict {
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Dictionary definitions first, so that they are the reference type.
-        let mut first: HashMap<&str, (&Spanned<PropertyType>, &'static str)> = HashMap::new();
+        let mut first: HashMap<&str, (&Spanned<PropertyType>, &'static str)> = HashMap::default();
         for def in cx.plan.properties() {
             if let Some(ty) = &def.ty {
                 first.entry(&def.name.text).or_insert((ty, "the dictionary"));
             }
         }
-        for (site, def) in cx.plan.property_definitions() {
+        for &(site, def) in cx.index.property_definitions() {
             let PropertySite::Inline(event) = site else { continue };
             let Some(ty) = &def.ty else { continue };
             match first.get(def.name.text.as_str()) {

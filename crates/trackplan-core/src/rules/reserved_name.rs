@@ -68,7 +68,7 @@ impl Rule for ReservedName {
                 );
             }
         }
-        for (site, def) in cx.plan.property_definitions() {
+        for &(site, def) in cx.index.property_definitions() {
             let name = &def.name.text;
             if site == PropertySite::User && PROFILE_PROPERTIES.contains(&name.as_str()) {
                 continue;

@@ -24,8 +24,8 @@
 //! ```
 
 use super::prelude::*;
-use crate::suggest::fold;
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use rustc_hash::FxHashMap as HashMap;
 
 pub struct SimilarNames;
 
@@ -41,7 +41,7 @@ impl Rule for SimilarNames {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let events = cx.plan.events().map(|e| &e.name);
         self.report("event", events, out);
-        let definitions = cx.plan.property_definitions();
+        let definitions = cx.index.property_definitions();
         let properties = definitions
             .iter()
             .filter(|(site, _)| matches!(site, PropertySite::Dictionary | PropertySite::Inline(_)))
@@ -58,13 +58,17 @@ impl Rule for SimilarNames {
 impl SimilarNames {
     fn report<'a>(&self, noun: &str, names: impl Iterator<Item = &'a Name>, out: &mut Vec<Diagnostic>) {
         // The first name written for each folded form; identical names are another rule's business.
-        let mut first: HashMap<String, &Name> = HashMap::new();
+        // Keyed by a hash of the folded form, so that the hundred thousand names of a large plan are
+        // not each copied; equal hashes are confirmed on the folded characters.
+        let mut first: HashMap<u64, Vec<&Name>> = HashMap::default();
         for name in names {
-            let folded = fold(&name.text);
-            match first.get(&folded) {
-                None => {
-                    first.insert(folded, name);
-                }
+            let bucket = first.entry(folded_hash(&name.text)).or_default();
+            let earlier = bucket.iter().find(|e| folded_chars(&e.text).eq(folded_chars(&name.text))).copied();
+            if earlier.is_none() {
+                bucket.push(name);
+            }
+            match earlier {
+                None => {}
                 Some(earlier) if earlier.text != name.text => out.push(
                     Diagnostic::new(
                         self.name(),
@@ -78,4 +82,20 @@ impl SimilarNames {
             }
         }
     }
+}
+
+/// The characters of a name with case, spaces, `_` and `-` ignored (what [`crate::suggest::fold`]
+/// returns, without allocating).
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+}
+
+fn folded_hash(name: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    for c in folded_chars(name) {
+        c.hash(&mut hasher);
+    }
+    hasher.finish()
 }

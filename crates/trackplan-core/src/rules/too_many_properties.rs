@@ -20,7 +20,7 @@
 //! Send a list or object property (`fields: {type: list, items: string}`) or split the event by form.
 
 use super::prelude::*;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 pub struct TooManyProperties;
 

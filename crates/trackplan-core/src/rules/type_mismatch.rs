@@ -37,7 +37,7 @@ impl Rule for TypeMismatch {
     }
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (_, def) in cx.plan.property_definitions() {
+        for &(_, def) in cx.index.property_definitions() {
             let values = def.enum_values.iter().flatten().map(|v| ("enum value", v));
             let examples = def.examples.iter().map(|v| ("example", v));
             for (what, value) in values.chain(examples) {

@@ -3,6 +3,7 @@
 mod check;
 mod discover;
 mod docs;
+mod history;
 mod init;
 mod render;
 
@@ -32,6 +33,12 @@ struct Cli {
 enum Command {
     /// Check plans and print their problems
     Check(check::CheckArgs),
+    /// Compare the plan between two revisions, or a revision and the work tree (pull-request review)
+    Diff(history::diff::DiffArgs),
+    /// Print the plan's git history as a changelog
+    Changelog(history::changelog::ChangelogArgs),
+    /// Print the history of one event, property or KPI
+    Log(history::log::LogArgs),
     /// Create a plan folder from a template
     Init {
         /// Where to write the plan (default: the current folder)
@@ -96,6 +103,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => check::run(&args, &cwd),
+        Command::Diff(args) => history::diff::run(&args, &cwd),
+        Command::Changelog(args) => history::changelog::run(&args, &cwd),
+        Command::Log(args) => history::log::run(&args, &cwd),
         Command::Init { dir, template } => {
             let dir = cwd.join(dir.unwrap_or_default());
             let written = init::run(&dir, template.name())?;

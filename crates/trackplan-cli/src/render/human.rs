@@ -174,10 +174,8 @@ fn summary(report: &Report, cwd: &Path) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 || word == "info" && n == 1 {
+    if n == 1 {
         word.to_string()
-    } else if word == "info" {
-        "infos".to_string()
     } else {
         format!("{word}s")
     }

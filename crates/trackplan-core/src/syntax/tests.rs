@@ -4,7 +4,7 @@ fn tree(text: &str) -> SyntaxTree {
     parse(FileId(0), text)
 }
 
-fn text_of<'a>(text: &'a str, span: Span) -> &'a str {
+fn text_of(text: &str, span: Span) -> &str {
     &text[span.range()]
 }
 

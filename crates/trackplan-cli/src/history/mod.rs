@@ -1,0 +1,160 @@
+//! The history commands: `trackplan diff`, `trackplan changelog` and `trackplan log`. They find the
+//! repository and the plan folders, read revisions through `trackplan-git`, and render.
+
+pub mod changelog;
+pub mod diff;
+pub mod log;
+mod progress;
+pub mod render;
+
+use crate::discover::{self, UsageError};
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+use trackplan_git::Repo;
+
+/// A plan folder as the history commands see it.
+pub struct PlanDir {
+    /// Relative to the repository root, `/`-separated (`""`: the root itself).
+    pub dir: String,
+    /// The folder in the work tree, when it is there.
+    pub disk: Option<PathBuf>,
+}
+
+impl PlanDir {
+    /// The folder for messages: `plans/shop`, or `.` for the repository root.
+    pub fn shown(&self) -> &str {
+        if self.dir.is_empty() {
+            "."
+        } else {
+            &self.dir
+        }
+    }
+
+    /// A path of the plan's files (relative to the plan folder) relative to the repository root.
+    pub fn repo_path(&self, file: &str) -> String {
+        if self.dir.is_empty() {
+            file.to_string()
+        } else {
+            format!("{}/{file}", self.dir)
+        }
+    }
+}
+
+/// Opens the repository and finds the plan folders the command is about: `--plan` (a plan folder, a
+/// file in one, or a folder with plans below it), else the plan of the current folder. A path that
+/// is not in the work tree (a plan deleted since, or a bare repository) names a folder of the
+/// repository's tree; in a bare repository without `--plan`, every plan in `rev`'s tree is used.
+pub fn locate(plan: Option<&Path>, cwd: &Path, rev: &str) -> Result<(Repo, Vec<PlanDir>)> {
+    let start = plan.map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    let on_disk = start.exists();
+    let probe = if on_disk {
+        start.clone()
+    } else {
+        start
+            .ancestors()
+            .find(|p| p.exists())
+            .unwrap_or(cwd)
+            .to_path_buf()
+    };
+    let repo = Repo::discover(&probe)?;
+    let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
+        // A bare repository: plan folders are paths in the tree.
+        let dirs = match plan {
+            Some(p) => vec![tree_path(p)],
+            None => {
+                let head = repo.resolve(rev)?;
+                let found = repo.plans_in(head.id)?;
+                if found.is_empty() {
+                    bail!(UsageError(format!(
+                        "no trackplan.yaml in the tree of `{rev}`; name the plan folder with --plan"
+                    )));
+                }
+                found
+            }
+        };
+        return Ok((
+            repo,
+            dirs.into_iter()
+                .map(|dir| PlanDir { dir, disk: None })
+                .collect(),
+        ));
+    };
+    if !on_disk {
+        let Some(dir) = relative_inside(&start, &workdir) else {
+            bail!(UsageError(format!(
+                "{} is not inside the git work tree at {}",
+                start.display(),
+                workdir.display()
+            )));
+        };
+        return Ok((repo, vec![PlanDir { dir, disk: None }]));
+    }
+    let paths: Vec<PathBuf> = plan.map(Path::to_path_buf).into_iter().collect();
+    let roots = discover::plan_roots(&paths, cwd)?;
+    let mut dirs = Vec::new();
+    for root in roots {
+        let Some(dir) = repo.relative_to_workdir(&root) else {
+            bail!(UsageError(format!(
+                "the plan in {} is not inside the git work tree at {}",
+                root.display(),
+                workdir.display()
+            )));
+        };
+        dirs.push(PlanDir {
+            dir,
+            disk: Some(root),
+        });
+    }
+    Ok((repo, dirs))
+}
+
+/// A path given for a bare repository, as a tree path.
+fn tree_path(path: &Path) -> String {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+        .trim_matches('/')
+        .to_string()
+}
+
+/// `path` relative to `base` with `/`, resolving `.` and `..` lexically (the path may not exist).
+fn relative_inside(path: &Path, base: &Path) -> Option<String> {
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    // The longest existing ancestor is canonicalized (symlinks, /tmp vs /private/tmp), the rest kept.
+    let existing = path.ancestors().find(|p| p.exists())?;
+    let rest = path.strip_prefix(existing).ok()?;
+    let mut full = std::fs::canonicalize(existing).ok()?;
+    for component in rest.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                full.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => full.push(other),
+        }
+    }
+    let relative = full.strip_prefix(&base).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Writes a command's output to stdout; a closed pipe (`trackplan changelog | head`) ends the
+/// output quietly instead of failing.
+pub fn print(output: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,608 @@
+//! Output of `trackplan diff`: human, markdown (a pull-request comment), json and github; and the
+//! pieces the changelog shares (value formatting, a change as JSON).
+
+use serde_json::{json, Value as Json};
+use std::fmt::Write;
+use trackplan_core::diff::{Change, Counts, Entity, Level};
+use trackplan_core::{ColumnUnit, Plan, Span};
+
+/// The hidden marker a bot looks for to update its comment instead of adding one.
+pub const MARKER: &str = "<!-- trackplan-diff -->";
+
+/// A side of the comparison.
+pub struct Label {
+    /// As given (`main`, `HEAD~1`), as chosen (`merge-base(main, HEAD)`), or `work tree`.
+    pub name: String,
+    pub commit: Option<String>,
+    pub short: Option<String>,
+}
+
+impl Label {
+    /// `main (a1b2c3d)`, or `the work tree`.
+    pub fn describe(&self) -> String {
+        match &self.short {
+            Some(short) => format!("{} ({short})", self.name),
+            None => format!("the {}", self.name),
+        }
+    }
+
+    fn markdown(&self) -> String {
+        match &self.short {
+            Some(short) => format!("{} (`{short}`)", code(&self.name)),
+            None => format!("the {}", self.name),
+        }
+    }
+
+    fn to_json(&self) -> Json {
+        json!({ "rev": self.name, "commit": self.commit })
+    }
+}
+
+/// One plan's changes, with both plans for locations.
+pub struct PlanChanges {
+    /// The plan folder, relative to the repository root.
+    pub dir: String,
+    pub name: Option<String>,
+    pub changes: Vec<Change>,
+    pub old: Plan,
+    pub new: Plan,
+    /// Said when one side has no plan.
+    pub note: Option<String>,
+}
+
+pub struct DiffReport {
+    pub base: Label,
+    pub head: Label,
+    pub plans: Vec<PlanChanges>,
+}
+
+impl DiffReport {
+    fn counts(&self) -> Counts {
+        let all: Vec<Change> = self
+            .plans
+            .iter()
+            .flat_map(|p| p.changes.iter().cloned())
+            .collect();
+        Counts::of(&all)
+    }
+}
+
+/// A place in a plan file: path relative to the repository root, 1-based line and column.
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+impl PlanChanges {
+    fn repo_path(&self, file: &str) -> String {
+        if self.dir.is_empty() {
+            file.to_string()
+        } else {
+            format!("{}/{file}", self.dir)
+        }
+    }
+
+    fn locate(&self, plan: &Plan, span: Span) -> Option<Location> {
+        let file = plan.file(span.file)?;
+        let text = &file.source.text;
+        let lines = file.source.lines();
+        let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
+        let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
+        Some(Location {
+            file: self.repo_path(&file.source.path),
+            line: start.line + 1,
+            column: start.col + 1,
+            end_line: end.line + 1,
+            end_column: end.col + 1,
+        })
+    }
+
+    pub fn new_location(&self, change: &Change) -> Option<Location> {
+        self.locate(&self.new, change.new_span?)
+    }
+
+    pub fn old_location(&self, change: &Change) -> Option<Location> {
+        self.locate(&self.old, change.old_span?)
+    }
+
+    /// Where to annotate a change in the new plan: where it is written, else (for something removed)
+    /// the start of the file it was removed from, else the start of the root file.
+    fn annotation(&self, change: &Change) -> Option<Location> {
+        if let Some(at) = self.new_location(change) {
+            return Some(at);
+        }
+        let old_path = change
+            .old_span
+            .and_then(|s| self.old.file(s.file))
+            .map(|f| f.source.path.as_str());
+        let file = self
+            .new
+            .files
+            .iter()
+            .find(|f| Some(f.source.path.as_str()) == old_path)
+            .or_else(|| self.new.files.first())?;
+        Some(Location {
+            file: self.repo_path(&file.source.path),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        })
+    }
+
+    fn title(&self) -> String {
+        let dir = if self.dir.is_empty() { "." } else { &self.dir };
+        match &self.name {
+            Some(name) => format!("{name} ({dir})"),
+            None => dir.to_string(),
+        }
+    }
+}
+
+// ----- values --------------------------------------------------------------------------------------
+
+/// Fields whose values are prose (shown as text, shortened) rather than names (shown as code).
+fn is_prose(field: Option<&str>) -> bool {
+    matches!(
+        field,
+        Some("description" | "notes" | "definition" | "name" | "contact")
+    )
+}
+
+/// Markdown text that cannot break a table, open HTML, or mention anyone.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("&#64;"),
+            '\\' => out.push_str("\\\\"),
+            '*' | '_' | '[' | ']' | '`' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A name as inline code (safe in a table cell).
+pub fn code(text: &str) -> String {
+    if text.contains('`') || text.contains('\n') {
+        return escape(text);
+    }
+    format!("`{}`", text.replace('|', "\\|"))
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// A value in a markdown cell.
+fn markdown_value(value: Option<&Json>, prose: bool) -> String {
+    match value {
+        None => "—".to_string(),
+        Some(Json::String(s)) if prose => escape(&shorten(s, 80)),
+        Some(Json::String(s)) => code(s),
+        Some(Json::Array(items)) if items.is_empty() => "(none)".to_string(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .map(|i| markdown_value(Some(i), false))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Json::Null) => "null".to_string(),
+        Some(other) => code(&other.to_string()),
+    }
+}
+
+/// A value for a terminal.
+fn plain_value(value: Option<&Json>) -> String {
+    match value {
+        None => "-".to_string(),
+        Some(Json::String(s)) => shorten(s, 60),
+        Some(Json::Array(items)) => {
+            let items: Vec<String> = items.iter().map(|i| plain_value(Some(i))).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+fn emoji(level: Level) -> &'static str {
+    match level {
+        Level::Breaking => "🔴",
+        Level::Dangerous => "🟠",
+        Level::Safe => "🟢",
+    }
+}
+
+/// "2 breaking, 1 dangerous, 4 safe" (levels without changes left out).
+pub fn count_words(counts: &Counts) -> String {
+    let parts: Vec<String> = Level::ALL
+        .iter()
+        .filter(|l| counts.get(**l) > 0)
+        .map(|l| format!("{} {l}", counts.get(*l)))
+        .collect();
+    if parts.is_empty() {
+        "no changes".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A change as JSON, without locations (the changelog's entries use this as it is).
+pub fn change_json(change: &Change) -> Json {
+    json!({
+        "kind": change.kind.as_str(),
+        "level": change.level.as_str(),
+        "entity": change.entity.as_str(),
+        "name": change.name,
+        "property": change.property,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "summary": change.summary,
+        "kpis": change.kpis,
+        "flows": change.flows,
+    })
+}
+
+pub fn counts_json(counts: &Counts) -> Json {
+    json!({
+        "breaking": counts.breaking,
+        "dangerous": counts.dangerous,
+        "safe": counts.safe,
+    })
+}
+
+// ----- markdown ------------------------------------------------------------------------------------
+
+/// Rows of one level group as tables per entity type.
+pub fn markdown_tables(out: &mut String, changes: &[&Change], heading: &str) {
+    for entity in Entity::ALL {
+        let mut rows: Vec<&&Change> = changes.iter().filter(|c| c.entity == entity).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by_key(|c| std::cmp::Reverse(c.level));
+        let _ = writeln!(out, "{heading} {}\n", entity.heading());
+        let noun = entity.noun();
+        let mut column = noun[..1].to_uppercase();
+        column.push_str(&noun[1..]);
+        let _ = writeln!(
+            out,
+            "| Level | Change | {column} | Field | Old → New | KPIs | Flows |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+        for c in rows {
+            let mut name = code(&c.name);
+            if let Some(property) = &c.property {
+                let _ = write!(name, " › {}", code(property));
+            }
+            let prose = is_prose(c.field.as_deref());
+            let list =
+                |items: &[String]| items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {} | {} | {} → {} | {} | {} |",
+                emoji(c.level),
+                c.level,
+                code(c.kind.as_str()),
+                name,
+                c.field.as_deref().map(code).unwrap_or_default(),
+                markdown_value(c.old.as_ref(), prose),
+                markdown_value(c.new.as_ref(), prose),
+                list(&c.kpis),
+                list(&c.flows),
+            );
+        }
+        out.push('\n');
+    }
+}
+
+pub fn markdown(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let counts = report.counts();
+    let _ = writeln!(out, "{MARKER}");
+    let verdict = if counts.breaking > 0 {
+        Level::Breaking
+    } else if counts.dangerous > 0 {
+        Level::Dangerous
+    } else {
+        Level::Safe
+    };
+    if counts.total() == 0 {
+        let _ = writeln!(out, "### ⚪ Tracking plan: no changes\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "### {} Tracking plan: {}\n",
+            emoji(verdict),
+            count_words(&counts)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Compares {} with {}.\n",
+        report.base.markdown(),
+        report.head.markdown()
+    );
+    let several = report.plans.len() > 1;
+    let heading = if several { "#####" } else { "####" };
+    for plan in &report.plans {
+        if several {
+            let plan_counts = Counts::of(&plan.changes);
+            let _ = writeln!(
+                out,
+                "#### {}: {}\n",
+                escape(&plan.title()),
+                count_words(&plan_counts)
+            );
+        }
+        if let Some(note) = &plan.note {
+            let _ = writeln!(out, "_{}_\n", escape(note));
+        }
+        if plan.changes.is_empty() {
+            if plan.note.is_none() {
+                let _ = writeln!(
+                    out,
+                    "The plan says the same on both sides (comment and formatting edits are not changes).\n"
+                );
+            }
+            continue;
+        }
+        let important: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.level > Level::Safe)
+            .collect();
+        let safe: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.level == Level::Safe)
+            .collect();
+        markdown_tables(&mut out, &important, heading);
+        if !safe.is_empty() {
+            let what = if safe.len() == 1 {
+                "1 safe change".to_string()
+            } else {
+                format!("{} safe changes", safe.len())
+            };
+            let _ = writeln!(out, "<details>\n<summary>{what}</summary>\n");
+            markdown_tables(&mut out, &safe, heading);
+            let _ = writeln!(out, "</details>\n");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<sub>🔴 breaking: code that sends events or reports that read them become wrong · 🟠 dangerous: they may · 🟢 safe: nothing existing changes meaning. Generated by <code>trackplan diff</code>.</sub>"
+    );
+    out
+}
+
+// ----- json -----------------------------------------------------------------------------------------
+
+fn location_json(at: Option<Location>) -> Json {
+    match at {
+        Some(at) => json!({ "file": at.file, "line": at.line, "column": at.column }),
+        None => Json::Null,
+    }
+}
+
+pub fn json(report: &DiffReport) -> String {
+    let plans: Vec<Json> = report
+        .plans
+        .iter()
+        .map(|plan| {
+            let changes: Vec<Json> = plan
+                .changes
+                .iter()
+                .map(|c| {
+                    let mut value = change_json(c);
+                    value["location"] = location_json(plan.new_location(c));
+                    value["old_location"] = location_json(plan.old_location(c));
+                    value
+                })
+                .collect();
+            json!({
+                "path": plan.dir,
+                "name": plan.name,
+                "note": plan.note,
+                "summary": counts_json(&Counts::of(&plan.changes)),
+                "changes": changes,
+            })
+        })
+        .collect();
+    let output = json!({
+        "version": 1,
+        "base": report.base.to_json(),
+        "head": report.head.to_json(),
+        "summary": counts_json(&report.counts()),
+        "plans": plans,
+    });
+    serde_json::to_string_pretty(&output).expect("JSON values serialize") + "\n"
+}
+
+// ----- github ---------------------------------------------------------------------------------------
+
+/// Escapes a workflow-command message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn github(report: &DiffReport) -> String {
+    let mut out = String::new();
+    for plan in &report.plans {
+        for c in &plan.changes {
+            let command = match c.level {
+                Level::Breaking => "error",
+                Level::Dangerous => "warning",
+                Level::Safe => "notice",
+            };
+            let mut message = format!("{} change: {}", c.level, c.summary);
+            if !c.kpis.is_empty() || !c.flows.is_empty() {
+                message.push_str(&format!("\ntouches {}", touches(c)));
+            }
+            let title = property(&format!("trackplan {}", c.kind));
+            match plan.annotation(c) {
+                Some(at) => {
+                    let _ = writeln!(
+                        out,
+                        "::{command} file={},line={},col={},endLine={},endColumn={},title={title}::{}",
+                        property(&at.file),
+                        at.line,
+                        at.column,
+                        at.end_line,
+                        at.end_column,
+                        data(&message)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "::{command} title={title}::{}", data(&message));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn touches(c: &Change) -> String {
+    let mut parts = Vec::new();
+    if !c.kpis.is_empty() {
+        parts.push(format!("KPIs {}", c.kpis.join(", ")));
+    }
+    if !c.flows.is_empty() {
+        parts.push(format!("flows {}", c.flows.join(", ")));
+    }
+    parts.join("; ")
+}
+
+// ----- human ----------------------------------------------------------------------------------------
+
+pub struct Paint {
+    pub color: bool,
+}
+
+impl Paint {
+    pub fn level(&self, level: Level) -> String {
+        let word = format!("{:<9}", level.as_str());
+        if !self.color {
+            return word;
+        }
+        let code = match level {
+            Level::Breaking => "1;31",
+            Level::Dangerous => "1;33",
+            Level::Safe => "32",
+        };
+        format!("\x1b[{code}m{word}\x1b[0m")
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// One change for a terminal: level, summary, kind; then old -> new and what it touches.
+pub fn human_change(out: &mut String, paint: &Paint, c: &Change, indent: &str, at: Option<String>) {
+    let _ = writeln!(
+        out,
+        "{indent}{} {} {}",
+        paint.level(c.level),
+        c.summary,
+        paint.dim(&format!("[{}]", c.kind))
+    );
+    let pad = format!("{indent}{:<9} ", "");
+    if c.old.is_some() && c.new.is_some() && !is_prose(c.field.as_deref()) {
+        let _ = writeln!(
+            out,
+            "{pad}{}",
+            paint.dim(&format!(
+                "{} -> {}",
+                plain_value(c.old.as_ref()),
+                plain_value(c.new.as_ref())
+            ))
+        );
+    }
+    let mut details = Vec::new();
+    if let Some(at) = at {
+        details.push(at);
+    }
+    if !c.kpis.is_empty() || !c.flows.is_empty() {
+        details.push(format!("touches {}", touches(c)));
+    }
+    if !details.is_empty() {
+        let _ = writeln!(out, "{pad}{}", paint.dim(&details.join(" · ")));
+    }
+}
+
+pub fn human(report: &DiffReport, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "comparing {} with {}",
+            report.base.describe(),
+            report.head.describe()
+        ))
+    );
+    for plan in &report.plans {
+        let _ = writeln!(
+            out,
+            "\n{}: {}",
+            paint.bold(&plan.title()),
+            count_words(&Counts::of(&plan.changes))
+        );
+        if let Some(note) = &plan.note {
+            let _ = writeln!(out, "  note: {note}");
+        }
+        let mut changes: Vec<&Change> = plan.changes.iter().collect();
+        changes.sort_by_key(|c| std::cmp::Reverse(c.level));
+        for c in changes {
+            let at = plan
+                .new_location(c)
+                .map(|at| format!("at {}:{}", at.file, at.line))
+                .or_else(|| {
+                    plan.old_location(c)
+                        .map(|at| format!("was at {}:{}", at.file, at.line))
+                });
+            human_change(&mut out, &paint, c, "  ", at);
+        }
+    }
+    if report.plans.len() > 1 {
+        let _ = writeln!(out, "\nin all: {}", count_words(&report.counts()));
+    }
+    out
+}

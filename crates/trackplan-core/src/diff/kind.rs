@@ -1,0 +1,240 @@
+//! The kinds of change, their stable names and levels.
+//!
+//! A kind's name never changes once released (CI configurations and bots match on it), exactly like a
+//! rule's name. The table in `docs/review.md` lists every kind with its level and is checked against
+//! [`Kind::ALL`] by a test.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// How much a change can hurt, judged for both sides of the plan: the code that sends events and the
+/// reports that read them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing that exists changes meaning.
+    Safe,
+    /// An existing implementation or report may become wrong.
+    Dangerous,
+    /// An existing implementation or report becomes wrong.
+    Breaking,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Breaking, Level::Dangerous, Level::Safe];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Safe => "safe",
+            Level::Dangerous => "dangerous",
+            Level::Breaking => "breaking",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a change is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Entity {
+    /// The root file's own settings: format version, name, description, `lint:`.
+    Plan,
+    Conventions,
+    Identity,
+    Team,
+    Goal,
+    Kpi,
+    Flow,
+    Event,
+    Property,
+    UserProperty,
+    SuperProperty,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 11] = [
+        Entity::Plan,
+        Entity::Conventions,
+        Entity::Identity,
+        Entity::Team,
+        Entity::Goal,
+        Entity::Kpi,
+        Entity::Flow,
+        Entity::Event,
+        Entity::Property,
+        Entity::UserProperty,
+        Entity::SuperProperty,
+    ];
+
+    /// The stable name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Plan => "plan",
+            Entity::Conventions => "conventions",
+            Entity::Identity => "identity",
+            Entity::Team => "team",
+            Entity::Goal => "goal",
+            Entity::Kpi => "kpi",
+            Entity::Flow => "flow",
+            Entity::Event => "event",
+            Entity::Property => "property",
+            Entity::UserProperty => "user-property",
+            Entity::SuperProperty => "super-property",
+        }
+    }
+
+    /// "event", "KPI", "user property", ... for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Entity::Plan => "plan",
+            Entity::Conventions => "conventions",
+            Entity::Identity => "identity",
+            Entity::Team => "team",
+            Entity::Goal => "goal",
+            Entity::Kpi => "KPI",
+            Entity::Flow => "flow",
+            Entity::Event => "event",
+            Entity::Property => "property",
+            Entity::UserProperty => "user property",
+            Entity::SuperProperty => "super property",
+        }
+    }
+
+    /// A heading for a table of changes of this entity type.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Entity::Plan => "Plan settings",
+            Entity::Conventions => "Naming conventions",
+            Entity::Identity => "Identity",
+            Entity::Team => "Teams",
+            Entity::Goal => "Goals",
+            Entity::Kpi => "KPIs",
+            Entity::Flow => "Flows",
+            Entity::Event => "Events",
+            Entity::Property => "Properties",
+            Entity::UserProperty => "User properties",
+            Entity::SuperProperty => "Super properties",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! kinds {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $levels:literal, $what:literal; )*) => {
+        /// A kind of change. Its name (`<entity>-<change>`) is stable.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[ $( Kind::$variant, )* ];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Kind::$variant => $name, )* }
+            }
+
+            /// The level or levels a change of this kind can have, as documented.
+            pub fn levels(self) -> &'static str {
+                match self { $( Kind::$variant => $levels, )* }
+            }
+
+            /// One sentence: what the kind reports.
+            pub fn what(self) -> &'static str {
+                match self { $( Kind::$variant => $what, )* }
+            }
+
+            pub fn find(name: &str) -> Option<Kind> {
+                Kind::ALL.iter().copied().find(|k| k.as_str() == name)
+            }
+        }
+    };
+}
+
+kinds! {
+    EventAdded = "event-added", "safe", "A new event.";
+    EventRemoved = "event-removed", "breaking", "An event is no longer in the plan.";
+    EventRenamed = "event-renamed", "breaking",
+        "An event is deprecated in favour of another (`replaced_by`), or removed while an identical event (same description and properties) appears under a new name.";
+    EventDeprecated = "event-deprecated", "dangerous", "An event's status became `deprecated` (without a `replaced_by`).";
+    StatusChanged = "status-changed", "safe, dangerous",
+        "An event's status changed: forward (proposed -> planned -> implemented) or out of `deprecated` is safe, backward is dangerous.";
+    ReplacedByChanged = "replaced-by-changed", "dangerous", "A deprecated event or property no longer names its replacement.";
+    EventPlatformsChanged = "event-platforms-changed", "safe, dangerous",
+        "An event's platforms changed: platforms added is safe, platforms removed is dangerous.";
+    EventKpisChanged = "event-kpis-changed", "dangerous", "The KPIs an event links to directly changed.";
+    EventPropertyAdded = "event-property-added", "safe, breaking",
+        "A property was added to an existing event: optional is safe, required is breaking.";
+    EventPropertyRemoved = "event-property-removed", "breaking", "A property was removed from an event.";
+    PropertyAdded = "property-added", "safe", "A property was added to the property dictionary.";
+    PropertyRemoved = "property-removed", "breaking", "A property was removed from the property dictionary.";
+    PropertyRenamed = "property-renamed", "breaking",
+        "A dictionary property is deprecated in favour of another (`replaced_by`), or removed while an identical one appears under a new name.";
+    PropertyDeprecated = "property-deprecated", "dangerous", "A property is now marked `deprecated: true`.";
+    PropertyUndeprecated = "property-undeprecated", "safe", "A property is no longer marked deprecated.";
+    UserPropertyAdded = "user-property-added", "safe", "A user (profile) property was added.";
+    UserPropertyRemoved = "user-property-removed", "breaking", "A user (profile) property was removed.";
+    UserPropertyRenamed = "user-property-renamed", "breaking",
+        "A user property is deprecated in favour of another, or removed while an identical one appears under a new name.";
+    SuperPropertyAdded = "super-property-added", "safe", "A property was added to `super_properties`.";
+    SuperPropertyRemoved = "super-property-removed", "breaking", "A property was removed from `super_properties`.";
+    ObjectPropertyAdded = "object-property-added", "safe", "A nested property was added to an `object` property (or to a list's item definition).";
+    ObjectPropertyRemoved = "object-property-removed", "breaking", "A nested property was removed from an `object` property.";
+    PropertyTypeChanged = "property-type-changed", "breaking", "A property's `type` (or a list's `items` type) changed.";
+    PropertyRequired = "property-required", "breaking", "An event property became required.";
+    PropertyOptional = "property-optional", "safe", "An event property became optional.";
+    EnumValueAdded = "enum-value-added", "safe", "A value was added to a property's `enum`.";
+    EnumValueRemoved = "enum-value-removed", "breaking", "A value was removed from a property's `enum`.";
+    EnumAdded = "enum-added", "dangerous", "A property that took any value now has an `enum`.";
+    EnumRemoved = "enum-removed", "safe", "A property's `enum` was dropped: it takes any value.";
+    PatternChanged = "pattern-changed", "safe, dangerous", "A property's `pattern` was added or changed (dangerous) or dropped (safe).";
+    RangeChanged = "range-changed", "safe, dangerous", "A property's `min` or `max` was added or changed (dangerous) or dropped (safe).";
+    PiiChanged = "pii-changed", "safe", "A property's `pii` flag changed.";
+    ExamplesChanged = "examples-changed", "safe", "A property's `examples` changed.";
+    DescriptionChanged = "description-changed", "safe", "A description changed (any entity).";
+    NotesChanged = "notes-changed", "safe", "Cross-team notes changed (any entity).";
+    TagsChanged = "tags-changed", "safe", "Tags changed (any entity).";
+    OwnerChanged = "owner-changed", "safe", "The owning team changed (any entity).";
+    NameChanged = "name-changed", "safe", "A display name changed (plan, team, goal, KPI, flow).";
+    KpiAdded = "kpi-added", "safe", "A new KPI.";
+    KpiRemoved = "kpi-removed", "breaking", "A KPI is no longer in the plan.";
+    KpiFlowsChanged = "kpi-flows-changed", "dangerous", "A KPI is moved by other flows than before (flows' `kpis` lists changed).";
+    KpiDefinitionChanged = "kpi-definition-changed", "dangerous", "A KPI's `definition` changed: the reports that compute it may need to change.";
+    KpiGoalChanged = "kpi-goal-changed", "safe", "A KPI now serves another goal.";
+    KpiPriorityChanged = "kpi-priority-changed", "safe", "A KPI's priority changed.";
+    GoalAdded = "goal-added", "safe", "A new goal.";
+    GoalRemoved = "goal-removed", "dangerous", "A goal is no longer in the plan (KPIs may still point to it).";
+    FlowAdded = "flow-added", "safe", "A new flow.";
+    FlowRemoved = "flow-removed", "breaking", "A flow is no longer in the plan: the funnel reports built on it lose their definition.";
+    FlowStepsChanged = "flow-steps-changed", "dangerous", "A flow's steps or one of its alternatives gained, lost or reordered steps.";
+    TeamAdded = "team-added", "safe", "A new team.";
+    TeamRemoved = "team-removed", "dangerous", "A team is no longer in the plan (entities may still name it as owner).";
+    TeamContactChanged = "team-contact-changed", "safe", "A team's contact changed.";
+    IdentityChanged = "identity-changed", "breaking", "The events after which `identify` or `reset` is called, or the ID merge flavour, changed.";
+    ConventionsChanged = "conventions-changed", "dangerous", "A naming convention (`event_case`, `property_case`) changed.";
+    LintChanged = "lint-changed", "safe", "A rule's severity in `lint:` changed.";
+    FormatVersionChanged = "format-version-changed", "dangerous", "The plan format version (`trackplan:`) changed.";
+}
+
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,364 @@
+//! Splitting a plan file into pieces that each parse, with the core's own parser, to exactly the
+//! entities the whole file defines: one piece per entry of a collection section (`events:`,
+//! `properties:`, ...), and one for the rest.
+//!
+//! A commit usually edits a few entries of a file of hundreds. Parsing pieces and caching them by
+//! text means a new version of a file costs the parse of its changed entries only, which is what
+//! makes a long changelog fast. The split is only made when the file's shape makes it certain that
+//! each piece reads as it does in the whole file: plain block mappings, two-level indentation, no
+//! tabs, no CR line ends, no anchors, aliases, tags, directives or document markers, no repeated
+//! top-level key. Anything else is parsed whole, as is every file whose pieces do not all parse (so
+//! that a syntax error is reported where the whole file has it).
+
+/// Sections whose entries are independent definitions.
+const SECTIONS: [&str; 7] = [
+    "events",
+    "properties",
+    "user_properties",
+    "kpis",
+    "flows",
+    "goals",
+    "teams",
+];
+
+/// The pieces of a file, in file order, or `None` when it must be parsed whole.
+pub(crate) fn split(text: &str) -> Option<Vec<String>> {
+    if memchr::memchr2(b'\t', b'\r', text.as_bytes()).is_some()
+        || (!text.is_ascii() && has_unusual_breaks(text))
+        || special_anywhere(text)
+    {
+        return None;
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut rest = String::new();
+    let mut pieces: Vec<String> = Vec::new();
+    let mut seen_keys: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let content = content_of(line);
+        if content.is_empty() || content.starts_with('#') {
+            i += 1;
+            continue;
+        }
+        if indent_of(line) != 0 || looks_special(line) {
+            return None;
+        }
+        let (key, after) = top_level_key(line)?;
+        if seen_keys.contains(&key) {
+            return None;
+        }
+        seen_keys.push(key);
+        // The block of this key: every following line that is blank, a comment, or indented.
+        let mut end = i + 1;
+        while end < lines.len() {
+            let l = lines[end];
+            let c = content_of(l);
+            if !c.is_empty() && !c.starts_with('#') && indent_of(l) == 0 {
+                break;
+            }
+            if looks_special(l) {
+                return None;
+            }
+            end += 1;
+        }
+        let block = &lines[i + 1..end];
+        let inline = after.trim();
+        let splittable = SECTIONS.contains(&key) && (inline.is_empty() || inline.starts_with('#'));
+        if splittable {
+            match entries(block) {
+                Some(entries) => {
+                    for entry in entries {
+                        let mut piece = String::with_capacity(key.len() + 2 + entry.len());
+                        piece.push_str(key);
+                        piece.push_str(":\n");
+                        piece.push_str(&entry);
+                        pieces.push(piece);
+                    }
+                }
+                None => return None,
+            }
+        } else {
+            rest.push_str(line);
+            if !line.ends_with('\n') {
+                rest.push('\n');
+            }
+            for l in block {
+                rest.push_str(l);
+            }
+        }
+        i = end;
+    }
+    if !rest.is_empty() || pieces.is_empty() {
+        pieces.insert(0, rest);
+    }
+    Some(pieces)
+}
+
+/// Unicode line breaks YAML does not know but a reader might (NEL, LS, PS): parse whole.
+fn has_unusual_breaks(text: &str) -> bool {
+    text.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'])
+}
+
+/// The line without its indentation and line break (spaces only: tabs never get here).
+fn content_of(line: &str) -> &str {
+    line.trim_start_matches(' ').trim_end_matches(['\n', ' '])
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Directives, document markers and complex keys at the start of a line (`%`, `---`, `...`, `?`).
+/// A false alarm only means the file is parsed whole.
+fn looks_special(line: &str) -> bool {
+    if line.starts_with('%') || line.starts_with("---") || line.starts_with("...") {
+        return true;
+    }
+    let trimmed = line.trim_start_matches(' ');
+    trimmed.starts_with("? ") || trimmed.starts_with("?\n") || trimmed == "?"
+}
+
+/// Anchors, aliases and tags anywhere (`&`, `*`, `!` starting a word), as far as a cheap look can
+/// tell; "Terms & Conditions" is not one.
+fn special_anywhere(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'&', b'*', b'!', bytes).any(|i| {
+        let before = if i == 0 { b' ' } else { bytes[i - 1] };
+        let after = bytes.get(i + 1).copied().unwrap_or(b' ');
+        matches!(before, b' ' | b'\n' | b'[' | b'{' | b',' | b':' | b'-')
+            && !matches!(after, b' ' | b'\n')
+    })
+}
+
+/// A top-level `key:` line: the key (a plain word) and what follows the colon.
+fn top_level_key(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_end_matches('\n');
+    let colon = line.find(':')?;
+    let key = &line[..colon];
+    let after = &line[colon + 1..];
+    let plain = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'$');
+    (plain && (after.is_empty() || after.starts_with(' '))).then_some((key, after))
+}
+
+/// Splits a section's block into its entries (each with the comment and blank lines that follow
+/// it). `None` when an entry line does not clearly start a mapping key at the block's indentation.
+fn entries(block: &[&str]) -> Option<Vec<String>> {
+    let mut indent = None;
+    let mut out: Vec<String> = Vec::new();
+    let mut leading = String::new();
+    for line in block {
+        let content = content_of(line);
+        if content.is_empty() || content.starts_with('#') {
+            match out.last_mut() {
+                Some(entry) => entry.push_str(line),
+                None => leading.push_str(line),
+            }
+            continue;
+        }
+        let n = indent_of(line);
+        let block_indent = *indent.get_or_insert(n);
+        if n < block_indent || block_indent == 0 {
+            return None;
+        }
+        if n == block_indent {
+            if !starts_key(&line[n..]) {
+                return None;
+            }
+            let mut entry = std::mem::take(&mut leading);
+            entry.push_str(line);
+            out.push(entry);
+        } else {
+            out.last_mut()?.push_str(line);
+        }
+    }
+    for entry in &mut out {
+        if !entry.ends_with('\n') {
+            entry.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// Whether an entry line (without its indentation) starts a mapping key: `name:`, `name: value`,
+/// `"quoted name": ...` or `'quoted': ...`, with no other structure on the key.
+fn starts_key(line: &str) -> bool {
+    let line = line.trim_end_matches('\n');
+    let key_end = match line.as_bytes().first() {
+        Some(b'"') => closing_double_quote(line),
+        Some(b'\'') => closing_single_quote(line),
+        Some(b'-' | b'[' | b'{' | b'?' | b'|' | b'>' | b'#' | b'@' | b'`' | b'%') => None,
+        Some(_) => {
+            // A plain key ends at the first `: ` or a final `:`.
+            let colon = line
+                .find(": ")
+                .or_else(|| line.ends_with(':').then(|| line.len() - 1));
+            return colon.is_some_and(|c| !line[..c].contains(" #"));
+        }
+        None => None,
+    };
+    match key_end {
+        Some(end) => {
+            let after = &line[end + 1..];
+            after == ":" || after.starts_with(": ")
+        }
+        None => false,
+    }
+}
+
+fn closing_double_quote(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn closing_single_quote(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i] == b'\'' {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use trackplan_core::{diff, parse_file, FileId, Plan};
+
+    /// The plan read whole and read in pieces say the same, and fail to parse alike.
+    #[track_caller]
+    fn assert_equivalent(path: &str, text: &str) -> bool {
+        let whole = Plan::new(vec![Arc::new(parse_file(FileId(0), path, text))]);
+        let Some(pieces) = split(text) else {
+            return false;
+        };
+        let parts = Plan {
+            files: pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    Arc::new(parse_file(
+                        FileId(i as u32 + 1),
+                        &format!("{path}#{i}"),
+                        p.as_str(),
+                    ))
+                })
+                .collect(),
+        };
+        let whole_failure = diff::parse_failure(&whole).is_some();
+        let parts_failure = diff::parse_failure(&parts).is_some();
+        if whole_failure || parts_failure {
+            // The loader parses whole whenever a piece fails; a whole-file failure must show in a
+            // piece, or not at all be missed.
+            assert!(
+                parts_failure || !whole_failure,
+                "{path}: whole fails, pieces do not:\n{text}"
+            );
+            return true;
+        }
+        assert_eq!(diff::diff(&whole, &parts), Vec::new(), "{path}");
+        assert_eq!(diff::diff(&parts, &whole), Vec::new(), "{path}");
+        let names = |p: &Plan| {
+            let mut v: Vec<String> = p.events().map(|e| e.name.text.clone()).collect();
+            v.extend(p.properties().map(|e| e.name.text.clone()));
+            v.extend(p.kpis().map(|e| e.id.text.clone()));
+            v.extend(p.flows().map(|e| e.id.text.clone()));
+            v
+        };
+        assert_eq!(names(&whole), names(&parts), "{path}");
+        true
+    }
+
+    #[test]
+    fn template_files_split_into_equivalent_pieces() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plans");
+        let mut split_files = 0;
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let name = path
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace("trackplan", "plan");
+                    if assert_equivalent(&name, &text) {
+                        split_files += 1;
+                    }
+                }
+            }
+        }
+        assert!(split_files >= 10, "only {split_files} template files split");
+    }
+
+    #[test]
+    fn tricky_files_split_equivalently_or_not_at_all() {
+        let cases = [
+            // Comments, blank lines, block scalars, quoted keys, flow values.
+            "# head\nevents:\n  # first\n  A:\n    description: >-\n      folded\n      text\n\n  \"B: colon\":\n    properties: {x: required}\n  'C''s': {}\nproperties:\n  x: {type: string}\n",
+            // A continuation line at the entry indentation: a syntax error the split must not hide.
+            "events:\n  A:\n    description: foo\n  bar\n",
+            // Duplicate sections: the whole file reads only the first.
+            "events:\n  A: {}\nevents:\n  B: {}\n",
+            // Anchors and aliases.
+            "properties:\n  a: &x {type: string}\n  b: *x\n",
+            // A sequence where a mapping belongs.
+            "events:\n  - A\n  - B\n",
+            // Deeper first line, then shallower.
+            "events:\n    A: {}\n  B: {}\n",
+            // A multi-line plain scalar.
+            "events:\n  A:\n    description: one\n      two\n  B: {}\n",
+            // Root-style keys in a part file, and nothing splittable.
+            "name: x\ndescription: y\n",
+            // No final newline.
+            "events:\n  A: {}\n  B:\n    status: planned",
+            // A key with a comment.
+            "events: # the events\n  A: {}\n",
+            // Tabs and CR.
+            "events:\n\tA: {}\n",
+            "events:\r\n  A: {}\r\n",
+            // Flow section value.
+            "events: {A: {}, B: {}}\n",
+            // Quoted key with escapes.
+            "events:\n  \"A \\\" B\": {}\n  C: {}\n",
+            // Unclosed flow collection.
+            "events:\n  A:\n    platforms: [web,\n  B: {}\n",
+            // Ampersands and exclamation marks in text are not anchors or tags.
+            "events:\n  A:\n    description: Terms & Conditions! Read them.\n  B: {}\n",
+            // Empty entries and an empty file.
+            "events:\n  A:\n  B:\n",
+            "",
+            "# only a comment\n",
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            assert_equivalent(&format!("events/case{i}.yaml"), text);
+        }
+        // Files of the usual shape do split.
+        assert!(split(cases[0]).is_some());
+        assert!(split(cases[cases.len() - 4]).is_some());
+        assert!(split(cases[3]).is_none(), "anchors");
+    }
+}

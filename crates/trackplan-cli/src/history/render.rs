@@ -1,10 +1,12 @@
 //! Output of `trackplan diff`: human, markdown (a pull-request comment), json and github; and the
 //! pieces the changelog shares (value formatting, a change as JSON).
 
+use crate::render::github::workflow_command;
+use crate::render::Position;
 use serde_json::{json, Value as Json};
 use std::fmt::Write;
 use trackplan_core::diff::{Change, Counts, Entity, Level};
-use trackplan_core::{ColumnUnit, Plan, Span};
+use trackplan_core::{Plan, Span};
 
 /// The hidden marker a bot looks for to update its comment instead of adding one.
 pub const MARKER: &str = "<!-- trackplan-diff -->";
@@ -87,16 +89,13 @@ impl PlanChanges {
 
     fn locate(&self, plan: &Plan, span: Span) -> Option<Location> {
         let file = plan.file(span.file)?;
-        let text = &file.source.text;
-        let lines = file.source.lines();
-        let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
-        let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
+        let p = Position::of(file, span);
         Some(Location {
             file: self.repo_path(&file.source.path),
-            line: start.line + 1,
-            column: start.col + 1,
-            end_line: end.line + 1,
-            end_column: end.col + 1,
+            line: p.line,
+            column: p.column,
+            end_line: p.end_line,
+            end_column: p.end_column,
         })
     }
 
@@ -124,12 +123,13 @@ impl PlanChanges {
             .iter()
             .find(|f| Some(f.source.path.as_str()) == old_path)
             .or_else(|| self.new.files.first())?;
+        let start = Position::FILE_START;
         Some(Location {
             file: self.repo_path(&file.source.path),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
+            line: start.line,
+            column: start.column,
+            end_line: start.end_line,
+            end_column: start.end_column,
         })
     }
 
@@ -437,18 +437,6 @@ pub fn json(report: &DiffReport) -> String {
 
 // ----- github ---------------------------------------------------------------------------------------
 
-/// Escapes a workflow-command message.
-fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow-command property value.
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 pub fn github(report: &DiffReport) -> String {
     let mut out = String::new();
     for plan in &report.plans {
@@ -462,24 +450,18 @@ pub fn github(report: &DiffReport) -> String {
             if !c.kpis.is_empty() || !c.flows.is_empty() {
                 message.push_str(&format!("\ntouches {}", touches(c)));
             }
-            let title = property(&format!("trackplan {}", c.kind));
-            match plan.annotation(c) {
-                Some(at) => {
-                    let _ = writeln!(
-                        out,
-                        "::{command} file={},line={},col={},endLine={},endColumn={},title={title}::{}",
-                        property(&at.file),
-                        at.line,
-                        at.column,
-                        at.end_line,
-                        at.end_column,
-                        data(&message)
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "::{command} title={title}::{}", data(&message));
-                }
-            }
+            let title = format!("trackplan {}", c.kind);
+            let at = plan.annotation(c);
+            let at = at.as_ref().map(|at| {
+                let position = Position {
+                    line: at.line,
+                    column: at.column,
+                    end_line: at.end_line,
+                    end_column: at.end_column,
+                };
+                (at.file.as_str(), position)
+            });
+            out.push_str(&workflow_command(command, at, &title, &message));
         }
     }
     out

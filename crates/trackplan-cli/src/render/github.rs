@@ -1,7 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, which annotate the pull request's files.
 
-use super::{display_path, git_root, locate, Report};
-use std::fmt::Write;
+use super::{display_path, git_root, locate, Position, Report};
 use std::path::Path;
 use trackplan_core::Severity;
 
@@ -22,19 +21,44 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(
-            out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&display_path(&at.path, &base)),
-            at.line,
-            at.column,
-            at.end_line,
-            at.end_column,
-            property(&format!("trackplan {}", d.rule)),
-            data(&message)
-        );
+        let position = Position {
+            line: at.line,
+            column: at.column,
+            end_line: at.end_line,
+            end_column: at.end_column,
+        };
+        let file = display_path(&at.path, &base);
+        out.push_str(&workflow_command(
+            command,
+            Some((&file, position)),
+            &format!("trackplan {}", d.rule),
+            &message,
+        ));
     }
     out
+}
+
+/// One workflow command line (`::error file=...,line=...::message`), escaped; without a file it
+/// annotates the run rather than a line.
+pub fn workflow_command(
+    command: &str,
+    at: Option<(&str, Position)>,
+    title: &str,
+    message: &str,
+) -> String {
+    match at {
+        Some((file, p)) => format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            property(file),
+            p.line,
+            p.column,
+            p.end_line,
+            p.end_column,
+            property(title),
+            data(message)
+        ),
+        None => format!("::{command} title={}::{}\n", property(title), data(message)),
+    }
 }
 
 /// Escapes a workflow-command message.

@@ -7,7 +7,7 @@ pub mod sarif;
 
 use crate::discover::LoadedPlan;
 use std::path::{Path, PathBuf};
-use trackplan_core::{ColumnUnit, Diagnostic, Severity, Span};
+use trackplan_core::{ColumnUnit, Diagnostic, ParsedFile, Severity, Span};
 
 /// The diagnostics of each plan checked.
 pub struct Report {
@@ -28,7 +28,40 @@ impl Report {
     }
 }
 
-/// A span as 1-based lines and Unicode-character columns, end exclusive, with its file's path.
+/// A span as 1-based lines and Unicode-character columns, end exclusive: what every output format
+/// prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+impl Position {
+    pub fn of(file: &ParsedFile, span: Span) -> Position {
+        let text = &file.source.text;
+        let lines = file.source.lines();
+        let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
+        let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
+        Position {
+            line: start.line + 1,
+            column: start.col + 1,
+            end_line: end.line + 1,
+            end_column: end.col + 1,
+        }
+    }
+
+    /// The first character of a file.
+    pub const FILE_START: Position = Position {
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+    };
+}
+
+/// A span's position with its file's path.
 pub struct Location {
     pub path: PathBuf,
     pub line: u32,
@@ -39,16 +72,18 @@ pub struct Location {
 
 pub fn locate(plan: &LoadedPlan, span: Span) -> Option<Location> {
     let file = plan.plan.file(span.file)?;
-    let text = &file.source.text;
-    let lines = file.source.lines();
-    let start = lines.line_col(text, span.start as usize, ColumnUnit::Char);
-    let end = lines.line_col(text, span.end as usize, ColumnUnit::Char);
+    let Position {
+        line,
+        column,
+        end_line,
+        end_column,
+    } = Position::of(file, span);
     Some(Location {
         path: plan.path_of(file),
-        line: start.line + 1,
-        column: start.col + 1,
-        end_line: end.line + 1,
-        end_column: end.col + 1,
+        line,
+        column,
+        end_line,
+        end_column,
     })
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need beyond the Rust toolchain. Idempotent: each part checks
-# first and installs only what is missing; scripts/test.sh (and so .ci/run) calls it first.
+# Installs what the end-to-end tests need beyond the Rust toolchain: headless Neovim (Debian's
+# `neovim` package) for tests/lsp_nvim.rs. Idempotent; .ci/run calls it before the tests.
 set -euo pipefail
 
 if ! command -v nvim >/dev/null 2>&1; then

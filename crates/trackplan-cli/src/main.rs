@@ -58,6 +58,12 @@ enum Command {
         /// The rule's name, as in `trackplan rules`
         rule: String,
     },
+    /// Start the language server on stdin and stdout (for editors)
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Print the JSON Schema of plan files (for editors without the language server)
     Schema {
         /// The schema of the root file (trackplan.yaml) rather than of the other plan files
@@ -152,6 +158,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(UsageError(format!("unknown rule `{rule}`{hint}")).into())
             }
         },
+        Command::Lsp { .. } => {
+            let code = trackplan_lsp::run_stdio()?;
+            Ok(ExitCode::from(code as u8))
+        }
         Command::Schema { root } => {
             let schema = trackplan_core::schema::json_schema(root);
             println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod case;
 pub mod diagnostic;
 pub mod diff;
+pub mod ide;
 pub mod index;
 pub mod model;
 pub mod plan_files;

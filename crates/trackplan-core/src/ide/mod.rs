@@ -1,0 +1,9 @@
+//! Pure helpers for editors: what the format expects at a place, and the completion context of a
+//! cursor in text that may not parse yet. The language server turns these into LSP answers; nothing
+//! here knows about LSP.
+
+pub mod completion_context;
+pub mod locate;
+
+pub use completion_context::{completion_context, CompletionContext, Slot};
+pub use locate::{expect_at, key_at, Expect, KeyAt};

@@ -1,0 +1,367 @@
+//! Completion by context: the keys allowed at the cursor (with their documentation), names where a
+//! reference stands (events in flow steps, alternatives and identity lists, KPI ids in `kpis:`, goal
+//! ids, team ids in `owner:`, dictionary properties in an event's `properties:` and in
+//! `super_properties`), the allowed words (`type`, `status`, `event_case`, `id_merge`, severities) and
+//! a property's enum values.
+//!
+//! The context comes from the text around the cursor ([`trackplan_core::ide::completion_context`]),
+//! which works while the buffer is not valid YAML; the names come from the newest analysis of the
+//! plan together with the last one whose files all parsed.
+
+use crate::world::{Analysis, World};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tower_lsp::lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse,
+    CompletionTextEdit, Documentation, InsertTextMode, MarkupContent, MarkupKind, Position, Range,
+    TextEdit,
+};
+use trackplan_core::ide::{self, CompletionContext, Expect};
+use trackplan_core::model::{EventPropertyKind, Namespace, Plan, Value};
+use trackplan_core::schema::{self, Shape};
+use trackplan_core::syntax::{quote_if_needed, requote};
+use trackplan_core::{LineCol, LineIndex};
+
+/// At most this many names are sent; the list is then incomplete and the client asks again as the
+/// user types.
+const MAX_ITEMS: usize = 200;
+
+pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionResponse> {
+    let pos = params.text_document_position;
+    let uri = pos.text_document.uri;
+    let (text, unit, plan, relative) = {
+        let state = world.state();
+        let doc = state.docs.get(&uri)?;
+        let (plan, relative) = state.locate_uri(&uri)?;
+        (doc.text(), state.unit(), plan, relative)
+    };
+    let lines = LineIndex::new(&text);
+    let offset = lines.offset(
+        &text,
+        LineCol {
+            line: pos.position.line,
+            col: pos.position.character,
+        },
+        unit,
+    );
+    let context = ide::completion_context(&text, offset)?;
+    let is_root = relative == trackplan_core::ROOT_FILE_NAME;
+    let expect = ide::expect_at(&context.path, is_root, context.slot);
+    let range = {
+        let start = lines.line_col(&text, context.replace.start, unit);
+        let end = lines.line_col(&text, context.replace.end, unit);
+        Range::new(
+            Position::new(start.line, start.col),
+            Position::new(end.line, end.col),
+        )
+    };
+    let models = || models(world, plan);
+    let mut items: Vec<CompletionItem> = Vec::new();
+    let mut incomplete = false;
+    match expect {
+        Expect::Key(place) => {
+            for (i, doc) in schema::keys(place).iter().enumerate() {
+                if context.siblings.iter().any(|s| s == doc.key) {
+                    continue;
+                }
+                let insert = key_insert(doc.key, doc.shape, &context);
+                let mut item = item(
+                    doc.key,
+                    CompletionItemKind::PROPERTY,
+                    range,
+                    insert,
+                    &context,
+                );
+                item.detail = Some(if doc.required { "required key" } else { "key" }.into());
+                item.documentation = Some(markdown(doc.doc));
+                item.sort_text = Some(format!("{i:03}"));
+                items.push(item);
+            }
+        }
+        Expect::RuleName => {
+            for rule in trackplan_core::rules::RULES {
+                if context.siblings.iter().any(|s| s == rule.name()) {
+                    continue;
+                }
+                let insert = if context.has_colon || context.in_flow {
+                    rule.name().to_string()
+                } else {
+                    format!("{}: ", rule.name())
+                };
+                let mut item = item(
+                    rule.name(),
+                    CompletionItemKind::ENUM_MEMBER,
+                    range,
+                    insert,
+                    &context,
+                );
+                item.detail = Some(format!("rule, default {}", rule.default_severity()));
+                item.documentation = Some(markdown(&rule.doc()));
+                items.push(item);
+            }
+        }
+        Expect::Word(words) => {
+            for (i, word) in words.iter().enumerate() {
+                let mut item = item(
+                    word,
+                    CompletionItemKind::ENUM_MEMBER,
+                    range,
+                    word.to_string(),
+                    &context,
+                );
+                item.sort_text = Some(format!("{i:03}"));
+                items.push(item);
+            }
+        }
+        Expect::Name(namespace) => {
+            let models = models();
+            let key_slot = context.slot == ide::Slot::Key;
+            let mut seen: HashSet<String> = context.siblings.iter().cloned().collect();
+            let prefix = context.prefix.to_lowercase();
+            for analysis in &models {
+                for (name, detail, doc) in names(&analysis.plan, namespace) {
+                    if !seen.insert(name.clone()) || !fuzzy(&prefix, &name) {
+                        continue;
+                    }
+                    if items.len() >= MAX_ITEMS {
+                        incomplete = true;
+                        break;
+                    }
+                    let quoted = match context.quote {
+                        Some(_) => requote(&context_token(&text, &context), &name),
+                        None => quote_if_needed(&name),
+                    };
+                    let insert = if key_slot && !context.has_colon && !context.in_flow {
+                        format!("{quoted}: ")
+                    } else {
+                        quoted
+                    };
+                    let kind = match namespace {
+                        Namespace::Event => CompletionItemKind::EVENT,
+                        Namespace::Property | Namespace::UserProperty => CompletionItemKind::FIELD,
+                        Namespace::Team => CompletionItemKind::STRUCT,
+                        Namespace::Flow => CompletionItemKind::FUNCTION,
+                        _ => CompletionItemKind::CONSTANT,
+                    };
+                    let mut item = item(&name, kind, range, insert, &context);
+                    item.sort_text = Some(format!("{:05}", items.len()));
+                    item.detail = detail;
+                    item.documentation = doc.map(|d| markdown(&d));
+                    items.push(item);
+                }
+            }
+        }
+        Expect::EnumValue { property, event } => {
+            let models = models();
+            let plan = &models.first()?.plan;
+            for value in enum_values(plan, &property, event.as_deref()) {
+                let text_value = match &value {
+                    Value::Str(s) => quote_if_needed(s),
+                    other => other.to_json().to_string(),
+                };
+                let label = match &value {
+                    Value::Str(s) => s.clone(),
+                    other => other.to_json().to_string(),
+                };
+                let mut item = item(
+                    &label,
+                    CompletionItemKind::ENUM_MEMBER,
+                    range,
+                    text_value,
+                    &context,
+                );
+                item.sort_text = Some(format!("{:03}", items.len()));
+                items.push(item);
+            }
+        }
+        Expect::NewName | Expect::Nothing => return None,
+    }
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: incomplete,
+        items,
+    }))
+}
+
+/// The current analysis and the last good one (when different): the names to offer.
+fn models(world: &World, plan: usize) -> Vec<Arc<Analysis>> {
+    let (current, good) = world.latest(plan);
+    let current = current.or_else(|| world.analysis(plan));
+    let mut out: Vec<Arc<Analysis>> = current.into_iter().collect();
+    if let Some(good) = good {
+        if out.first().is_none_or(|c| !Arc::ptr_eq(c, &good)) {
+            out.push(good);
+        }
+    }
+    out
+}
+
+fn context_token(text: &str, context: &CompletionContext) -> String {
+    text.get(context.replace.clone()).unwrap_or("").to_string()
+}
+
+fn fuzzy(prefix: &str, name: &str) -> bool {
+    if prefix.is_empty() {
+        return true;
+    }
+    let mut name = name.chars().flat_map(char::to_lowercase);
+    prefix
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|p| name.any(|c| c == p))
+}
+
+/// The names of a namespace with a detail line and documentation.
+fn names(plan: &Plan, namespace: Namespace) -> Vec<(String, Option<String>, Option<String>)> {
+    let description =
+        |c: &trackplan_core::model::Common| c.description.as_ref().map(|d| d.value.clone());
+    match namespace {
+        Namespace::Event => plan
+            .events()
+            .map(|e| {
+                let detail = e
+                    .status
+                    .as_ref()
+                    .map(|s| format!("event · {}", s.value.as_str()));
+                (
+                    e.name.text.clone(),
+                    detail.or(Some("event".into())),
+                    description(&e.common),
+                )
+            })
+            .collect(),
+        Namespace::Property => plan
+            .properties()
+            .map(|p| {
+                let detail =
+                    p.ty.as_ref()
+                        .map(|t| format!("property · {}", t.value.as_str()));
+                (
+                    p.name.text.clone(),
+                    detail.or(Some("property".into())),
+                    description(&p.common),
+                )
+            })
+            .collect(),
+        Namespace::UserProperty => plan
+            .user_properties()
+            .map(|p| {
+                (
+                    p.name.text.clone(),
+                    Some("user property".into()),
+                    description(&p.common),
+                )
+            })
+            .collect(),
+        Namespace::Kpi => plan
+            .kpis()
+            .map(|k| {
+                (
+                    k.id.text.clone(),
+                    k.name.as_ref().map(|n| n.value.clone()),
+                    k.definition
+                        .as_ref()
+                        .map(|d| d.value.clone())
+                        .or(description(&k.common)),
+                )
+            })
+            .collect(),
+        Namespace::Goal => plan
+            .goals()
+            .map(|g| {
+                (
+                    g.id.text.clone(),
+                    g.name.as_ref().map(|n| n.value.clone()),
+                    description(&g.common),
+                )
+            })
+            .collect(),
+        Namespace::Flow => plan
+            .flows()
+            .map(|f| {
+                (
+                    f.id.text.clone(),
+                    f.name.as_ref().map(|n| n.value.clone()),
+                    description(&f.common),
+                )
+            })
+            .collect(),
+        Namespace::Team => plan
+            .teams()
+            .map(|t| {
+                (
+                    t.id.text.clone(),
+                    t.name.as_ref().map(|n| n.value.clone()),
+                    description(&t.common),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The allowed values of a property: the event's own definition, else the dictionary's.
+fn enum_values(plan: &Plan, property: &str, event: Option<&str>) -> Vec<Value> {
+    if let Some(event) = event.and_then(|e| plan.events().find(|x| x.name.text == e)) {
+        if let Some(p) = event.properties.iter().find(|p| p.name.text == property) {
+            if let EventPropertyKind::Inline(def) = &p.kind {
+                return def
+                    .enum_values
+                    .iter()
+                    .flatten()
+                    .map(|v| v.value.clone())
+                    .collect();
+            }
+        }
+    }
+    plan.properties()
+        .chain(plan.user_properties())
+        .find(|d| d.name.text == property)
+        .and_then(|d| d.enum_values.as_ref())
+        .map(|values| values.iter().map(|v| v.value.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// What to insert for a key: the key alone when a `:` follows already, else the key and what starts
+/// its value (a new line indented one level deeper for a mapping).
+fn key_insert(key: &str, shape: Shape, context: &CompletionContext) -> String {
+    if context.has_colon {
+        return key.to_string();
+    }
+    if context.in_flow {
+        return format!("{key}: ");
+    }
+    match shape {
+        Shape::Collection(_)
+        | Shape::Object(_)
+        | Shape::EventProperties
+        | Shape::Lint
+        | Shape::Alternatives => format!("{key}:\n{}", " ".repeat(context.indent + 2)),
+        _ => format!("{key}: "),
+    }
+}
+
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    range: Range,
+    insert: String,
+    context: &CompletionContext,
+) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        filter_text: context.quote.map(|_| insert.clone()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range,
+            new_text: insert,
+        })),
+        insert_text_mode: Some(InsertTextMode::AS_IS),
+        ..Default::default()
+    }
+}
+
+fn markdown(text: &str) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value: text.to_string(),
+    })
+}

@@ -1,0 +1,202 @@
+//! Diagnostics: exactly those of `trackplan check`, for every file of a plan, open or not.
+//!
+//! After each change the plan is analysed again and every file whose diagnostics changed (or whose
+//! document version changed) is published with its version; files that left the plan are cleared.
+//! A batch made for an older generation of the plan is dropped.
+
+use crate::convert;
+use crate::world::{Analysis, World};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use tower_lsp::lsp_types::{
+    CodeDescription, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    NumberOrString, Url,
+};
+use tower_lsp::Client;
+use trackplan_core::{ColumnUnit, Diagnostic, Severity};
+
+use crate::world::Config;
+
+/// One file's diagnostics to publish.
+pub struct Batch {
+    pub uri: Url,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<LspDiagnostic>,
+    pub hash: u64,
+}
+
+/// Converts one of the core's diagnostics.
+pub fn to_lsp(
+    analysis: &Analysis,
+    d: &Diagnostic,
+    unit: ColumnUnit,
+    config: &Config,
+) -> Option<LspDiagnostic> {
+    let file = analysis.plan.file(d.span.file)?;
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            Some(DiagnosticRelatedInformation {
+                location: convert::location(analysis, r.span, unit)?,
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    Some(LspDiagnostic {
+        range: convert::range(&file.source, d.span, unit),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.rule.to_string())),
+        code_description: config.rule_url(d.rule).map(|href| CodeDescription { href }),
+        source: Some("trackplan".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    })
+}
+
+/// The diagnostics of every file of an analysed plan, with what was published before: the files
+/// to publish now.
+fn batches(world: &World, analysis: &Analysis) -> Vec<Batch> {
+    let (unit, config, published) = {
+        let state = world.state();
+        let Some(plan) = state.plans.get(analysis.plan_index) else {
+            return Vec::new();
+        };
+        (state.unit(), state.config.clone(), plan.published.clone())
+    };
+    let mut per_file: HashMap<trackplan_core::FileId, Vec<LspDiagnostic>> = HashMap::new();
+    for file in &analysis.plan.files {
+        per_file.insert(file.id(), Vec::new());
+    }
+    for d in analysis.diagnostics() {
+        if let Some(lsp) = to_lsp(analysis, d, unit, &config) {
+            per_file.entry(d.span.file).or_default().push(lsp);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for file in &analysis.plan.files {
+        let Some(uri) = analysis.uri(file.id()) else {
+            continue;
+        };
+        let diagnostics = per_file.remove(&file.id()).unwrap_or_default();
+        let hash = hash_of(&diagnostics);
+        let version = analysis.version(file.id());
+        seen.insert(uri.clone());
+        if published.get(uri) == Some(&(version, hash)) {
+            continue;
+        }
+        out.push(Batch {
+            uri: uri.clone(),
+            version,
+            diagnostics,
+            hash,
+        });
+    }
+    // Files that left the plan: clear what they showed.
+    for uri in published.keys() {
+        if !seen.contains(uri) {
+            out.push(Batch {
+                uri: uri.clone(),
+                version: None,
+                diagnostics: Vec::new(),
+                hash: 0,
+            });
+        }
+    }
+    out
+}
+
+fn hash_of(diagnostics: &[LspDiagnostic]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    serde_json::to_string(diagnostics)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Analyses a plan at `generation` and publishes its diagnostics, unless a newer change came.
+pub async fn publish(
+    world: Arc<World>,
+    client: Client,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    plan: usize,
+    generation: u64,
+) {
+    let current = move |world: &World| world.state().plans.get(plan).map(|p| p.generation);
+    if current(&world) != Some(generation) {
+        return;
+    }
+    let worker = world.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        if current(&worker) != Some(generation) {
+            return None;
+        }
+        let analysis = worker.analysis(plan)?;
+        if analysis.generation != generation {
+            return None;
+        }
+        Some((batches(&worker, &analysis), analysis))
+    })
+    .await;
+    let (batches, analysis) = match made {
+        Ok(Some(made)) => made,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::error!("analysing the plan failed: {error}");
+            return;
+        }
+    };
+    tracing::debug!(
+        "generation {generation}: {} file(s) to publish",
+        batches.len()
+    );
+    let _publishing = lock.lock().await;
+    if current(&world) != Some(generation) {
+        return;
+    }
+    for batch in batches {
+        client
+            .publish_diagnostics(batch.uri.clone(), batch.diagnostics, batch.version)
+            .await;
+        tracing::trace!("published {} version {:?}", batch.uri, batch.version);
+        let mut state = world.state();
+        if let Some(plan) = state.plans.get_mut(plan) {
+            if batch.hash == 0 && batch.version.is_none() && !plan.uris().any(|u| *u == batch.uri) {
+                plan.published.remove(&batch.uri);
+            } else {
+                plan.published
+                    .insert(batch.uri, (batch.version, batch.hash));
+            }
+        }
+    }
+    drop(_publishing);
+    // Index the names once the user pauses, so that the next hover or go-to-definition finds them
+    // ready; while they type, each keystroke only re-checks (the index is made when first needed).
+    tokio::time::sleep(SYMBOLS_AFTER_PAUSE).await;
+    if current(&world) != Some(generation) {
+        return;
+    }
+    let _ = tokio::task::spawn_blocking(move || {
+        if current(&world) == Some(generation) {
+            analysis.symbols();
+        }
+    })
+    .await;
+}
+
+/// How long the text must stay unchanged before the names are indexed ahead of requests.
+const SYMBOLS_AFTER_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);

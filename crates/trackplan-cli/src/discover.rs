@@ -203,16 +203,27 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
         })?;
         Ok(trackplan_core::parse_file_bytes(id, relative, &bytes))
     };
-    let indexed: Vec<(usize, &String)> = paths.iter().enumerate().collect();
+    // Threads take the next file from a shared counter, largest files first, so that one thread is
+    // not left with the big ones; results go back in path order.
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    let size = |i: &usize| std::fs::metadata(root.join(&paths[*i])).map_or(0, |m| m.len());
+    order.sort_by_key(|i| std::cmp::Reverse(size(i)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(indexed.len().max(1));
-    let chunk = indexed.len().div_ceil(threads).max(1);
-    let results: Vec<Result<ParsedFile>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = indexed
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().map(|&item| read(item)).collect::<Vec<_>>())
+        .min(paths.len().max(1));
+    let mut results: Vec<(usize, Result<ParsedFile>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(at) else { break };
+                        done.push((i, read((i, &paths[i]))));
+                    }
+                    done
+                })
             })
             .collect();
         handles
@@ -220,6 +231,8 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
             .flat_map(|h| h.join().expect("a parser thread panicked"))
             .collect()
     });
+    results.sort_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
     let files = results
         .into_iter()
         .map(|r| r.map(Arc::new))

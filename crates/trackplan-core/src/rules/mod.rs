@@ -114,9 +114,74 @@ pub fn check_file(source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnost
 }
 
 /// Runs the plan-wide rules.
+///
+/// Rules are independent of one another, so on a large plan they run on the available cores (the
+/// caller sorts the findings, so the order they arrive in does not matter).
 pub fn check_plan(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for entry in RULES {
-        entry.rule.check_plan(cx, out);
+    /// Below this many references, starting threads costs more than it saves.
+    const PARALLEL_FROM: usize = 20_000;
+    let threads = if cx.index.references().len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    run_plan_rules(cx, out, threads);
+}
+
+fn run_plan_rules(cx: &Context<'_>, out: &mut Vec<Diagnostic>, threads: usize) {
+    if threads == 1 {
+        for entry in RULES {
+            entry.rule.check_plan(cx, out);
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut found = Vec::new();
+                    while let Some(entry) =
+                        RULES.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        entry.rule.check_plan(cx, &mut found);
+                    }
+                    found
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    out.extend(found.into_iter().flatten());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_file, FileId, Plan};
+    use std::sync::Arc;
+
+    #[test]
+    fn rules_find_the_same_on_one_thread_and_on_several() {
+        let mut text = String::from("trackplan: 1\nname: X\nconventions: {event_case: title}\nevents:\n");
+        for i in 0..300 {
+            text.push_str(&format!("  event {i}:\n    kpis: [kpi-{i}]\n    properties: {{p{i}: required, $x: optional}}\n"));
+        }
+        let plan = Plan::new(vec![Arc::new(parse_file(FileId(0), "trackplan.yaml", text))]);
+        let index = Index::new(&plan);
+        let cx = Context { plan: &plan, index: &index };
+        let run = |threads| {
+            let mut out = Vec::new();
+            run_plan_rules(&cx, &mut out, threads);
+            out.sort_by_key(|d| (d.span, d.rule, d.message.clone()));
+            out
+        };
+        let sequential = run(1);
+        assert!(sequential.len() > 1000, "{}", sequential.len());
+        assert_eq!(sequential, run(3));
     }
 }
 

@@ -49,6 +49,9 @@ impl Rule for TypeMismatch {
                 let EventPropertyKind::Reference { reference, overrides } = &property.kind else {
                     continue;
                 };
+                if overrides.examples.is_empty() && overrides.enum_values.is_none() {
+                    continue;
+                }
                 let Some(def) = cx.index.property(&reference.name) else {
                     continue;
                 };

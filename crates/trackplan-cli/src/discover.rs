@@ -7,9 +7,9 @@ use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use trackplan_core::plan_files;
 use trackplan_core::syntax::MAX_FILE_BYTES;
-use trackplan_core::{FileId, ParsedFile, Plan, ROOT_FILE_NAME};
+use trackplan_core::{FileId, ParsedFile, Plan};
+use trackplan_fs::{enclosing_plan, normalize, plan_file_paths, plans_below};
 
 /// A plan read from disk.
 pub struct LoadedPlan {
@@ -101,88 +101,6 @@ fn io_reason(error: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => error.to_string(),
     }
-}
-
-/// The nearest folder at or above `dir` that holds `trackplan.yaml`.
-pub fn enclosing_plan(dir: &Path) -> Option<PathBuf> {
-    let mut current = Some(dir);
-    while let Some(dir) = current {
-        if dir.join(ROOT_FILE_NAME).is_file() {
-            return Some(normalize(dir));
-        }
-        current = dir.parent();
-    }
-    None
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Every plan folder below `dir`, nested plans included (hidden and git-ignored folders are skipped).
-fn plans_below(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .ignore(false)
-        .parents(true)
-        .follow_links(false)
-        .build();
-    for entry in walker.flatten() {
-        let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_dir()) && path.join(ROOT_FILE_NAME).is_file() {
-            found.push(normalize(path));
-        }
-    }
-    found.sort();
-    found
-}
-
-/// The files of the plan in `root`, relative to it with `/` separators, sorted.
-pub fn plan_file_paths(root: &Path) -> Vec<String> {
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .ignore(false)
-        .parents(true)
-        .follow_links(false)
-        .filter_entry({
-            let root = root.to_path_buf();
-            move |entry| {
-                if entry.path() == root || !entry.file_type().is_some_and(|t| t.is_dir()) {
-                    return true;
-                }
-                let relative = relative_path(&root, entry.path());
-                plan_files::should_enter(&relative, entry.path().join(ROOT_FILE_NAME).is_file())
-            }
-        })
-        .build();
-    let mut paths: Vec<String> = walker
-        .flatten()
-        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-        .map(|entry| relative_path(root, entry.path()))
-        .filter(|relative| {
-            plan_files::belongs_to_plan(relative, |dir| {
-                root.join(dir).join(ROOT_FILE_NAME).is_file()
-            })
-        })
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn relative_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Reads and parses every file of the plan in `root`. Files are parsed in parallel; ids follow the

@@ -8,6 +8,7 @@ use crate::model::*;
 use crate::span::{FileId, Span};
 use crate::syntax::requote;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// A definition of a name in any namespace.
 #[derive(Clone, Copy, Debug)]
@@ -217,10 +218,15 @@ fn rename_spans(plan: &Plan, spans: impl Iterator<Item = Span>, new_name: &str) 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     pub namespace: Namespace,
-    pub name: String,
+    /// Shared by every occurrence of the same name.
+    pub name: Arc<str>,
     pub span: Span,
     /// `None` for a definition.
     pub site: Option<RefSite>,
+    /// A property defined inside one event. Mixpanel keeps one namespace of property names, so it
+    /// is an occurrence of that name (renamed with it, listed with its references), but not where
+    /// a reference to the dictionary goes.
+    pub inline: bool,
 }
 
 impl Occurrence {
@@ -234,42 +240,69 @@ impl Occurrence {
 pub struct Symbols {
     /// Sorted by file and start.
     occurrences: Vec<Occurrence>,
-    by_name: HashMap<(Namespace, String), Vec<usize>>,
+    by_name: HashMap<Namespace, HashMap<Arc<str>, Vec<u32>>>,
 }
 
 impl Symbols {
     pub fn new(plan: &Plan) -> Symbols {
         let index = Index::new(plan);
-        let mut occurrences: Vec<Occurrence> = Vec::new();
+        let mut names: HashMap<Namespace, HashMap<Arc<str>, Vec<u32>>> = HashMap::default();
+        // One shared copy of each distinct name.
+        let mut intern = |namespace: Namespace, name: &str| -> Arc<str> {
+            let names = names.entry(namespace).or_default();
+            match names.get_key_value(name) {
+                Some((shared, _)) => shared.clone(),
+                None => {
+                    let shared: Arc<str> = Arc::from(name);
+                    names.insert(shared.clone(), Vec::new());
+                    shared
+                }
+            }
+        };
+        let mut occurrences: Vec<Occurrence> = Vec::with_capacity(index.references().len() * 2);
         for namespace in Namespace::ALL {
             for definition in index.all(namespace) {
                 occurrences.push(Occurrence {
                     namespace,
-                    name: definition.name().text.clone(),
+                    name: intern(namespace, &definition.name().text),
                     span: definition.name().span,
                     site: None,
+                    inline: false,
+                });
+            }
+        }
+        for &(site, def) in index.property_definitions() {
+            if matches!(site, PropertySite::Inline(_)) {
+                occurrences.push(Occurrence {
+                    namespace: Namespace::Property,
+                    name: intern(Namespace::Property, &def.name.text),
+                    span: def.name.span,
+                    site: None,
+                    inline: true,
                 });
             }
         }
         for reference in index.references() {
             occurrences.push(Occurrence {
                 namespace: reference.namespace,
-                name: reference.name.clone(),
+                name: intern(reference.namespace, &reference.name),
                 span: reference.span,
                 site: Some(reference.site),
+                inline: false,
             });
         }
         occurrences.sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
-        let mut by_name: HashMap<(Namespace, String), Vec<usize>> = HashMap::default();
         for (i, o) in occurrences.iter().enumerate() {
-            by_name
-                .entry((o.namespace, o.name.clone()))
-                .or_default()
-                .push(i);
+            if let Some(ids) = names
+                .get_mut(&o.namespace)
+                .and_then(|n| n.get_mut(&*o.name))
+            {
+                ids.push(i as u32);
+            }
         }
         Symbols {
             occurrences,
-            by_name,
+            by_name: names,
         }
     }
 
@@ -291,29 +324,38 @@ impl Symbols {
         name: &str,
     ) -> impl Iterator<Item = &Occurrence> {
         self.by_name
-            .get(&(namespace, name.to_string()))
+            .get(&namespace)
+            .and_then(|names| names.get(name))
             .into_iter()
             .flatten()
-            .map(|&i| &self.occurrences[i])
+            .map(|&i| &self.occurrences[i as usize])
     }
 
+    /// Where a name is defined: its definitions in the namespace's section; for a property defined
+    /// only inside events, those definitions.
     pub fn definitions(
         &self,
         namespace: Namespace,
         name: &str,
     ) -> impl Iterator<Item = &Occurrence> {
+        let shared = self
+            .occurrences(namespace, name)
+            .any(|o| o.is_definition() && !o.inline);
         self.occurrences(namespace, name)
-            .filter(|o| o.is_definition())
+            .filter(move |o| o.is_definition() && (!shared || !o.inline))
     }
 
     /// The distinct names of a namespace that have a definition.
     pub fn defined_names(&self, namespace: Namespace) -> impl Iterator<Item = &str> {
         self.by_name
-            .iter()
-            .filter(move |((ns, _), ids)| {
-                *ns == namespace && ids.iter().any(|&i| self.occurrences[i].is_definition())
+            .get(&namespace)
+            .into_iter()
+            .flatten()
+            .filter(|(_, ids)| {
+                ids.iter()
+                    .any(|&i| self.occurrences[i as usize].is_definition())
             })
-            .map(|((_, name), _)| name.as_str())
+            .map(|(name, _)| &**name)
     }
 
     pub fn all(&self) -> &[Occurrence] {

@@ -118,37 +118,43 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
             let key_slot = context.slot == ide::Slot::Key;
             let mut seen: HashSet<String> = context.siblings.iter().cloned().collect();
             let prefix = context.prefix.to_lowercase();
+            // Best matches first, then plan order; clients that do not filter or sort themselves
+            // (Neovim 0.11+) show this order as is.
+            let mut candidates = Vec::new();
             for analysis in &models {
                 for (name, detail, doc) in names(&analysis.plan, namespace) {
-                    if !seen.insert(name.clone()) || !fuzzy(&prefix, &name) {
+                    if !seen.insert(name.clone()) {
                         continue;
                     }
-                    if items.len() >= MAX_ITEMS {
-                        incomplete = true;
-                        break;
+                    if let Some(rank) = match_rank(&prefix, &name) {
+                        candidates.push((rank, candidates.len(), name, detail, doc));
                     }
-                    let quoted = match context.quote {
-                        Some(_) => requote(&context_token(&text, &context), &name),
-                        None => quote_if_needed(&name),
-                    };
-                    let insert = if key_slot && !context.has_colon && !context.in_flow {
-                        format!("{quoted}: ")
-                    } else {
-                        quoted
-                    };
-                    let kind = match namespace {
-                        Namespace::Event => CompletionItemKind::EVENT,
-                        Namespace::Property | Namespace::UserProperty => CompletionItemKind::FIELD,
-                        Namespace::Team => CompletionItemKind::STRUCT,
-                        Namespace::Flow => CompletionItemKind::FUNCTION,
-                        _ => CompletionItemKind::CONSTANT,
-                    };
-                    let mut item = item(&name, kind, range, insert, &context);
-                    item.sort_text = Some(format!("{:05}", items.len()));
-                    item.detail = detail;
-                    item.documentation = doc.map(|d| markdown(&d));
-                    items.push(item);
                 }
+            }
+            candidates.sort_by_key(|(rank, order, ..)| (*rank, *order));
+            incomplete = candidates.len() > MAX_ITEMS;
+            for (rank, _, name, detail, doc) in candidates.into_iter().take(MAX_ITEMS) {
+                let quoted = match context.quote {
+                    Some(_) => requote(&context_token(&text, &context), &name),
+                    None => quote_if_needed(&name),
+                };
+                let insert = if key_slot && !context.has_colon && !context.in_flow {
+                    format!("{quoted}: ")
+                } else {
+                    quoted
+                };
+                let kind = match namespace {
+                    Namespace::Event => CompletionItemKind::EVENT,
+                    Namespace::Property | Namespace::UserProperty => CompletionItemKind::FIELD,
+                    Namespace::Team => CompletionItemKind::STRUCT,
+                    Namespace::Flow => CompletionItemKind::FUNCTION,
+                    _ => CompletionItemKind::CONSTANT,
+                };
+                let mut item = item(&name, kind, range, insert, &context);
+                item.sort_text = Some(format!("{rank}{:05}", items.len()));
+                item.detail = detail;
+                item.documentation = doc.map(|d| markdown(&d));
+                items.push(item);
             }
         }
         Expect::EnumValue { property, event } => {
@@ -199,15 +205,31 @@ fn context_token(text: &str, context: &CompletionContext) -> String {
     text.get(context.replace.clone()).unwrap_or("").to_string()
 }
 
-fn fuzzy(prefix: &str, name: &str) -> bool {
+/// How well a name matches what was typed (lower is better), or `None` when it does not: 0 the name
+/// starts with it, 1 a word of the name does, 2 it stands inside the name, 3 its characters appear
+/// in order. Case is ignored.
+fn match_rank(prefix: &str, name: &str) -> Option<u8> {
     if prefix.is_empty() {
-        return true;
+        return Some(0);
     }
-    let mut name = name.chars().flat_map(char::to_lowercase);
+    let lower = name.to_lowercase();
+    if lower.starts_with(prefix) {
+        return Some(0);
+    }
+    let word_start = trackplan_core::case::word_slices(name)
+        .any(|word| word.to_lowercase().starts_with(prefix.trim()));
+    if word_start {
+        return Some(1);
+    }
+    if lower.contains(prefix) {
+        return Some(2);
+    }
+    let mut chars = lower.chars();
     prefix
         .chars()
         .filter(|c| !c.is_whitespace())
-        .all(|p| name.any(|c| c == p))
+        .all(|p| chars.any(|c| c == p))
+        .then_some(3)
 }
 
 /// The names of a namespace with a detail line and documentation.
@@ -218,28 +240,16 @@ fn names(plan: &Plan, namespace: Namespace) -> Vec<(String, Option<String>, Opti
         Namespace::Event => plan
             .events()
             .map(|e| {
-                let detail = e
-                    .status
-                    .as_ref()
-                    .map(|s| format!("event · {}", s.value.as_str()));
-                (
-                    e.name.text.clone(),
-                    detail.or(Some("event".into())),
-                    description(&e.common),
-                )
+                // The kind already says "event"; the detail says where it is.
+                let detail = e.status.as_ref().map(|s| s.value.as_str().to_string());
+                (e.name.text.clone(), detail, description(&e.common))
             })
             .collect(),
         Namespace::Property => plan
             .properties()
             .map(|p| {
-                let detail =
-                    p.ty.as_ref()
-                        .map(|t| format!("property · {}", t.value.as_str()));
-                (
-                    p.name.text.clone(),
-                    detail.or(Some("property".into())),
-                    description(&p.common),
-                )
+                let detail = p.ty.as_ref().map(|t| t.value.as_str().to_string());
+                (p.name.text.clone(), detail, description(&p.common))
             })
             .collect(),
         Namespace::UserProperty => plan

@@ -31,7 +31,8 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
         }
     }
 
-    if let Some(occurrence) = at.occurrence() {
+    let inline = at.occurrence().is_some_and(|o| o.inline);
+    if let (Some(occurrence), false) = (at.occurrence(), inline) {
         range = Some(convert::range(
             &at.parsed().source,
             occurrence.span,

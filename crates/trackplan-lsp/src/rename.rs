@@ -23,7 +23,7 @@ pub fn prepare(
     };
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: convert::range(&at.parsed().source, occurrence.span, at.unit),
-        placeholder: occurrence.name.clone(),
+        placeholder: occurrence.name.to_string(),
     }))
 }
 
@@ -42,7 +42,7 @@ pub fn rename(world: &World, params: RenameParams) -> Result<Option<WorkspaceEdi
     if new_name.contains(['\n', '\r']) {
         return Err(Error::invalid_params("a name cannot span lines"));
     }
-    if new_name == occurrence.name {
+    if *new_name == *occurrence.name {
         return Ok(Some(WorkspaceEdit::default()));
     }
     let symbols = at.analysis.symbols();

@@ -38,7 +38,10 @@ impl Server {
             watch_registered: AtomicBool::new(false),
             poll_started: AtomicBool::new(false),
             shutdown,
-            panic_on: std::env::var("TRACKPLAN_LSP_TEST_PANIC").ok(),
+            // Only debug builds (the tests) honour it; a release binary never panics on request.
+            panic_on: cfg!(debug_assertions)
+                .then(|| std::env::var("TRACKPLAN_LSP_TEST_PANIC").ok())
+                .flatten(),
             ready: tokio::sync::watch::channel(false).0,
         }
     }

@@ -233,14 +233,14 @@ pub fn workspace_symbols(
             continue;
         };
         for o in analysis.symbols().all() {
-            if !o.is_definition() || !fuzzy(&params.query, &o.name) {
+            if !o.is_definition() || o.inline || !fuzzy(&params.query, &o.name) {
                 continue;
             }
             let Some(location) = convert::location(&analysis, o.span, unit) else {
                 continue;
             };
             out.push(SymbolInformation {
-                name: o.name.clone(),
+                name: o.name.to_string(),
                 kind: kind_of(o.namespace),
                 tags: None,
                 deprecated: None,

@@ -390,6 +390,28 @@ fn completes_event_names_in_flow_steps() {
 }
 
 #[test]
+fn completion_ranks_names_that_start_with_what_was_typed_first() {
+    // `P` starts `Product Viewed`; the others only contain a `p`. Clients that do not sort by
+    // themselves (Neovim 0.11+) show the server's order.
+    check_completion(
+        &with(
+            PLAN,
+            "    steps: [Product Viewed, Order Completed]",
+            "    steps: [Order Completed]\n    alternatives:\n      quick: [P$0",
+        ),
+        "Product Viewed\nSigned Up\nOrder Completed",
+    );
+    check_completion(
+        &with(
+            PLAN,
+            "    steps: [Product Viewed, Order Completed]",
+            "    steps: [Signed Up]\n    alternatives:\n      quick: [comp$0",
+        ),
+        "Order Completed",
+    );
+}
+
+#[test]
 fn completes_while_the_yaml_is_half_typed() {
     // An unclosed quote and bracket: not valid YAML.
     check_completion_with(
@@ -935,6 +957,55 @@ fn check_rename(fixture: &str, new_name: &str, expect: &[(&str, &str)]) {
         }
         client.shutdown().await;
     });
+}
+
+#[test]
+fn properties_defined_inside_events_have_references_and_rename() {
+    // Mixpanel keeps one namespace of property names: `revenue` defined in two events is one name.
+    let plan = with(
+        PLAN,
+        "      platform: optional",
+        "      platform: optional\n      revenue: {type: number, description: Order total.}",
+    )
+    .replacen(
+        "      product_id: required\n  Order",
+        "      product_id: required\n      revenue: {type: number, description: Price shown.}\n  Order",
+        1,
+    );
+    let at_second = plan.replacen(
+        "      revenue: {type: number, description: Order",
+        "      reve$0nue: {type: number, description: Order",
+        1,
+    );
+    let refs = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("events/shop.yaml"))
+            .count()
+    };
+    runtime().block_on(async {
+        let (client, _, mut params) = start(&at_second, Options::default()).await;
+        params["context"] = json!({"includeDeclaration": true});
+        let result = client
+            .request("textDocument/references", params)
+            .await
+            .unwrap();
+        assert_eq!(refs(&render_locations(&client, &result)), 2, "{result}");
+        client.shutdown().await;
+    });
+    check_rename(
+        &at_second,
+        "order_total",
+        &[
+            (
+                "events/shop.yaml",
+                "      order_total: {type: number, description: Price shown.}",
+            ),
+            (
+                "events/shop.yaml",
+                "      order_total: {type: number, description: Order total.}",
+            ),
+        ],
+    );
 }
 
 #[test]

@@ -60,11 +60,18 @@ fn main() -> anyhow::Result<()> {
         drop(index);
         let t = Instant::now();
         let diagnostics = trackplan_core::check(&plan);
+        let check_time = t.elapsed();
+        let t = Instant::now();
+        let symbols = trackplan_core::Symbols::new(&plan);
+        println!(
+            "  symbols {:?} ({} occurrences)",
+            t.elapsed(),
+            symbols.all().len()
+        );
         if round == 2 {
             per_rule(&plan);
         }
-        let check = t.elapsed();
-        println!("round {round}: parse {parse:?}, parse+lower {parse_and_lower:?}, index {index_time:?}, check {check:?} ({} diagnostics)", diagnostics.len());
+        println!("round {round}: parse {parse:?}, parse+lower {parse_and_lower:?}, index {index_time:?}, check {check_time:?} ({} diagnostics)", diagnostics.len());
     }
     Ok(())
 }

@@ -152,7 +152,10 @@ fn run_plan_rules(cx: &Context<'_>, out: &mut Vec<Diagnostic>, threads: usize) {
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     out.extend(found.into_iter().flatten());
@@ -166,13 +169,21 @@ mod tests {
 
     #[test]
     fn rules_find_the_same_on_one_thread_and_on_several() {
-        let mut text = String::from("trackplan: 1\nname: X\nconventions: {event_case: title}\nevents:\n");
+        let mut text =
+            String::from("trackplan: 1\nname: X\nconventions: {event_case: title}\nevents:\n");
         for i in 0..300 {
             text.push_str(&format!("  event {i}:\n    kpis: [kpi-{i}]\n    properties: {{p{i}: required, $x: optional}}\n"));
         }
-        let plan = Plan::new(vec![Arc::new(parse_file(FileId(0), "trackplan.yaml", text))]);
+        let plan = Plan::new(vec![Arc::new(parse_file(
+            FileId(0),
+            "trackplan.yaml",
+            text,
+        ))]);
         let index = Index::new(&plan);
-        let cx = Context { plan: &plan, index: &index };
+        let cx = Context {
+            plan: &plan,
+            index: &index,
+        };
         let run = |threads| {
             let mut out = Vec::new();
             run_plan_rules(&cx, &mut out, threads);

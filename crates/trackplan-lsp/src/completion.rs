@@ -17,6 +17,7 @@ use tower_lsp::lsp_types::{
     TextEdit,
 };
 use trackplan_core::ide::{self, CompletionContext, Expect};
+use trackplan_core::index::Definition;
 use trackplan_core::model::{EventPropertyKind, Namespace, Plan, Value};
 use trackplan_core::schema::{self, Shape};
 use trackplan_core::syntax::{quote_if_needed, requote};
@@ -116,27 +117,30 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
         Expect::Name(namespace) => {
             let models = models();
             let key_slot = context.slot == ide::Slot::Key;
-            let mut seen: HashSet<String> = context.siblings.iter().cloned().collect();
+            let mut seen: HashSet<&str> = context.siblings.iter().map(String::as_str).collect();
             let prefix = context.prefix.to_lowercase();
             // Best matches first, then plan order; clients that do not filter or sort themselves
-            // (Neovim 0.11+) show this order as is.
+            // (Neovim 0.11+) show this order as is. Ranking only reads names: the detail and the
+            // documentation are made for the items sent.
             let mut candidates = Vec::new();
             for analysis in &models {
-                for (name, detail, doc) in names(&analysis.plan, namespace) {
-                    if !seen.insert(name.clone()) {
+                for definition in definitions(&analysis.plan, namespace) {
+                    let name = definition.name().text.as_str();
+                    if !seen.insert(name) {
                         continue;
                     }
-                    if let Some(rank) = match_rank(&prefix, &name) {
-                        candidates.push((rank, candidates.len(), name, detail, doc));
+                    if let Some(rank) = match_rank(&prefix, name) {
+                        candidates.push((rank, candidates.len(), definition));
                     }
                 }
             }
-            candidates.sort_by_key(|(rank, order, ..)| (*rank, *order));
+            candidates.sort_by_key(|(rank, order, _)| (*rank, *order));
             incomplete = candidates.len() > MAX_ITEMS;
-            for (rank, _, name, detail, doc) in candidates.into_iter().take(MAX_ITEMS) {
+            for (rank, _, definition) in candidates.into_iter().take(MAX_ITEMS) {
+                let name = definition.name().text.as_str();
                 let quoted = match context.quote {
-                    Some(_) => requote(&context_token(&text, &context), &name),
-                    None => quote_if_needed(&name),
+                    Some(_) => requote(&context_token(&text, &context), name),
+                    None => quote_if_needed(name),
                 };
                 let insert = if key_slot && !context.has_colon && !context.in_flow {
                     format!("{quoted}: ")
@@ -150,7 +154,8 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
                     Namespace::Flow => CompletionItemKind::FUNCTION,
                     _ => CompletionItemKind::CONSTANT,
                 };
-                let mut item = item(&name, kind, range, insert, &context);
+                let (detail, doc) = detail_and_doc(definition);
+                let mut item = item(name, kind, range, insert, &context);
                 item.sort_text = Some(format!("{rank}{:05}", items.len()));
                 item.detail = detail;
                 item.documentation = doc.map(|d| markdown(&d));
@@ -212,15 +217,17 @@ fn match_rank(prefix: &str, name: &str) -> Option<u8> {
     if prefix.is_empty() {
         return Some(0);
     }
-    let lower = name.to_lowercase();
-    if lower.starts_with(prefix) {
+    let starts = |text: &str, with: &str| {
+        text.get(..with.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(with) || head.to_lowercase() == with)
+    };
+    if starts(name, prefix) {
         return Some(0);
     }
-    let word_start = trackplan_core::case::word_slices(name)
-        .any(|word| word.to_lowercase().starts_with(prefix.trim()));
-    if word_start {
+    if trackplan_core::case::word_slices(name).any(|word| starts(word, prefix.trim())) {
         return Some(1);
     }
+    let lower = name.to_lowercase();
     if lower.contains(prefix) {
         return Some(2);
     }
@@ -232,79 +239,50 @@ fn match_rank(prefix: &str, name: &str) -> Option<u8> {
         .then_some(3)
 }
 
-/// The names of a namespace with a detail line and documentation.
-fn names(plan: &Plan, namespace: Namespace) -> Vec<(String, Option<String>, Option<String>)> {
-    let description =
-        |c: &trackplan_core::model::Common| c.description.as_ref().map(|d| d.value.clone());
+/// The definitions of a namespace, in plan order.
+fn definitions(plan: &Plan, namespace: Namespace) -> Vec<Definition<'_>> {
     match namespace {
-        Namespace::Event => plan
-            .events()
-            .map(|e| {
-                // The kind already says "event"; the detail says where it is.
-                let detail = e.status.as_ref().map(|s| s.value.as_str().to_string());
-                (e.name.text.clone(), detail, description(&e.common))
-            })
-            .collect(),
-        Namespace::Property => plan
-            .properties()
-            .map(|p| {
-                let detail = p.ty.as_ref().map(|t| t.value.as_str().to_string());
-                (p.name.text.clone(), detail, description(&p.common))
-            })
-            .collect(),
+        Namespace::Event => plan.events().map(Definition::Event).collect(),
+        Namespace::Property => plan.properties().map(Definition::Property).collect(),
         Namespace::UserProperty => plan
             .user_properties()
-            .map(|p| {
-                (
-                    p.name.text.clone(),
-                    Some("user property".into()),
-                    description(&p.common),
-                )
-            })
+            .map(Definition::UserProperty)
             .collect(),
-        Namespace::Kpi => plan
-            .kpis()
-            .map(|k| {
-                (
-                    k.id.text.clone(),
-                    k.name.as_ref().map(|n| n.value.clone()),
-                    k.definition
-                        .as_ref()
-                        .map(|d| d.value.clone())
-                        .or(description(&k.common)),
-                )
-            })
-            .collect(),
-        Namespace::Goal => plan
-            .goals()
-            .map(|g| {
-                (
-                    g.id.text.clone(),
-                    g.name.as_ref().map(|n| n.value.clone()),
-                    description(&g.common),
-                )
-            })
-            .collect(),
-        Namespace::Flow => plan
-            .flows()
-            .map(|f| {
-                (
-                    f.id.text.clone(),
-                    f.name.as_ref().map(|n| n.value.clone()),
-                    description(&f.common),
-                )
-            })
-            .collect(),
-        Namespace::Team => plan
-            .teams()
-            .map(|t| {
-                (
-                    t.id.text.clone(),
-                    t.name.as_ref().map(|n| n.value.clone()),
-                    description(&t.common),
-                )
-            })
-            .collect(),
+        Namespace::Kpi => plan.kpis().map(Definition::Kpi).collect(),
+        Namespace::Goal => plan.goals().map(Definition::Goal).collect(),
+        Namespace::Flow => plan.flows().map(Definition::Flow).collect(),
+        Namespace::Team => plan.teams().map(Definition::Team).collect(),
+    }
+}
+
+/// An item's detail line (what the kind does not already say) and documentation.
+fn detail_and_doc(definition: Definition<'_>) -> (Option<String>, Option<String>) {
+    let description = definition
+        .common()
+        .description
+        .as_ref()
+        .map(|d| d.value.clone());
+    match definition {
+        // The kind already says "event" or "property": the detail says where it stands.
+        Definition::Event(e) => (
+            e.status.as_ref().map(|s| s.value.as_str().to_string()),
+            description,
+        ),
+        Definition::Property(p) => (
+            p.ty.as_ref().map(|t| t.value.as_str().to_string()),
+            description,
+        ),
+        Definition::UserProperty(_) => (Some("user property".into()), description),
+        Definition::Kpi(k) => (
+            k.name.as_ref().map(|n| n.value.clone()),
+            k.definition
+                .as_ref()
+                .map(|d| d.value.clone())
+                .or(description),
+        ),
+        Definition::Goal(g) => (g.name.as_ref().map(|n| n.value.clone()), description),
+        Definition::Flow(f) => (f.name.as_ref().map(|n| n.value.clone()), description),
+        Definition::Team(t) => (t.name.as_ref().map(|n| n.value.clone()), description),
     }
 }
 

@@ -141,7 +141,7 @@ pub async fn publish(
         return;
     }
     let worker = world.clone();
-    let made = tokio::task::spawn_blocking(move || {
+    let made = crate::worker::run(move || {
         if current(&worker) != Some(generation) {
             return None;
         }
@@ -190,7 +190,7 @@ pub async fn publish(
     if current(&world) != Some(generation) {
         return;
     }
-    let _ = tokio::task::spawn_blocking(move || {
+    let _ = crate::worker::run(move || {
         if current(&world) == Some(generation) {
             analysis.symbols();
         }

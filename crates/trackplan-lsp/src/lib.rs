@@ -18,6 +18,7 @@ pub mod navigation;
 pub mod rename;
 pub mod server;
 pub mod symbols;
+pub mod worker;
 pub mod world;
 
 pub use server::Server;

@@ -205,13 +205,13 @@ impl Lower<'_> {
         match &node.kind {
             NodeKind::Scalar { value, .. } => match node.scalar_value() {
                 Some(ScalarValue::Null) => None,
-                Some(ScalarValue::Str(_)) => Some(Spanned::new(value.clone(), node.span)),
+                Some(ScalarValue::Str(_)) => Some(Spanned::new(value.to_string(), node.span)),
                 _ => {
                     self.report(
                         invalid_value::wrong_shape(node, "text")
                             .with_help(format!("quote it to make it text: \"{value}\"")),
                     );
-                    Some(Spanned::new(value.clone(), node.span))
+                    Some(Spanned::new(value.to_string(), node.span))
                 }
             },
             _ => {
@@ -726,7 +726,7 @@ impl Lower<'_> {
                     }
                 }
                 NodeKind::Mapping(_) => {
-                    let mut overrides = PropertyOverrides::default();
+                    let mut overrides = OverrideFields::default();
                     let mut required = None;
                     for (key, e) in
                         self.known_entries(value, Place::PropertyReference, "this property", false)
@@ -742,7 +742,7 @@ impl Lower<'_> {
                     EventProperty {
                         kind: EventPropertyKind::Reference {
                             reference: dictionary_reference(&name),
-                            overrides,
+                            overrides: PropertyOverrides::new(overrides),
                         },
                         required,
                         name,

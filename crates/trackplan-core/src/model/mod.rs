@@ -238,13 +238,43 @@ pub enum EventPropertyKind {
     Inline(Box<PropertyDef>),
 }
 
-/// What an event may say about a dictionary property it uses.
+/// What an event may say about a dictionary property it uses. Most references say nothing, so the
+/// fields live in a box that is absent then (a large plan has a hundred thousand references); read
+/// them through `Deref` as if they were inline.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct PropertyOverrides {
+pub struct PropertyOverrides(Option<Box<OverrideFields>>);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OverrideFields {
     pub description: Option<Spanned<String>>,
     pub examples: Vec<Spanned<Value>>,
     pub enum_values: Option<Vec<Spanned<Value>>>,
     pub notes: Option<Spanned<String>>,
+}
+
+static NO_OVERRIDES: OverrideFields = OverrideFields {
+    description: None,
+    examples: Vec::new(),
+    enum_values: None,
+    notes: None,
+};
+
+impl PropertyOverrides {
+    pub fn new(fields: OverrideFields) -> PropertyOverrides {
+        if fields == NO_OVERRIDES {
+            PropertyOverrides(None)
+        } else {
+            PropertyOverrides(Some(Box::new(fields)))
+        }
+    }
+}
+
+impl std::ops::Deref for PropertyOverrides {
+    type Target = OverrideFields;
+
+    fn deref(&self) -> &OverrideFields {
+        self.0.as_deref().unwrap_or(&NO_OVERRIDES)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

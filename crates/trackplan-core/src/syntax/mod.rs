@@ -29,8 +29,10 @@ pub enum ScalarStyle {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
+    /// `Box<str>` rather than `String`: a tree holds hundreds of thousands of scalars, and a box is
+    /// smaller and never over-allocated.
     Scalar {
-        value: String,
+        value: Box<str>,
         style: ScalarStyle,
     },
     Mapping(Vec<Entry>),
@@ -282,7 +284,7 @@ impl TreeBuilder<'_> {
                         // The whole too-deep subtree stands as an empty scalar.
                         self.push(Node {
                             kind: NodeKind::Scalar {
-                                value: String::new(),
+                                value: Box::default(),
                                 style: ScalarStyle::Plain,
                             },
                             span,
@@ -314,7 +316,7 @@ impl TreeBuilder<'_> {
                 };
                 self.push(Node {
                     kind: NodeKind::Scalar {
-                        value: value.into_owned(),
+                        value: value.into_owned().into_boxed_str(),
                         style,
                     },
                     span,
@@ -436,7 +438,7 @@ fn close(open: Open, end: Option<Span>) -> Node {
                 // A key whose value was never read (broken YAML): keep it with an empty value.
                 let value = Node {
                     kind: NodeKind::Scalar {
-                        value: String::new(),
+                        value: Box::default(),
                         style: ScalarStyle::Plain,
                     },
                     span: Span::new(key.span.file, key.span.end as usize, key.span.end as usize),

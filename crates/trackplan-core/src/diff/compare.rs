@@ -747,153 +747,151 @@ impl<'a> Differ<'a> {
 
     // ----- teams, goals, KPIs, flows ----------------------------------------------------------------
 
+    /// The shared shape of comparing an entity keyed by id: an addition or a removal is reported
+    /// here; an entry whose text did not change is no change; otherwise both sides are returned for
+    /// the caller to compare field by field.
+    fn matched<'p, T: Keyed>(
+        &mut self,
+        entity: Entity,
+        name: &str,
+        pair: (Option<&'p T>, Option<&'p T>),
+        added: Kind,
+        removed: (Kind, Level),
+    ) -> Option<(At, &'p T, &'p T)> {
+        match pair {
+            (None, Some(new)) => {
+                let at = At::new(entity, name, None, Some(new.id().span));
+                self.added_removed(&at, added, Level::Safe, true, None);
+                None
+            }
+            (Some(old), None) => {
+                let at = At::new(entity, name, Some(old.id().span), None);
+                self.added_removed(&at, removed.0, removed.1, false, None);
+                None
+            }
+            (Some(old), Some(new)) if self.same_entry(old.entry_span(), new.entry_span()) => None,
+            (Some(old), Some(new)) => {
+                let at = At::new(entity, name, Some(old.id().span), Some(new.id().span));
+                Some((at, old, new))
+            }
+            (None, None) => None,
+        }
+    }
+
     fn teams(&mut self, names: &BTreeSet<&str>) {
         for &name in names {
-            let (o, n) = (
+            let pair = (
                 self.old.teams.get(name).copied(),
                 self.new.teams.get(name).copied(),
             );
-            match (o, n) {
-                (None, Some(t)) => {
-                    let at = At::new(Entity::Team, name, None, Some(t.id.span));
-                    self.added_removed(&at, Kind::TeamAdded, Level::Safe, true, None);
-                }
-                (Some(t), None) => {
-                    let at = At::new(Entity::Team, name, Some(t.id.span), None);
-                    self.added_removed(&at, Kind::TeamRemoved, Level::Dangerous, false, None);
-                }
-                (Some(o), Some(n)) if self.same_entry(o.common.entry_span, n.common.entry_span) => {
-                }
-                (Some(o), Some(n)) => {
-                    let at = At::new(Entity::Team, name, Some(o.id.span), Some(n.id.span));
-                    self.text_field(
-                        &at,
-                        Kind::NameChanged,
-                        Level::Safe,
-                        "name",
-                        opt_text(&o.name),
-                        n.name.as_ref(),
-                    );
-                    self.text_field(
-                        &at,
-                        Kind::TeamContactChanged,
-                        Level::Safe,
-                        "contact",
-                        opt_text(&o.contact),
-                        n.contact.as_ref(),
-                    );
-                    self.common(&at, &o.common, &n.common);
-                }
-                (None, None) => {}
-            }
+            let removed = (Kind::TeamRemoved, Level::Dangerous);
+            let Some((at, o, n)) = self.matched(Entity::Team, name, pair, Kind::TeamAdded, removed)
+            else {
+                continue;
+            };
+            self.text_field(
+                &at,
+                Kind::NameChanged,
+                Level::Safe,
+                "name",
+                opt_text(&o.name),
+                n.name.as_ref(),
+            );
+            self.text_field(
+                &at,
+                Kind::TeamContactChanged,
+                Level::Safe,
+                "contact",
+                opt_text(&o.contact),
+                n.contact.as_ref(),
+            );
+            self.common(&at, &o.common, &n.common);
         }
     }
 
     fn goals(&mut self, names: &BTreeSet<&str>) {
         for &name in names {
-            let (o, n) = (
+            let pair = (
                 self.old.goals.get(name).copied(),
                 self.new.goals.get(name).copied(),
             );
-            match (o, n) {
-                (None, Some(g)) => {
-                    let at = At::new(Entity::Goal, name, None, Some(g.id.span));
-                    self.added_removed(&at, Kind::GoalAdded, Level::Safe, true, None);
-                }
-                (Some(g), None) => {
-                    let at = At::new(Entity::Goal, name, Some(g.id.span), None);
-                    self.added_removed(&at, Kind::GoalRemoved, Level::Dangerous, false, None);
-                }
-                (Some(o), Some(n)) if self.same_entry(o.common.entry_span, n.common.entry_span) => {
-                }
-                (Some(o), Some(n)) => {
-                    let at = At::new(Entity::Goal, name, Some(o.id.span), Some(n.id.span));
-                    self.text_field(
-                        &at,
-                        Kind::NameChanged,
-                        Level::Safe,
-                        "name",
-                        opt_text(&o.name),
-                        n.name.as_ref(),
-                    );
-                    self.common(&at, &o.common, &n.common);
-                }
-                (None, None) => {}
-            }
+            let removed = (Kind::GoalRemoved, Level::Dangerous);
+            let Some((at, o, n)) = self.matched(Entity::Goal, name, pair, Kind::GoalAdded, removed)
+            else {
+                continue;
+            };
+            self.text_field(
+                &at,
+                Kind::NameChanged,
+                Level::Safe,
+                "name",
+                opt_text(&o.name),
+                n.name.as_ref(),
+            );
+            self.common(&at, &o.common, &n.common);
         }
     }
 
     fn kpis(&mut self, names: &BTreeSet<&str>, flow_kpis: &BTreeSet<&str>) {
         for &name in names {
-            let (o, n) = (
+            let pair = (
                 self.old.kpis.get(name).copied(),
                 self.new.kpis.get(name).copied(),
             );
-            match (o, n) {
-                (None, Some(k)) => {
-                    let at = At::new(Entity::Kpi, name, None, Some(k.id.span));
-                    self.added_removed(&at, Kind::KpiAdded, Level::Safe, true, None);
-                }
-                (Some(k), None) => {
-                    let at = At::new(Entity::Kpi, name, Some(k.id.span), None);
-                    self.added_removed(&at, Kind::KpiRemoved, Level::Breaking, false, None);
-                }
-                (Some(o), Some(n)) if self.same_entry(o.common.entry_span, n.common.entry_span) => {
-                }
-                (Some(o), Some(n)) => {
-                    let at = At::new(Entity::Kpi, name, Some(o.id.span), Some(n.id.span));
-                    self.text_field(
-                        &at,
-                        Kind::NameChanged,
-                        Level::Safe,
-                        "name",
-                        opt_text(&o.name),
-                        n.name.as_ref(),
-                    );
-                    self.text_field(
-                        &at,
-                        Kind::KpiDefinitionChanged,
-                        Level::Dangerous,
-                        "definition",
-                        opt_text(&o.definition),
-                        n.definition.as_ref(),
-                    );
-                    self.reference_field(
-                        &at,
-                        Kind::KpiGoalChanged,
-                        Level::Safe,
-                        "goal",
-                        o.goal.as_ref(),
-                        n.goal.as_ref(),
-                    );
-                    let (op, np) = (
-                        o.priority.as_ref().map(|p| p.value),
-                        n.priority.as_ref().map(|p| p.value),
-                    );
-                    if op != np {
-                        let show = |p: Option<i64>| p.map_or("none".to_string(), |p| p.to_string());
-                        self.emit(
-                            &at,
-                            Kind::KpiPriorityChanged,
-                            Level::Safe,
-                            Some("priority"),
-                            Values {
-                                old: op.map(Json::from),
-                                new: np.map(Json::from),
-                                new_span: n.priority.as_ref().map(|p| p.span),
-                            },
-                            format!(
-                                "priority of {} changed from {} to {}",
-                                at.subject(),
-                                show(op),
-                                show(np)
-                            ),
-                        );
-                    }
-                    self.common(&at, &o.common, &n.common);
-                }
-                (None, None) => {}
+            let removed = (Kind::KpiRemoved, Level::Breaking);
+            let Some((at, o, n)) = self.matched(Entity::Kpi, name, pair, Kind::KpiAdded, removed)
+            else {
+                continue;
+            };
+            self.text_field(
+                &at,
+                Kind::NameChanged,
+                Level::Safe,
+                "name",
+                opt_text(&o.name),
+                n.name.as_ref(),
+            );
+            self.text_field(
+                &at,
+                Kind::KpiDefinitionChanged,
+                Level::Dangerous,
+                "definition",
+                opt_text(&o.definition),
+                n.definition.as_ref(),
+            );
+            self.reference_field(
+                &at,
+                Kind::KpiGoalChanged,
+                Level::Safe,
+                "goal",
+                o.goal.as_ref(),
+                n.goal.as_ref(),
+            );
+            let (op, np) = (
+                o.priority.as_ref().map(|p| p.value),
+                n.priority.as_ref().map(|p| p.value),
+            );
+            if op != np {
+                let show = |p: Option<i64>| p.map_or("none".to_string(), |p| p.to_string());
+                self.emit(
+                    &at,
+                    Kind::KpiPriorityChanged,
+                    Level::Safe,
+                    Some("priority"),
+                    Values {
+                        old: op.map(Json::from),
+                        new: np.map(Json::from),
+                        new_span: n.priority.as_ref().map(|p| p.span),
+                    },
+                    format!(
+                        "priority of {} changed from {} to {}",
+                        at.subject(),
+                        show(op),
+                        show(np)
+                    ),
+                );
             }
+            self.common(&at, &o.common, &n.common);
         }
         // Re-mapping: the flows that list a KPI changed (KPIs added or removed say so themselves).
         for &name in flow_kpis {
@@ -935,38 +933,29 @@ impl<'a> Differ<'a> {
 
     fn flows(&mut self, names: &BTreeSet<&str>) {
         for &name in names {
-            let (o, n) = (
+            let pair = (
                 self.old.flows.get(name).copied(),
                 self.new.flows.get(name).copied(),
             );
-            match (o, n) {
-                (None, Some(f)) => {
-                    let at = At::new(Entity::Flow, name, None, Some(f.id.span));
-                    self.added_removed(&at, Kind::FlowAdded, Level::Safe, true, None);
-                }
-                (Some(f), None) => {
-                    let at = At::new(Entity::Flow, name, Some(f.id.span), None);
-                    self.added_removed(&at, Kind::FlowRemoved, Level::Breaking, false, None);
-                }
-                (Some(o), Some(n)) if self.same_entry(o.common.entry_span, n.common.entry_span) => {
-                }
-                (Some(o), Some(n)) => self.flow_pair(o, n),
-                (None, None) => {}
-            }
+            let removed = (Kind::FlowRemoved, Level::Breaking);
+            let Some((at, o, n)) = self.matched(Entity::Flow, name, pair, Kind::FlowAdded, removed)
+            else {
+                continue;
+            };
+            self.flow_pair(&at, o, n);
         }
     }
 
-    fn flow_pair(&mut self, o: &Flow, n: &Flow) {
-        let at = At::new(Entity::Flow, &n.id.text, Some(o.id.span), Some(n.id.span));
+    fn flow_pair(&mut self, at: &At, o: &Flow, n: &Flow) {
         self.text_field(
-            &at,
+            at,
             Kind::NameChanged,
             Level::Safe,
             "name",
             opt_text(&o.name),
             n.name.as_ref(),
         );
-        self.steps(&at, "steps", "steps", Some(&o.steps), Some(&n.steps));
+        self.steps(at, "steps", "steps", Some(&o.steps), Some(&n.steps));
         let o_alts: BTreeMap<&str, &Alternative> = o
             .alternatives
             .iter()
@@ -983,14 +972,14 @@ impl<'a> Differ<'a> {
             let field = format!("alternatives.{id}");
             let label = format!("alternative `{id}`");
             self.steps(
-                &at,
+                at,
                 &field,
                 &label,
                 oa.map(|a| a.steps.as_slice()),
                 na.map(|a| a.steps.as_slice()),
             );
         }
-        self.common(&at, &o.common, &n.common);
+        self.common(at, &o.common, &n.common);
     }
 
     fn steps(
@@ -2115,3 +2104,24 @@ fn pair_identical<'n>(
     pairs.sort();
     pairs
 }
+
+/// Entities keyed by an id (teams, goals, KPIs, flows): what [`Differ::matched`] needs of them.
+trait Keyed {
+    fn id(&self) -> &Name;
+    fn entry_span(&self) -> Span;
+}
+
+macro_rules! keyed {
+    ($($ty:ty),*) => {$(
+        impl Keyed for $ty {
+            fn id(&self) -> &Name {
+                &self.id
+            }
+            fn entry_span(&self) -> Span {
+                self.common.entry_span
+            }
+        }
+    )*};
+}
+
+keyed!(Team, Goal, Kpi, Flow);

@@ -1,10 +1,9 @@
 //! `trackplan check`.
 
 use crate::discover::{self, LoadedPlan};
-use crate::render::{self, Report};
+use crate::render::{self, Color, Report};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trackplan_core::Severity;
@@ -40,13 +39,6 @@ enum FailOn {
     Info,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
     let roots = discover::plan_roots(&args.paths, cwd)?;
     let plans: Vec<LoadedPlan> = roots
@@ -64,13 +56,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
     };
     let output = match args.format {
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = args.color.enabled();
             render::human::render(&report, cwd, color)
         }
         Format::Json => render::json::render(&report, cwd),

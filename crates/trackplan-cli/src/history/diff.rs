@@ -4,9 +4,9 @@
 use super::render::{self, DiffReport, Label, PlanChanges};
 use super::{locate, PlanDir};
 use crate::discover::{self, UsageError};
+use crate::render::Color;
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trackplan_core::diff::{self, Level};
@@ -56,13 +56,6 @@ enum Format {
 enum FailOn {
     Breaking,
     Dangerous,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
 }
 
 /// The newer side of the comparison.
@@ -125,13 +118,7 @@ pub fn run(args: &DiffArgs, cwd: &Path) -> Result<ExitCode> {
     }
     let output = match args.format {
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = args.color.enabled();
             render::human(&report, color)
         }
         Format::Markdown => render::markdown(&report),

@@ -9,7 +9,6 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::fmt::Write;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trackplan_core::diff::{Change, Kind};
@@ -134,7 +133,7 @@ pub fn run(args: &LogArgs, cwd: &Path) -> Result<ExitCode> {
     }
     let output = match args.format {
         Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = crate::render::Color::Auto.enabled();
             human(&args.entity, &histories, color)
         }
         Format::Markdown => {

@@ -9,6 +9,28 @@ use crate::discover::LoadedPlan;
 use std::path::{Path, PathBuf};
 use trackplan_core::{ColumnUnit, Diagnostic, ParsedFile, Severity, Span};
 
+/// When to color human output (`--color`).
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// `auto`: when standard output is a terminal and `NO_COLOR` is not set.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
 /// The diagnostics of each plan checked.
 pub struct Report {
     pub plans: Vec<(LoadedPlan, Vec<Diagnostic>)>,

@@ -16,6 +16,19 @@ use trackplan_core::syntax::{quote_if_needed, NodeKind};
 use trackplan_core::{Edit, ParsedFile, Span};
 
 pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActionResponse> {
+    // Every action here is a quick fix: a client asking only for other kinds (`source`,
+    // `refactor`) gets none, as the protocol's `only` filter says.
+    if let Some(only) = &params.context.only {
+        let quickfix = CodeActionKind::QUICKFIX;
+        let quickfix = quickfix.as_str();
+        let wanted = only.iter().any(|kind| {
+            let kind = kind.as_str();
+            kind.is_empty() || quickfix == kind || quickfix.starts_with(&format!("{kind}."))
+        });
+        if !wanted {
+            return Some(Vec::new());
+        }
+    }
     let at = convert::at(world, &params.text_document.uri, params.range.start)?;
     let source = &at.parsed().source;
     let end = convert::offset(source, params.range.end, at.unit).max(at.offset);

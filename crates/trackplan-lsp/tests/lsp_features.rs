@@ -1233,6 +1233,40 @@ fn check_action(fixture: &str, title: &str, expect: &[(&str, &str)]) {
 }
 
 #[test]
+fn code_actions_follow_the_only_filter() {
+    let fixture = with(
+        PLAN,
+        "steps: [Product Viewed, Order Completed]",
+        "steps: [Product Viewed, Order Compl$0ted]",
+    );
+    runtime().block_on(async {
+        let (client, fixture, params) = start(&fixture, Options::default()).await;
+        let path = fixture.cursor.as_ref().unwrap().0.clone();
+        client.wait_diagnostics(&path, |_| true).await;
+        let position = params["position"].clone();
+        let count = |only: Value| {
+            let request = json!({
+                "textDocument": params["textDocument"],
+                "range": {"start": position, "end": position},
+                "context": {"diagnostics": [], "only": only}
+            });
+            let client = &client;
+            async move {
+                let result = client
+                    .request("textDocument/codeAction", request)
+                    .await
+                    .unwrap();
+                result.as_array().unwrap().len()
+            }
+        };
+        assert!(count(json!(["quickfix"])).await > 0);
+        assert_eq!(count(json!(["refactor"])).await, 0);
+        assert_eq!(count(json!(["source.organizeImports"])).await, 0);
+        client.shutdown().await;
+    });
+}
+
+#[test]
 fn quick_fix_did_you_mean() {
     check_action(
         &with(

@@ -457,11 +457,12 @@ impl Lower<'_> {
         namespace: Namespace,
         mut read: impl FnMut(&mut Self, Name, &Entry) -> T,
     ) -> Vec<T> {
-        let mut out = Vec::new();
         let expected = format!("a mapping of {} names to definitions", namespace.noun());
         let Some(node) = self.mapping_or_report(node, &expected) else {
-            return out;
+            return Vec::new();
         };
+        // Sized up front: a model lives as long as its file, and growth slack adds up over a plan.
+        let mut out = Vec::with_capacity(node.as_mapping().map_or(0, <[Entry]>::len));
         for entry in unique_entries(node) {
             let Some(name) = self.name(&entry.key) else {
                 continue;
@@ -703,7 +704,7 @@ impl Lower<'_> {
         let Some(node) = self.mapping_or_report(node, "a mapping of property names") else {
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(node.as_mapping().map_or(0, <[Entry]>::len));
         for entry in unique_entries(node) {
             let Some(name) = self.name(&entry.key) else {
                 continue;

@@ -126,29 +126,8 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
     let mut order: Vec<usize> = (0..paths.len()).collect();
     let size = |i: &usize| std::fs::metadata(root.join(&paths[*i])).map_or(0, |m| m.len());
     order.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().max(1));
-    let mut results: Vec<(usize, Result<ParsedFile>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = order.get(at) else { break };
-                        done.push((i, read((i, &paths[i]))));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a parser thread panicked"))
-            .collect()
-    });
+    let mut results: Vec<(usize, Result<ParsedFile>)> =
+        trackplan_core::parallel::map(&order, |&i| (i, read((i, &paths[i]))));
     results.sort_by_key(|(i, _)| *i);
     let results = results.into_iter().map(|(_, r)| r);
     let files = results

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod ide;
 pub mod index;
 pub mod model;
+pub mod parallel;
 pub mod plan_files;
 pub mod rules;
 pub mod schema;

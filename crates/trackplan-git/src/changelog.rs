@@ -10,7 +10,6 @@ use crate::repo::{CommitInfo, Repo, Revision};
 use crate::{Error, Progress, Result};
 use git2::{Oid, Sort};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use trackplan_core::diff::{self, Change, ParseFailure};
 use trackplan_core::Plan;
 
@@ -468,47 +467,16 @@ impl Walker<'_> {
     }
 }
 
-/// Maps `f` over `items` on all cores, keeping the order.
+/// Maps `f` over `items` on all cores, keeping the order, advancing the progress bar.
 fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     progress: &dyn Progress,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
     progress.phase("comparing revisions", Some(items.len() as u64));
-    if threads <= 1 {
-        return items
-            .iter()
-            .map(|item| {
-                let r = f(item);
-                progress.advance(1);
-                r
-            })
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                        progress.advance(1);
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    trackplan_core::parallel::map(items, |item| {
+        let result = f(item);
+        progress.advance(1);
+        result
+    })
 }

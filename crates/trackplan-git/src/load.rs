@@ -6,7 +6,6 @@ use crate::{Error, Progress, Result};
 use git2::{ObjectType, Oid};
 use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use trackplan_core::syntax::MAX_FILE_BYTES;
 use trackplan_core::{plan_files, FileId, ParsedFile, Plan};
@@ -52,38 +51,6 @@ pub struct Loader {
 enum Content {
     Bytes(Vec<u8>),
     TooLarge(usize),
-}
-
-/// Runs `f` over `items` on all cores, keeping the order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn parse(id: FileId, path: &str, content: &Content) -> ParsedFile {
@@ -178,7 +145,7 @@ impl Loader {
             // Pieces of the files that split (history loaders only).
             let split = self.split;
             let pieces: Vec<Option<Vec<String>>> =
-                parallel(&contents, |(file, content)| match content {
+                trackplan_core::parallel::map(&contents, |(file, content)| match content {
                     Content::Bytes(bytes)
                         if split && file.path != trackplan_core::ROOT_FILE_NAME =>
                     {
@@ -213,7 +180,7 @@ impl Loader {
                     }
                 }
             }
-            let parsed = parallel(&jobs, |(id, job)| {
+            let parsed = trackplan_core::parallel::map(&jobs, |(id, job)| {
                 let parsed = match job {
                     Job::Whole(i) => parse(*id, &contents[*i].0.path, &contents[*i].1),
                     Job::Piece(text, path) => {

@@ -638,32 +638,17 @@ type ToParse = (FileId, String, Content);
 /// `check` does not need it, and the few requests that do (hover on keys, the outline, stub
 /// definitions) read it again through [`Analysis::tree`].
 fn parse_all(todo: Vec<ToParse>) -> Vec<(String, Content, Arc<ParsedFile>)> {
-    let parse = |(id, relative, content): ToParse| {
-        let mut file = content.parse(id, &relative);
+    let parse = |(id, relative, content): &ToParse| {
+        let mut file = content.parse(*id, relative);
         // Keep the issues (they say whether the file parsed); drop the nodes.
         file.tree.root = None;
-        (relative, content, Arc::new(file))
+        (relative.clone(), content.clone(), Arc::new(file))
     };
-    if todo.len() < 4 {
-        return todo.into_iter().map(parse).collect();
-    }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(todo.len());
-    let chunk = todo.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<ToParse>> = Vec::new();
-    let mut todo = todo.into_iter().peekable();
-    while todo.peek().is_some() {
-        chunks.push(todo.by_ref().take(chunk).collect());
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(parse).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    // Small batches (one edited file) stay on the calling thread.
+    let threads = if todo.len() < 4 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    trackplan_core::parallel::map_on(threads, &todo, parse)
 }

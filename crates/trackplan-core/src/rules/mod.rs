@@ -129,34 +129,10 @@ pub fn check_plan(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn run_plan_rules(cx: &Context<'_>, out: &mut Vec<Diagnostic>, threads: usize) {
-    if threads == 1 {
-        for entry in RULES {
-            entry.rule.check_plan(cx, out);
-        }
-        return;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut found = Vec::new();
-                    while let Some(entry) =
-                        RULES.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    {
-                        entry.rule.check_plan(cx, &mut found);
-                    }
-                    found
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let found = crate::parallel::map_on(threads, RULES, |entry| {
+        let mut found = Vec::new();
+        entry.rule.check_plan(cx, &mut found);
+        found
     });
     out.extend(found.into_iter().flatten());
 }

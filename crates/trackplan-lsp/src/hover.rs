@@ -38,7 +38,7 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
             occurrence.span,
             at.unit,
         ));
-        if let Some(card) = card(plan, &at, occurrence.namespace, &occurrence.name) {
+        if let Some(card) = card(plan, occurrence.namespace, &occurrence.name) {
             sections.insert(0, card);
         }
     } else if let Some((event, def)) = inline_property_at(at.parsed(), at.offset) {
@@ -131,11 +131,11 @@ fn owner_text(common: &Common) -> String {
 }
 
 /// The Markdown card of a name.
-pub fn card(plan: &Plan, at: &convert::At, namespace: Namespace, name: &str) -> Option<String> {
+pub fn card(plan: &Plan, namespace: Namespace, name: &str) -> Option<String> {
     match namespace {
-        Namespace::Event => event_card(plan, at, name),
-        Namespace::Property | Namespace::UserProperty => property_card(plan, at, namespace, name),
-        Namespace::Kpi => kpi_card(plan, at, name),
+        Namespace::Event => event_card(plan, name),
+        Namespace::Property | Namespace::UserProperty => property_card(plan, namespace, name),
+        Namespace::Kpi => kpi_card(plan, name),
         Namespace::Goal => goal_card(plan, name),
         Namespace::Flow => flow_card(plan, name),
         Namespace::Team => team_card(plan, name),
@@ -146,7 +146,7 @@ fn undefined(noun: &str, name: &str) -> String {
     format!("### {name}\n*{noun}* — not defined in this plan")
 }
 
-fn event_card(plan: &Plan, at: &convert::At, name: &str) -> Option<String> {
+fn event_card(plan: &Plan, name: &str) -> Option<String> {
     let Some(event) = plan.events().find(|e| e.name.text == name) else {
         return Some(undefined("event", name));
     };
@@ -233,16 +233,10 @@ fn event_card(plan: &Plan, at: &convert::At, name: &str) -> Option<String> {
     if let Some(replaced_by) = &event.replaced_by {
         let _ = write!(out, "\n\nReplaced by {}.", code(&replaced_by.name));
     }
-    let _ = at;
     Some(out)
 }
 
-fn property_card(
-    plan: &Plan,
-    at: &convert::At,
-    namespace: Namespace,
-    name: &str,
-) -> Option<String> {
+fn property_card(plan: &Plan, namespace: Namespace, name: &str) -> Option<String> {
     let noun = namespace.noun();
     let def = match namespace {
         Namespace::UserProperty => plan.user_properties().find(|d| d.name.text == name),
@@ -310,7 +304,6 @@ fn property_card(
             );
         }
     }
-    let _ = at;
     Some(out)
 }
 
@@ -362,7 +355,7 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-fn kpi_card(plan: &Plan, at: &convert::At, id: &str) -> Option<String> {
+fn kpi_card(plan: &Plan, id: &str) -> Option<String> {
     let Some(kpi) = plan.kpis().find(|k| k.id.text == id) else {
         return Some(undefined("KPI", id));
     };
@@ -409,7 +402,6 @@ fn kpi_card(plan: &Plan, at: &convert::At, id: &str) -> Option<String> {
     if !events.is_empty() {
         let _ = write!(out, "\n\n**Events**: {}", list(events, 20));
     }
-    let _ = at;
     Some(out)
 }
 

@@ -10,62 +10,14 @@ use crate::syntax::requote;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-/// A definition of a name in any namespace.
-#[derive(Clone, Copy, Debug)]
-pub enum Definition<'a> {
-    Event(&'a Event),
-    Property(&'a PropertyDef),
-    UserProperty(&'a PropertyDef),
-    Kpi(&'a Kpi),
-    Goal(&'a Goal),
-    Flow(&'a Flow),
-    Team(&'a Team),
-}
-
-impl<'a> Definition<'a> {
-    pub fn name(&self) -> &'a Name {
-        match self {
-            Definition::Event(e) => &e.name,
-            Definition::Property(p) | Definition::UserProperty(p) => &p.name,
-            Definition::Kpi(k) => &k.id,
-            Definition::Goal(g) => &g.id,
-            Definition::Flow(f) => &f.id,
-            Definition::Team(t) => &t.id,
-        }
-    }
-
-    pub fn namespace(&self) -> Namespace {
-        match self {
-            Definition::Event(_) => Namespace::Event,
-            Definition::Property(_) => Namespace::Property,
-            Definition::UserProperty(_) => Namespace::UserProperty,
-            Definition::Kpi(_) => Namespace::Kpi,
-            Definition::Goal(_) => Namespace::Goal,
-            Definition::Flow(_) => Namespace::Flow,
-            Definition::Team(_) => Namespace::Team,
-        }
-    }
-
-    pub fn common(&self) -> &'a Common {
-        match self {
-            Definition::Event(e) => &e.common,
-            Definition::Property(p) | Definition::UserProperty(p) => &p.common,
-            Definition::Kpi(k) => &k.common,
-            Definition::Goal(g) => &g.common,
-            Definition::Flow(f) => &f.common,
-            Definition::Team(t) => &t.common,
-        }
-    }
-}
-
 /// The plan's names, borrowed from the plan.
 pub struct Index<'a> {
     pub plan: &'a Plan,
-    definitions: HashMap<Namespace, HashMap<&'a str, Vec<Definition<'a>>>>,
+    definitions: HashMap<EntityKind, HashMap<&'a str, Vec<Definition<'a>>>>,
     /// Definitions per namespace in plan order (root file first, then by path; within a file, in
     /// order of appearance).
-    ordered: HashMap<Namespace, Vec<Definition<'a>>>,
-    references: HashMap<Namespace, HashMap<&'a str, Vec<&'a Reference>>>,
+    ordered: HashMap<EntityKind, Vec<Definition<'a>>>,
+    references: HashMap<EntityKind, HashMap<&'a str, Vec<&'a Reference>>>,
     all_references: Vec<&'a Reference>,
     property_definitions: Vec<(PropertySite<'a>, &'a PropertyDef)>,
 }
@@ -81,27 +33,9 @@ impl<'a> Index<'a> {
             property_definitions: plan.property_definitions(),
         };
         for part in plan.parts() {
-            part.events
-                .iter()
-                .for_each(|d| index.define(Definition::Event(d)));
-            part.properties
-                .iter()
-                .for_each(|d| index.define(Definition::Property(d)));
-            part.user_properties
-                .iter()
-                .for_each(|d| index.define(Definition::UserProperty(d)));
-            part.kpis
-                .iter()
-                .for_each(|d| index.define(Definition::Kpi(d)));
-            part.goals
-                .iter()
-                .for_each(|d| index.define(Definition::Goal(d)));
-            part.flows
-                .iter()
-                .for_each(|d| index.define(Definition::Flow(d)));
-            part.teams
-                .iter()
-                .for_each(|d| index.define(Definition::Team(d)));
+            for &kind in EntityKind::ALL {
+                part.definitions(kind).for_each(|d| index.define(d));
+            }
         }
         for reference in &index.all_references {
             index
@@ -127,23 +61,23 @@ impl<'a> Index<'a> {
     }
 
     /// Every definition of a namespace, in plan order (duplicates included).
-    pub fn all(&self, namespace: Namespace) -> &[Definition<'a>] {
+    pub fn all(&self, namespace: EntityKind) -> &[Definition<'a>] {
         self.ordered.get(&namespace).map_or(&[], Vec::as_slice)
     }
 
-    pub fn definitions(&self, namespace: Namespace, name: &str) -> &[Definition<'a>] {
+    pub fn definitions(&self, namespace: EntityKind, name: &str) -> &[Definition<'a>] {
         self.definitions
             .get(&namespace)
             .and_then(|names| names.get(name))
             .map_or(&[], Vec::as_slice)
     }
 
-    pub fn is_defined(&self, namespace: Namespace, name: &str) -> bool {
+    pub fn is_defined(&self, namespace: EntityKind, name: &str) -> bool {
         !self.definitions(namespace, name).is_empty()
     }
 
     /// The distinct names defined in a namespace, in plan order.
-    pub fn names(&self, namespace: Namespace) -> impl Iterator<Item = &'a str> + '_ {
+    pub fn names(&self, namespace: EntityKind) -> impl Iterator<Item = &'a str> + '_ {
         let mut seen = rustc_hash::FxHashSet::default();
         self.all(namespace)
             .iter()
@@ -152,17 +86,15 @@ impl<'a> Index<'a> {
     }
 
     pub fn event(&self, name: &str) -> Option<&'a Event> {
-        match self.definitions(Namespace::Event, name).first() {
-            Some(Definition::Event(e)) => Some(e),
-            _ => None,
-        }
+        self.definitions(EntityKind::Event, name)
+            .first()
+            .and_then(Definition::get)
     }
 
     pub fn property(&self, name: &str) -> Option<&'a PropertyDef> {
-        match self.definitions(Namespace::Property, name).first() {
-            Some(Definition::Property(p)) => Some(p),
-            _ => None,
-        }
+        self.definitions(EntityKind::Property, name)
+            .first()
+            .and_then(Definition::get)
     }
 
     /// Every property definition: dictionary, user, inline and nested (see
@@ -176,20 +108,20 @@ impl<'a> Index<'a> {
     }
 
     /// The references to one name.
-    pub fn references_to(&self, namespace: Namespace, name: &str) -> &[&'a Reference] {
+    pub fn references_to(&self, namespace: EntityKind, name: &str) -> &[&'a Reference] {
         self.references
             .get(&namespace)
             .and_then(|names| names.get(name))
             .map_or(&[], Vec::as_slice)
     }
 
-    pub fn is_referenced(&self, namespace: Namespace, name: &str) -> bool {
+    pub fn is_referenced(&self, namespace: EntityKind, name: &str) -> bool {
         !self.references_to(namespace, name).is_empty()
     }
 
     /// Edits that rename a name everywhere it occurs (definitions and references), keeping each
     /// occurrence's quoting style and quoting where YAML needs it.
-    pub fn rename_edits(&self, namespace: Namespace, name: &str, new_name: &str) -> Vec<Edit> {
+    pub fn rename_edits(&self, namespace: EntityKind, name: &str, new_name: &str) -> Vec<Edit> {
         let spans = self
             .definitions(namespace, name)
             .iter()
@@ -217,7 +149,7 @@ fn rename_spans(plan: &Plan, spans: impl Iterator<Item = Span>, new_name: &str) 
 /// One occurrence of a name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
-    pub namespace: Namespace,
+    pub namespace: EntityKind,
     /// Shared by every occurrence of the same name.
     pub name: Arc<str>,
     pub span: Span,
@@ -240,15 +172,15 @@ impl Occurrence {
 pub struct Symbols {
     /// Sorted by file and start.
     occurrences: Vec<Occurrence>,
-    by_name: HashMap<Namespace, HashMap<Arc<str>, Vec<u32>>>,
+    by_name: HashMap<EntityKind, HashMap<Arc<str>, Vec<u32>>>,
 }
 
 impl Symbols {
     pub fn new(plan: &Plan) -> Symbols {
         let index = Index::new(plan);
-        let mut names: HashMap<Namespace, HashMap<Arc<str>, Vec<u32>>> = HashMap::default();
+        let mut names: HashMap<EntityKind, HashMap<Arc<str>, Vec<u32>>> = HashMap::default();
         // One shared copy of each distinct name.
-        let mut intern = |namespace: Namespace, name: &str| -> Arc<str> {
+        let mut intern = |namespace: EntityKind, name: &str| -> Arc<str> {
             let names = names.entry(namespace).or_default();
             match names.get_key_value(name) {
                 Some((shared, _)) => shared.clone(),
@@ -260,7 +192,7 @@ impl Symbols {
             }
         };
         let mut occurrences: Vec<Occurrence> = Vec::with_capacity(index.references().len() * 2);
-        for namespace in Namespace::ALL {
+        for &namespace in EntityKind::ALL {
             for definition in index.all(namespace) {
                 occurrences.push(Occurrence {
                     namespace,
@@ -274,8 +206,8 @@ impl Symbols {
         for &(site, def) in index.property_definitions() {
             if matches!(site, PropertySite::Inline(_)) {
                 occurrences.push(Occurrence {
-                    namespace: Namespace::Property,
-                    name: intern(Namespace::Property, &def.name.text),
+                    namespace: EntityKind::Property,
+                    name: intern(EntityKind::Property, &def.name.text),
                     span: def.name.span,
                     site: None,
                     inline: true,
@@ -320,7 +252,7 @@ impl Symbols {
     /// Definitions and references of one name, in file order.
     pub fn occurrences(
         &self,
-        namespace: Namespace,
+        namespace: EntityKind,
         name: &str,
     ) -> impl Iterator<Item = &Occurrence> {
         self.by_name
@@ -335,7 +267,7 @@ impl Symbols {
     /// only inside events, those definitions.
     pub fn definitions(
         &self,
-        namespace: Namespace,
+        namespace: EntityKind,
         name: &str,
     ) -> impl Iterator<Item = &Occurrence> {
         let shared = self
@@ -346,7 +278,7 @@ impl Symbols {
     }
 
     /// The distinct names of a namespace that have a definition.
-    pub fn defined_names(&self, namespace: Namespace) -> impl Iterator<Item = &str> {
+    pub fn defined_names(&self, namespace: EntityKind) -> impl Iterator<Item = &str> {
         self.by_name
             .get(&namespace)
             .into_iter()
@@ -366,7 +298,7 @@ impl Symbols {
     pub fn rename_edits(
         &self,
         plan: &Plan,
-        namespace: Namespace,
+        namespace: EntityKind,
         name: &str,
         new_name: &str,
     ) -> Vec<Edit> {

@@ -10,16 +10,7 @@
 //! top-level key. Anything else is parsed whole, as is every file whose pieces do not all parse (so
 //! that a syntax error is reported where the whole file has it).
 
-/// Sections whose entries are independent definitions.
-const SECTIONS: [&str; 7] = [
-    "events",
-    "properties",
-    "user_properties",
-    "kpis",
-    "flows",
-    "goals",
-    "teams",
-];
+use trackplan_core::model::EntityKind;
 
 /// The pieces of a file, in file order, or `None` when it must be parsed whole.
 pub(crate) fn split(text: &str) -> Option<Vec<String>> {
@@ -64,7 +55,9 @@ pub(crate) fn split(text: &str) -> Option<Vec<String>> {
         }
         let block = &lines[i + 1..end];
         let inline = after.trim();
-        let splittable = SECTIONS.contains(&key) && (inline.is_empty() || inline.starts_with('#'));
+        // The sections of entities: their entries are independent definitions.
+        let splittable =
+            EntityKind::of_section(key).is_some() && (inline.is_empty() || inline.starts_with('#'));
         if splittable {
             match entries(block) {
                 Some(entries) => {

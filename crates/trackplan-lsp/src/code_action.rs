@@ -11,7 +11,7 @@ use crate::world::{Analysis, World};
 use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
 };
-use trackplan_core::model::Namespace;
+use trackplan_core::model::EntityKind;
 use trackplan_core::syntax::{quote_if_needed, NodeKind};
 use trackplan_core::{Edit, ParsedFile, Span};
 
@@ -63,7 +63,7 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
             let namespace = occurrence.namespace;
             if !matches!(
                 namespace,
-                Namespace::Event | Namespace::Property | Namespace::Kpi
+                EntityKind::Event | EntityKind::Property | EntityKind::Kpi
             ) {
                 continue;
             }
@@ -83,21 +83,21 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
 }
 
 /// How many definitions of a namespace a file holds.
-fn count(file: &ParsedFile, namespace: Namespace) -> usize {
+fn count(file: &ParsedFile, namespace: EntityKind) -> usize {
     let part = &file.part;
     match namespace {
-        Namespace::Event => part.events.len(),
-        Namespace::Property => part.properties.len(),
-        Namespace::Kpi => part.kpis.len(),
+        EntityKind::Event => part.events.len(),
+        EntityKind::Property => part.properties.len(),
+        EntityKind::Kpi => part.kpis.len(),
         _ => 0,
     }
 }
 
 /// The lines of a stub definition, relative to the entry's indentation (`step` more for fields).
-fn stub_lines(namespace: Namespace, name: &str) -> Vec<(usize, String)> {
+fn stub_lines(namespace: EntityKind, name: &str) -> Vec<(usize, String)> {
     let key = format!("{}:", quote_if_needed(name));
     match namespace {
-        Namespace::Event => vec![
+        EntityKind::Event => vec![
             (0, key),
             (
                 1,
@@ -105,7 +105,7 @@ fn stub_lines(namespace: Namespace, name: &str) -> Vec<(usize, String)> {
             ),
             (1, "status: proposed".into()),
         ],
-        Namespace::Property => vec![
+        EntityKind::Property => vec![
             (0, key),
             (1, "type: string".into()),
             (1, "description: TODO say what this property holds".into()),
@@ -129,7 +129,7 @@ fn stub_lines(namespace: Namespace, name: &str) -> Vec<(usize, String)> {
 /// The edit that adds a stub definition of `name`.
 pub fn stub(
     analysis: &Analysis,
-    namespace: Namespace,
+    namespace: EntityKind,
     name: &str,
     fallback: trackplan_core::FileId,
 ) -> Option<Edit> {

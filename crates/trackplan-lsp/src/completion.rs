@@ -17,8 +17,9 @@ use tower_lsp::lsp_types::{
     TextEdit,
 };
 use trackplan_core::ide::{self, CompletionContext, Expect};
-use trackplan_core::index::Definition;
-use trackplan_core::model::{EventPropertyKind, Namespace, Plan, Value};
+use trackplan_core::model::{
+    Definition, EntityKind, Event, EventPropertyKind, Kpi, Plan, PropertyDef, Value,
+};
 use trackplan_core::schema::{self, Shape};
 use trackplan_core::syntax::{quote_if_needed, requote};
 use trackplan_core::{LineCol, LineIndex};
@@ -124,7 +125,7 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
             // documentation are made for the items sent.
             let mut candidates = Vec::new();
             for analysis in &models {
-                for definition in definitions(&analysis.plan, namespace) {
+                for definition in analysis.plan.definitions(namespace) {
                     let name = definition.name().text.as_str();
                     if !seen.insert(name) {
                         continue;
@@ -148,10 +149,10 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
                     quoted
                 };
                 let kind = match namespace {
-                    Namespace::Event => CompletionItemKind::EVENT,
-                    Namespace::Property | Namespace::UserProperty => CompletionItemKind::FIELD,
-                    Namespace::Team => CompletionItemKind::STRUCT,
-                    Namespace::Flow => CompletionItemKind::FUNCTION,
+                    EntityKind::Event => CompletionItemKind::EVENT,
+                    EntityKind::Property | EntityKind::UserProperty => CompletionItemKind::FIELD,
+                    EntityKind::Team => CompletionItemKind::STRUCT,
+                    EntityKind::Flow => CompletionItemKind::FUNCTION,
                     _ => CompletionItemKind::CONSTANT,
                 };
                 let (detail, doc) = detail_and_doc(definition);
@@ -239,22 +240,6 @@ fn match_rank(prefix: &str, name: &str) -> Option<u8> {
         .then_some(3)
 }
 
-/// The definitions of a namespace, in plan order.
-fn definitions(plan: &Plan, namespace: Namespace) -> Vec<Definition<'_>> {
-    match namespace {
-        Namespace::Event => plan.events().map(Definition::Event).collect(),
-        Namespace::Property => plan.properties().map(Definition::Property).collect(),
-        Namespace::UserProperty => plan
-            .user_properties()
-            .map(Definition::UserProperty)
-            .collect(),
-        Namespace::Kpi => plan.kpis().map(Definition::Kpi).collect(),
-        Namespace::Goal => plan.goals().map(Definition::Goal).collect(),
-        Namespace::Flow => plan.flows().map(Definition::Flow).collect(),
-        Namespace::Team => plan.teams().map(Definition::Team).collect(),
-    }
-}
-
 /// An item's detail line (what the kind does not already say) and documentation.
 fn detail_and_doc(definition: Definition<'_>) -> (Option<String>, Option<String>) {
     let description = definition
@@ -262,27 +247,33 @@ fn detail_and_doc(definition: Definition<'_>) -> (Option<String>, Option<String>
         .description
         .as_ref()
         .map(|d| d.value.clone());
-    match definition {
+    let display_name = || definition.entity.display_name().map(|n| n.value.clone());
+    match definition.kind {
         // The kind already says "event" or "property": the detail says where it stands.
-        Definition::Event(e) => (
-            e.status.as_ref().map(|s| s.value.as_str().to_string()),
+        EntityKind::Event => (
+            definition
+                .get::<Event>()
+                .and_then(|e| e.status.as_ref())
+                .map(|s| s.value.as_str().to_string()),
             description,
         ),
-        Definition::Property(p) => (
-            p.ty.as_ref().map(|t| t.value.as_str().to_string()),
+        EntityKind::Property => (
+            definition
+                .get::<PropertyDef>()
+                .and_then(|p| p.ty.as_ref())
+                .map(|t| t.value.as_str().to_string()),
             description,
         ),
-        Definition::UserProperty(_) => (Some("user property".into()), description),
-        Definition::Kpi(k) => (
-            k.name.as_ref().map(|n| n.value.clone()),
-            k.definition
-                .as_ref()
+        EntityKind::UserProperty => (Some("user property".into()), description),
+        EntityKind::Kpi => (
+            display_name(),
+            definition
+                .get::<Kpi>()
+                .and_then(|k| k.definition.as_ref())
                 .map(|d| d.value.clone())
                 .or(description),
         ),
-        Definition::Goal(g) => (g.name.as_ref().map(|n| n.value.clone()), description),
-        Definition::Flow(f) => (f.name.as_ref().map(|n| n.value.clone()), description),
-        Definition::Team(t) => (t.name.as_ref().map(|n| n.value.clone()), description),
+        EntityKind::Goal | EntityKind::Flow | EntityKind::Team => (display_name(), description),
     }
 }
 

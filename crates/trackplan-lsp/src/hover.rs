@@ -131,14 +131,14 @@ fn owner_text(common: &Common) -> String {
 }
 
 /// The Markdown card of a name.
-pub fn card(plan: &Plan, namespace: Namespace, name: &str) -> Option<String> {
+pub fn card(plan: &Plan, namespace: EntityKind, name: &str) -> Option<String> {
     match namespace {
-        Namespace::Event => event_card(plan, name),
-        Namespace::Property | Namespace::UserProperty => property_card(plan, namespace, name),
-        Namespace::Kpi => kpi_card(plan, name),
-        Namespace::Goal => goal_card(plan, name),
-        Namespace::Flow => flow_card(plan, name),
-        Namespace::Team => team_card(plan, name),
+        EntityKind::Event => event_card(plan, name),
+        EntityKind::Property | EntityKind::UserProperty => property_card(plan, namespace, name),
+        EntityKind::Kpi => kpi_card(plan, name),
+        EntityKind::Goal => goal_card(plan, name),
+        EntityKind::Flow => flow_card(plan, name),
+        EntityKind::Team => team_card(plan, name),
     }
 }
 
@@ -236,10 +236,10 @@ fn event_card(plan: &Plan, name: &str) -> Option<String> {
     Some(out)
 }
 
-fn property_card(plan: &Plan, namespace: Namespace, name: &str) -> Option<String> {
+fn property_card(plan: &Plan, namespace: EntityKind, name: &str) -> Option<String> {
     let noun = namespace.noun();
     let def = match namespace {
-        Namespace::UserProperty => plan.user_properties().find(|d| d.name.text == name),
+        EntityKind::UserProperty => plan.user_properties().find(|d| d.name.text == name),
         _ => plan.properties().find(|d| d.name.text == name),
     };
     let Some(def) = def else {
@@ -277,7 +277,7 @@ fn property_card(plan: &Plan, namespace: Namespace, name: &str) -> Option<String
     if let Some(pattern) = &def.pattern {
         let _ = write!(out, "\n\n*Pattern:* {}", code(&pattern.value));
     }
-    if namespace == Namespace::Property {
+    if namespace == EntityKind::Property {
         let mut events = Vec::new();
         for event in plan.events() {
             if let Some(p) = event.properties.iter().find(|p| p.name.text == name) {

@@ -7,48 +7,60 @@ use tower_lsp::lsp_types::{
     DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, SymbolInformation, SymbolKind,
     WorkspaceSymbolParams,
 };
-use trackplan_core::model::*;
-use trackplan_core::{ColumnUnit, SourceFile, Span};
+use trackplan_core::ide::{outline, OutlineItem, OutlineKind};
+use trackplan_core::model::EntityKind;
+use trackplan_core::{ColumnUnit, SourceFile};
 
-fn kind_of(namespace: Namespace) -> SymbolKind {
-    match namespace {
-        Namespace::Event => SymbolKind::EVENT,
-        Namespace::Property | Namespace::UserProperty => SymbolKind::PROPERTY,
-        Namespace::Kpi => SymbolKind::CONSTANT,
-        Namespace::Goal => SymbolKind::OBJECT,
-        Namespace::Flow => SymbolKind::FUNCTION,
-        Namespace::Team => SymbolKind::STRUCT,
+fn kind_of(kind: EntityKind) -> SymbolKind {
+    symbol_kind(kind.info().symbol)
+}
+
+fn symbol_kind(kind: trackplan_core::schema::SymbolKind) -> SymbolKind {
+    use trackplan_core::schema::SymbolKind as Core;
+    match kind {
+        Core::Event => SymbolKind::EVENT,
+        Core::Property => SymbolKind::PROPERTY,
+        Core::Constant => SymbolKind::CONSTANT,
+        Core::Object => SymbolKind::OBJECT,
+        Core::Function => SymbolKind::FUNCTION,
+        Core::Struct => SymbolKind::STRUCT,
     }
 }
 
-#[allow(deprecated, clippy::too_many_arguments)]
-fn symbol(
-    source: &SourceFile,
-    unit: ColumnUnit,
-    name: &str,
-    detail: Option<String>,
-    kind: SymbolKind,
-    range: Span,
-    selection: Span,
-    children: Vec<DocumentSymbol>,
-) -> DocumentSymbol {
-    let range = if range.contains_span(selection) {
-        range
+fn outline_kind(kind: OutlineKind) -> SymbolKind {
+    match kind {
+        OutlineKind::Section => SymbolKind::NAMESPACE,
+        OutlineKind::List => SymbolKind::ARRAY,
+        OutlineKind::Key => SymbolKind::KEY,
+        OutlineKind::Entity(kind) => symbol_kind(kind),
+        OutlineKind::Field => SymbolKind::FIELD,
+    }
+}
+
+#[allow(deprecated)]
+fn symbol(source: &SourceFile, unit: ColumnUnit, item: OutlineItem) -> DocumentSymbol {
+    let range = if item.range.contains_span(item.selection) {
+        item.range
     } else {
-        selection
+        item.selection
     };
+    let children: Vec<DocumentSymbol> = item
+        .children
+        .into_iter()
+        .map(|child| symbol(source, unit, child))
+        .collect();
     DocumentSymbol {
-        name: if name.is_empty() {
+        name: if item.name.is_empty() {
             "\"\"".into()
         } else {
-            name.to_string()
+            item.name
         },
-        detail,
-        kind,
+        detail: item.detail,
+        kind: outline_kind(item.kind),
         tags: None,
         deprecated: None,
         range: convert::range(source, range, unit),
-        selection_range: convert::range(source, selection, unit),
+        selection_range: convert::range(source, item.selection, unit),
         children: (!children.is_empty()).then_some(children),
     }
 }
@@ -60,152 +72,13 @@ pub fn document_symbols(
     let unit = world.state().unit();
     let (analysis, id) = world.analysis_for(&params.text_document.uri)?;
     let file = analysis.plan.file(id)?;
-    let source = &file.source;
-    let part = &file.part;
     let tree = analysis.tree(file);
-    let root = tree.root.as_ref()?;
-    let mut out = Vec::new();
-    for entry in root.as_mapping().unwrap_or_default() {
-        let Some(key) = entry.key_str() else {
-            continue;
-        };
-        let definition = |namespace: Namespace,
-                          name: &Name,
-                          common: &Common,
-                          detail: Option<String>,
-                          children| {
-            symbol(
-                source,
-                unit,
-                &name.text,
-                detail,
-                kind_of(namespace),
-                common.entry_span,
-                name.span,
-                children,
-            )
-        };
-        let children: Vec<DocumentSymbol> = match key {
-            "events" => part
-                .events
-                .iter()
-                .map(|e| {
-                    let props = e
-                        .properties
-                        .iter()
-                        .map(|p| {
-                            symbol(
-                                source,
-                                unit,
-                                &p.name.text,
-                                None,
-                                SymbolKind::FIELD,
-                                p.entry_span,
-                                p.name.span,
-                                Vec::new(),
-                            )
-                        })
-                        .collect();
-                    let detail = e.status.as_ref().map(|s| s.value.as_str().to_string());
-                    definition(Namespace::Event, &e.name, &e.common, detail, props)
-                })
-                .collect(),
-            "properties" => part
-                .properties
-                .iter()
-                .map(|p| {
-                    let detail = p.ty.as_ref().map(|t| t.value.as_str().to_string());
-                    definition(Namespace::Property, &p.name, &p.common, detail, Vec::new())
-                })
-                .collect(),
-            "user_properties" => part
-                .user_properties
-                .iter()
-                .map(|p| {
-                    let detail = p.ty.as_ref().map(|t| t.value.as_str().to_string());
-                    definition(
-                        Namespace::UserProperty,
-                        &p.name,
-                        &p.common,
-                        detail,
-                        Vec::new(),
-                    )
-                })
-                .collect(),
-            "kpis" => part
-                .kpis
-                .iter()
-                .map(|k| {
-                    definition(
-                        Namespace::Kpi,
-                        &k.id,
-                        &k.common,
-                        k.name.as_ref().map(|n| n.value.clone()),
-                        Vec::new(),
-                    )
-                })
-                .collect(),
-            "goals" => part
-                .goals
-                .iter()
-                .map(|g| {
-                    definition(
-                        Namespace::Goal,
-                        &g.id,
-                        &g.common,
-                        g.name.as_ref().map(|n| n.value.clone()),
-                        Vec::new(),
-                    )
-                })
-                .collect(),
-            "flows" => part
-                .flows
-                .iter()
-                .map(|f| {
-                    definition(
-                        Namespace::Flow,
-                        &f.id,
-                        &f.common,
-                        f.name.as_ref().map(|n| n.value.clone()),
-                        Vec::new(),
-                    )
-                })
-                .collect(),
-            "teams" => part
-                .teams
-                .iter()
-                .map(|t| {
-                    definition(
-                        Namespace::Team,
-                        &t.id,
-                        &t.common,
-                        t.name.as_ref().map(|n| n.value.clone()),
-                        Vec::new(),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let kind = match key {
-            "events" | "properties" | "user_properties" | "kpis" | "goals" | "flows" | "teams" => {
-                SymbolKind::NAMESPACE
-            }
-            "super_properties" => SymbolKind::ARRAY,
-            _ => SymbolKind::KEY,
-        };
-        let detail = (!children.is_empty()).then(|| format!("{}", children.len()));
-        out.push(symbol(
-            source,
-            unit,
-            key,
-            detail,
-            kind,
-            entry.span(),
-            entry.key.span,
-            children,
-        ));
-    }
-    Some(DocumentSymbolResponse::Nested(out))
+    tree.root.as_ref()?;
+    let symbols = outline(&file.part, &tree)
+        .into_iter()
+        .map(|item| symbol(&file.source, unit, item))
+        .collect();
+    Some(DocumentSymbolResponse::Nested(symbols))
 }
 
 /// Whether the letters of `query` appear in `name` in order, ignoring case.

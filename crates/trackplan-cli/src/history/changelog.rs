@@ -10,6 +10,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use trackplan_core::diff::{Change, Counts, Kind, Level};
+use trackplan_core::model::EntityKind;
 use trackplan_git::{Changelog, ChangelogOptions, Entry, Outcome, Repo};
 
 #[derive(Args)]
@@ -201,32 +202,21 @@ fn emoji(level: Level) -> &'static str {
     }
 }
 
-/// "12 events, 30 properties, 4 KPIs" from the added (or removed) changes of a whole plan.
+/// "2 goals, 4 KPIs, 12 events" from the added (or removed) changes of a whole plan.
 fn inventory(changes: &[Change], added: bool) -> String {
-    use Kind::*;
-    let kinds: [(Kind, Kind, &str, &str); 7] = [
-        (EventAdded, EventRemoved, "event", "events"),
-        (PropertyAdded, PropertyRemoved, "property", "properties"),
-        (
-            UserPropertyAdded,
-            UserPropertyRemoved,
-            "user property",
-            "user properties",
-        ),
-        (KpiAdded, KpiRemoved, "KPI", "KPIs"),
-        (FlowAdded, FlowRemoved, "flow", "flows"),
-        (GoalAdded, GoalRemoved, "goal", "goals"),
-        (TeamAdded, TeamRemoved, "team", "teams"),
-    ];
-    let parts: Vec<String> = kinds
+    let parts: Vec<String> = EntityKind::ALL
         .iter()
-        .filter_map(|(a, r, one, many)| {
-            let kind = if added { *a } else { *r };
-            let n = changes.iter().filter(|c| c.kind == kind).count();
-            match n {
+        .filter_map(|&entity| {
+            let kind = if added {
+                Kind::added(entity)
+            } else {
+                Kind::removed(entity)
+            };
+            let info = entity.info();
+            match changes.iter().filter(|c| c.kind == kind).count() {
                 0 => None,
-                1 => Some(format!("1 {one}")),
-                n => Some(format!("{n} {many}")),
+                1 => Some(format!("1 {}", info.noun)),
+                n => Some(format!("{n} {}", info.plural)),
             }
         })
         .collect();

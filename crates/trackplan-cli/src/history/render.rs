@@ -271,7 +271,7 @@ pub fn counts_json(counts: &Counts) -> Json {
 
 /// Rows of one level group as tables per entity type.
 pub fn markdown_tables(out: &mut String, changes: &[&Change], heading: &str) {
-    for entity in Entity::ALL {
+    for entity in Entity::all() {
         let mut rows: Vec<&&Change> = changes.iter().filter(|c| c.entity == entity).collect();
         if rows.is_empty() {
             continue;

@@ -23,15 +23,15 @@ pub(super) fn run(old: &Plan, new: &Plan) -> Vec<Change> {
     if scope.root {
         differ.root_settings();
     }
-    differ.teams(&scope.names[&Namespace::Team]);
-    differ.goals(&scope.names[&Namespace::Goal]);
-    differ.kpis(&scope.names[&Namespace::Kpi], &scope.flow_kpis);
-    differ.flows(&scope.names[&Namespace::Flow]);
-    differ.events(&scope.names[&Namespace::Event]);
-    differ.properties(&scope.names[&Namespace::Property], Namespace::Property);
+    differ.teams(&scope.names[&EntityKind::Team]);
+    differ.goals(&scope.names[&EntityKind::Goal]);
+    differ.kpis(&scope.names[&EntityKind::Kpi], &scope.flow_kpis);
+    differ.flows(&scope.names[&EntityKind::Flow]);
+    differ.events(&scope.names[&EntityKind::Event]);
+    differ.properties(&scope.names[&EntityKind::Property], EntityKind::Property);
     differ.properties(
-        &scope.names[&Namespace::UserProperty],
-        Namespace::UserProperty,
+        &scope.names[&EntityKind::UserProperty],
+        EntityKind::UserProperty,
     );
     differ.super_properties();
     differ.finish()
@@ -44,7 +44,7 @@ struct Scope<'a> {
     any: bool,
     /// The root file differs.
     root: bool,
-    names: HashMap<Namespace, BTreeSet<&'a str>>,
+    names: HashMap<EntityKind, BTreeSet<&'a str>>,
     /// KPIs listed by flows of files that differ: their flows may have changed.
     flow_kpis: BTreeSet<&'a str>,
 }
@@ -58,7 +58,7 @@ impl<'a> Scope<'a> {
         let mut scope = Scope {
             any: false,
             root: false,
-            names: Namespace::ALL
+            names: EntityKind::ALL
                 .iter()
                 .map(|ns| (*ns, BTreeSet::new()))
                 .collect(),
@@ -99,22 +99,22 @@ impl<'a> Scope<'a> {
         self.any = true;
         self.root |= file.source.is_root();
         let part = &file.part;
-        let mut add = |ns: Namespace, name: &'a Name| {
+        let mut add = |ns: EntityKind, name: &'a Name| {
             self.names.get_mut(&ns).unwrap().insert(name.text.as_str());
         };
-        part.teams.iter().for_each(|t| add(Namespace::Team, &t.id));
-        part.goals.iter().for_each(|g| add(Namespace::Goal, &g.id));
-        part.kpis.iter().for_each(|k| add(Namespace::Kpi, &k.id));
-        part.flows.iter().for_each(|f| add(Namespace::Flow, &f.id));
+        part.teams.iter().for_each(|t| add(EntityKind::Team, &t.id));
+        part.goals.iter().for_each(|g| add(EntityKind::Goal, &g.id));
+        part.kpis.iter().for_each(|k| add(EntityKind::Kpi, &k.id));
+        part.flows.iter().for_each(|f| add(EntityKind::Flow, &f.id));
         part.events
             .iter()
-            .for_each(|e| add(Namespace::Event, &e.name));
+            .for_each(|e| add(EntityKind::Event, &e.name));
         part.properties
             .iter()
-            .for_each(|p| add(Namespace::Property, &p.name));
+            .for_each(|p| add(EntityKind::Property, &p.name));
         part.user_properties
             .iter()
-            .for_each(|p| add(Namespace::UserProperty, &p.name));
+            .for_each(|p| add(EntityKind::UserProperty, &p.name));
         for flow in &part.flows {
             self.flow_kpis
                 .extend(flow.kpis.iter().map(|k| k.name.as_str()));
@@ -164,8 +164,8 @@ impl<'a> Side<'a> {
         self.plan.file(span.file).map(|f| f.source.slice(span))
     }
 
-    fn dictionary(&self, ns: Namespace) -> &FxHashMap<&'a str, &'a PropertyDef> {
-        if ns == Namespace::UserProperty {
+    fn dictionary(&self, ns: EntityKind) -> &FxHashMap<&'a str, &'a PropertyDef> {
+        if ns == EntityKind::UserProperty {
             &self.user_properties
         } else {
             &self.properties
@@ -189,11 +189,11 @@ struct At {
 impl At {
     fn new(entity: Entity, name: &str, old_span: Option<Span>, new_span: Option<Span>) -> At {
         let touch = match entity {
-            Entity::Event => Touch::Events(vec![name.to_string()]),
-            Entity::Property => Touch::Property(name.to_string()),
-            Entity::Kpi => Touch::Kpi(name.to_string()),
-            Entity::Flow => Touch::Flow(name.to_string()),
-            Entity::Goal => Touch::Goal(name.to_string()),
+            Entity::Kind(EntityKind::Event) => Touch::Events(vec![name.to_string()]),
+            Entity::Kind(EntityKind::Property) => Touch::Property(name.to_string()),
+            Entity::Kind(EntityKind::Kpi) => Touch::Kpi(name.to_string()),
+            Entity::Kind(EntityKind::Flow) => Touch::Flow(name.to_string()),
+            Entity::Kind(EntityKind::Goal) => Touch::Goal(name.to_string()),
             _ => Touch::Nothing,
         };
         At {
@@ -228,8 +228,13 @@ impl At {
             (None, Entity::Plan) => "the plan".to_string(),
             (None, Entity::Identity | Entity::Conventions) => entity.to_string(),
             (None, _) => format!("{entity} `{}`", self.name),
-            (Some(path), Entity::Event) => format!("property `{path}` of event `{}`", self.name),
-            (Some(path), Entity::Property | Entity::UserProperty) => {
+            (Some(path), Entity::Kind(EntityKind::Event)) => {
+                format!("property `{path}` of event `{}`", self.name)
+            }
+            (
+                Some(path),
+                Entity::Kind(EntityKind::Property) | Entity::Kind(EntityKind::UserProperty),
+            ) => {
                 let sep = if path.starts_with("[]") { "" } else { "." };
                 format!("{entity} `{}{sep}{path}`", self.name)
             }
@@ -785,8 +790,13 @@ impl<'a> Differ<'a> {
                 self.new.teams.get(name).copied(),
             );
             let removed = (Kind::TeamRemoved, Level::Dangerous);
-            let Some((at, o, n)) = self.matched(Entity::Team, name, pair, Kind::TeamAdded, removed)
-            else {
+            let Some((at, o, n)) = self.matched(
+                Entity::Kind(EntityKind::Team),
+                name,
+                pair,
+                Kind::TeamAdded,
+                removed,
+            ) else {
                 continue;
             };
             self.text_field(
@@ -816,8 +826,13 @@ impl<'a> Differ<'a> {
                 self.new.goals.get(name).copied(),
             );
             let removed = (Kind::GoalRemoved, Level::Dangerous);
-            let Some((at, o, n)) = self.matched(Entity::Goal, name, pair, Kind::GoalAdded, removed)
-            else {
+            let Some((at, o, n)) = self.matched(
+                Entity::Kind(EntityKind::Goal),
+                name,
+                pair,
+                Kind::GoalAdded,
+                removed,
+            ) else {
                 continue;
             };
             self.text_field(
@@ -839,8 +854,13 @@ impl<'a> Differ<'a> {
                 self.new.kpis.get(name).copied(),
             );
             let removed = (Kind::KpiRemoved, Level::Breaking);
-            let Some((at, o, n)) = self.matched(Entity::Kpi, name, pair, Kind::KpiAdded, removed)
-            else {
+            let Some((at, o, n)) = self.matched(
+                Entity::Kind(EntityKind::Kpi),
+                name,
+                pair,
+                Kind::KpiAdded,
+                removed,
+            ) else {
                 continue;
             };
             self.text_field(
@@ -910,7 +930,12 @@ impl<'a> Differ<'a> {
                 old_flows.iter().copied().collect(),
                 new_flows.iter().copied().collect(),
             );
-            let at = At::new(Entity::Kpi, name, Some(o.id.span), Some(n.id.span));
+            let at = At::new(
+                Entity::Kind(EntityKind::Kpi),
+                name,
+                Some(o.id.span),
+                Some(n.id.span),
+            );
             let summary = format!(
                 "flows that move {}: {}",
                 at.subject(),
@@ -938,8 +963,13 @@ impl<'a> Differ<'a> {
                 self.new.flows.get(name).copied(),
             );
             let removed = (Kind::FlowRemoved, Level::Breaking);
-            let Some((at, o, n)) = self.matched(Entity::Flow, name, pair, Kind::FlowAdded, removed)
-            else {
+            let Some((at, o, n)) = self.matched(
+                Entity::Kind(EntityKind::Flow),
+                name,
+                pair,
+                Kind::FlowAdded,
+                removed,
+            ) else {
                 continue;
             };
             self.flow_pair(&at, o, n);
@@ -1072,7 +1102,7 @@ impl<'a> Differ<'a> {
         for (o, target, how) in renames {
             let new_event = self.new.events.get(target).copied();
             let mut at = At::new(
-                Entity::Event,
+                Entity::Kind(EntityKind::Event),
                 &o.name.text,
                 Some(o.name.span),
                 new_event.map(|e| e.name.span),
@@ -1120,7 +1150,12 @@ impl<'a> Differ<'a> {
         }
         for name in added {
             let event = self.new.events[name];
-            let at = At::new(Entity::Event, name, None, Some(event.name.span));
+            let at = At::new(
+                Entity::Kind(EntityKind::Event),
+                name,
+                None,
+                Some(event.name.span),
+            );
             let count = event.properties.len();
             let extra = match count {
                 0 => None,
@@ -1131,14 +1166,19 @@ impl<'a> Differ<'a> {
         }
         for name in removed {
             let event = self.old.events[name];
-            let at = At::new(Entity::Event, name, Some(event.name.span), None);
+            let at = At::new(
+                Entity::Kind(EntityKind::Event),
+                name,
+                Some(event.name.span),
+                None,
+            );
             self.added_removed(&at, Kind::EventRemoved, Level::Breaking, false, None);
         }
     }
 
     fn event_pair(&mut self, o: &'a Event, n: &'a Event) {
         let at = At::new(
-            Entity::Event,
+            Entity::Kind(EntityKind::Event),
             &n.name.text,
             Some(o.name.span),
             Some(n.name.span),
@@ -1370,17 +1410,17 @@ impl<'a> Differ<'a> {
 
     // ----- properties ----------------------------------------------------------------------------------
 
-    fn properties(&mut self, names: &BTreeSet<&'a str>, ns: Namespace) {
-        let (entity, added_kind, removed_kind, renamed_kind) = if ns == Namespace::UserProperty {
+    fn properties(&mut self, names: &BTreeSet<&'a str>, ns: EntityKind) {
+        let (entity, added_kind, removed_kind, renamed_kind) = if ns == EntityKind::UserProperty {
             (
-                Entity::UserProperty,
+                Entity::Kind(EntityKind::UserProperty),
                 Kind::UserPropertyAdded,
                 Kind::UserPropertyRemoved,
                 Kind::UserPropertyRenamed,
             )
         } else {
             (
-                Entity::Property,
+                Entity::Kind(EntityKind::Property),
                 Kind::PropertyAdded,
                 Kind::PropertyRemoved,
                 Kind::PropertyRenamed,
@@ -1447,7 +1487,7 @@ impl<'a> Differ<'a> {
                 Some(o.name.span),
                 new_def.map(|d| d.name.span),
             );
-            if entity == Entity::Property {
+            if entity == Entity::Kind(EntityKind::Property) {
                 at.touch = Touch::Property(o.name.text.clone());
             }
             let noun = entity.noun();

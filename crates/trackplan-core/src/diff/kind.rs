@@ -4,6 +4,7 @@
 //! rule's name. The table in `docs/review.md` lists every kind with its level and is checked against
 //! [`Kind::ALL`] by a test.
 
+use crate::model::EntityKind;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -38,38 +39,26 @@ impl fmt::Display for Level {
     }
 }
 
-/// What a change is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// What a change is about: one of the entity kinds, or a part of the root file's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     /// The root file's own settings: format version, name, description, `lint:`.
     Plan,
     Conventions,
     Identity,
-    Team,
-    Goal,
-    Kpi,
-    Flow,
-    Event,
-    Property,
-    UserProperty,
+    /// A team, goal, KPI, flow, event, property or user property.
+    Kind(EntityKind),
     SuperProperty,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 11] = [
-        Entity::Plan,
-        Entity::Conventions,
-        Entity::Identity,
-        Entity::Team,
-        Entity::Goal,
-        Entity::Kpi,
-        Entity::Flow,
-        Entity::Event,
-        Entity::Property,
-        Entity::UserProperty,
-        Entity::SuperProperty,
-    ];
+    /// Every subject of a change, in the order tables of changes are shown.
+    pub fn all() -> impl Iterator<Item = Entity> {
+        [Entity::Plan, Entity::Conventions, Entity::Identity]
+            .into_iter()
+            .chain(EntityKind::ALL.iter().map(|&k| Entity::Kind(k)))
+            .chain([Entity::SuperProperty])
+    }
 
     /// The stable name used in JSON output.
     pub fn as_str(self) -> &'static str {
@@ -77,13 +66,7 @@ impl Entity {
             Entity::Plan => "plan",
             Entity::Conventions => "conventions",
             Entity::Identity => "identity",
-            Entity::Team => "team",
-            Entity::Goal => "goal",
-            Entity::Kpi => "kpi",
-            Entity::Flow => "flow",
-            Entity::Event => "event",
-            Entity::Property => "property",
-            Entity::UserProperty => "user-property",
+            Entity::Kind(kind) => kind.as_str(),
             Entity::SuperProperty => "super-property",
         }
     }
@@ -91,17 +74,9 @@ impl Entity {
     /// "event", "KPI", "user property", ... for messages.
     pub fn noun(self) -> &'static str {
         match self {
-            Entity::Plan => "plan",
-            Entity::Conventions => "conventions",
-            Entity::Identity => "identity",
-            Entity::Team => "team",
-            Entity::Goal => "goal",
-            Entity::Kpi => "KPI",
-            Entity::Flow => "flow",
-            Entity::Event => "event",
-            Entity::Property => "property",
-            Entity::UserProperty => "user property",
+            Entity::Kind(kind) => kind.noun(),
             Entity::SuperProperty => "super property",
+            other => other.as_str(),
         }
     }
 
@@ -111,15 +86,21 @@ impl Entity {
             Entity::Plan => "Plan settings",
             Entity::Conventions => "Naming conventions",
             Entity::Identity => "Identity",
-            Entity::Team => "Teams",
-            Entity::Goal => "Goals",
-            Entity::Kpi => "KPIs",
-            Entity::Flow => "Flows",
-            Entity::Event => "Events",
-            Entity::Property => "Properties",
-            Entity::UserProperty => "User properties",
+            Entity::Kind(kind) => kind.info().heading,
             Entity::SuperProperty => "Super properties",
         }
+    }
+}
+
+impl From<EntityKind> for Entity {
+    fn from(kind: EntityKind) -> Entity {
+        Entity::Kind(kind)
+    }
+}
+
+impl Serialize for Entity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -225,6 +206,34 @@ kinds! {
     ConventionsChanged = "conventions-changed", "dangerous", "A naming convention (`event_case`, `property_case`) changed.";
     LintChanged = "lint-changed", "safe", "A rule's severity in `lint:` changed.";
     FormatVersionChanged = "format-version-changed", "dangerous", "The plan format version (`trackplan:`) changed.";
+}
+
+impl Kind {
+    /// The change that adds an entity of a kind.
+    pub fn added(kind: EntityKind) -> Kind {
+        match kind {
+            EntityKind::Team => Kind::TeamAdded,
+            EntityKind::Goal => Kind::GoalAdded,
+            EntityKind::Kpi => Kind::KpiAdded,
+            EntityKind::Flow => Kind::FlowAdded,
+            EntityKind::Event => Kind::EventAdded,
+            EntityKind::Property => Kind::PropertyAdded,
+            EntityKind::UserProperty => Kind::UserPropertyAdded,
+        }
+    }
+
+    /// The change that removes an entity of a kind.
+    pub fn removed(kind: EntityKind) -> Kind {
+        match kind {
+            EntityKind::Team => Kind::TeamRemoved,
+            EntityKind::Goal => Kind::GoalRemoved,
+            EntityKind::Kpi => Kind::KpiRemoved,
+            EntityKind::Flow => Kind::FlowRemoved,
+            EntityKind::Event => Kind::EventRemoved,
+            EntityKind::Property => Kind::PropertyRemoved,
+            EntityKind::UserProperty => Kind::UserPropertyRemoved,
+        }
+    }
 }
 
 impl Serialize for Kind {

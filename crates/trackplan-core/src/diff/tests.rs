@@ -249,7 +249,10 @@ fn event_property_added_optional_and_required() {
         lines(&changes),
         ["event-property-added breaking property `coupon` (required) added to event `Checkout Started`"]
     );
-    assert_eq!(changes[0].entity, Entity::Event);
+    assert_eq!(
+        changes[0].entity,
+        Entity::Kind(crate::model::EntityKind::Event)
+    );
     assert_eq!(changes[0].name, "Checkout Started");
     assert_eq!(changes[0].property.as_deref(), Some("coupon"));
     assert_eq!(changes[0].flows, ["purchase"]);

@@ -4,7 +4,7 @@
 //! "status"]`. [`expect_at`] walks the format table of [`crate::schema`] along it, so completion and
 //! hover follow the same table as the reader.
 
-use crate::model::Namespace;
+use crate::model::EntityKind;
 use crate::schema::{self, Place, Shape};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind};
@@ -24,7 +24,7 @@ pub enum Expect {
     /// A key of a place.
     Key(Place),
     /// A name defined in a namespace (a reference, or an event's property entry).
-    Name(Namespace),
+    Name(EntityKind),
     /// The key of a new definition: nothing to offer.
     NewName,
     /// A rule name (a key of `lint:`).
@@ -91,7 +91,7 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
             State::EventProperty => key_state(Place::InlineProperty, segment),
             State::Value(Shape::Lint) => State::LintEntry,
             State::Value(Shape::Alternatives) => {
-                State::Value(Shape::ReferenceList(Namespace::Event))
+                State::Value(Shape::ReferenceList(EntityKind::Event))
             }
             _ => State::Unknown,
         };
@@ -103,7 +103,7 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
             State::Value(Shape::Collection(_)) | State::Value(Shape::Alternatives) => {
                 Expect::NewName
             }
-            State::Value(Shape::EventProperties) => Expect::Name(Namespace::Property),
+            State::Value(Shape::EventProperties) => Expect::Name(EntityKind::Property),
             State::EventProperty => Expect::Key(Place::InlineProperty),
             State::Value(Shape::Lint) => Expect::RuleName,
             _ => Expect::Nothing,
@@ -199,7 +199,7 @@ mod tests {
         );
         assert_eq!(
             expect_at(&path(&["events", "A", "properties"]), false, Slot::Key),
-            Expect::Name(Namespace::Property)
+            Expect::Name(EntityKind::Property)
         );
         assert_eq!(
             expect_at(
@@ -226,7 +226,7 @@ mod tests {
                 false,
                 Slot::Value
             ),
-            Expect::Name(Namespace::Event)
+            Expect::Name(EntityKind::Event)
         );
         assert_eq!(
             expect_at(&path(&["lint", "orphan-event"]), true, Slot::Value),
@@ -238,11 +238,11 @@ mod tests {
         );
         assert_eq!(
             expect_at(&path(&["identity", "identify"]), true, Slot::Value),
-            Expect::Name(Namespace::Event)
+            Expect::Name(EntityKind::Event)
         );
         assert_eq!(
             expect_at(&path(&["kpis", "k", "owner"]), false, Slot::Value),
-            Expect::Name(Namespace::Team)
+            Expect::Name(EntityKind::Team)
         );
         assert_eq!(
             expect_at(&path(&["properties", "p", "items"]), false, Slot::Value),

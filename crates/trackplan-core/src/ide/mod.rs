@@ -4,6 +4,8 @@
 
 pub mod completion_context;
 pub mod locate;
+pub mod outline;
 
 pub use completion_context::{completion_context, CompletionContext, Slot};
 pub use locate::{expect_at, key_at, Expect, KeyAt};
+pub use outline::{outline, OutlineItem, OutlineKind};

@@ -158,25 +158,25 @@ impl Lower<'_> {
                     part.root.identity = self.identity(value);
                     part.root.identity_span = Some(entry.span());
                 }
-                "teams" => part.teams = self.collection(value, Namespace::Team, Lower::team),
-                "goals" => part.goals = self.collection(value, Namespace::Goal, Lower::goal),
-                "kpis" => part.kpis = self.collection(value, Namespace::Kpi, Lower::kpi),
-                "flows" => part.flows = self.collection(value, Namespace::Flow, Lower::flow),
-                "events" => part.events = self.collection(value, Namespace::Event, Lower::event),
+                "teams" => part.teams = self.collection(value, EntityKind::Team, Lower::team),
+                "goals" => part.goals = self.collection(value, EntityKind::Goal, Lower::goal),
+                "kpis" => part.kpis = self.collection(value, EntityKind::Kpi, Lower::kpi),
+                "flows" => part.flows = self.collection(value, EntityKind::Flow, Lower::flow),
+                "events" => part.events = self.collection(value, EntityKind::Event, Lower::event),
                 "properties" => {
-                    part.properties = self.collection(value, Namespace::Property, |l, n, e| {
-                        l.property(n, e, Place::Property, Namespace::Property)
+                    part.properties = self.collection(value, EntityKind::Property, |l, n, e| {
+                        l.property(n, e, Place::Property, EntityKind::Property)
                     })
                 }
                 "user_properties" => {
                     part.user_properties =
-                        self.collection(value, Namespace::UserProperty, |l, n, e| {
-                            l.property(n, e, Place::Property, Namespace::UserProperty)
+                        self.collection(value, EntityKind::UserProperty, |l, n, e| {
+                            l.property(n, e, Place::Property, EntityKind::UserProperty)
                         })
                 }
                 "super_properties" => {
                     part.super_properties =
-                        self.references(value, Namespace::Property, RefSite::SuperProperty)
+                        self.references(value, EntityKind::Property, RefSite::SuperProperty)
                 }
                 _ => unreachable!("every schema key is read: {key}"),
             }
@@ -323,7 +323,12 @@ impl Lower<'_> {
         }
     }
 
-    fn reference(&mut self, node: &Node, namespace: Namespace, site: RefSite) -> Option<Reference> {
+    fn reference(
+        &mut self,
+        node: &Node,
+        namespace: EntityKind,
+        site: RefSite,
+    ) -> Option<Reference> {
         if node.is_empty_scalar() {
             self.report(invalid_value::wrong_shape(
                 node,
@@ -339,7 +344,7 @@ impl Lower<'_> {
         })
     }
 
-    fn references(&mut self, node: &Node, namespace: Namespace, site: RefSite) -> Vec<Reference> {
+    fn references(&mut self, node: &Node, namespace: EntityKind, site: RefSite) -> Vec<Reference> {
         let expected = format!("a list of {} names", namespace.noun());
         self.list_items(node, &expected)
             .iter()
@@ -437,10 +442,10 @@ impl Lower<'_> {
                         .map(|w| Spanned::new(w.value.to_string(), w.span))
                 }
                 "identify" => {
-                    identity.identify = self.references(value, Namespace::Event, RefSite::Identify)
+                    identity.identify = self.references(value, EntityKind::Event, RefSite::Identify)
                 }
                 "reset" => {
-                    identity.reset = self.references(value, Namespace::Event, RefSite::Reset)
+                    identity.reset = self.references(value, EntityKind::Event, RefSite::Reset)
                 }
                 _ => identity.notes = self.text(value),
             }
@@ -454,7 +459,7 @@ impl Lower<'_> {
     fn collection<T>(
         &mut self,
         node: &Node,
-        namespace: Namespace,
+        namespace: EntityKind,
         mut read: impl FnMut(&mut Self, Name, &Entry) -> T,
     ) -> Vec<T> {
         let expected = format!("a mapping of {} names to definitions", namespace.noun());
@@ -502,7 +507,7 @@ impl Lower<'_> {
             "description" => common.description = self.text(value),
             "notes" => common.notes = self.text(value),
             "tags" => common.tags = self.text_list(value),
-            "owner" => common.owner = self.reference(value, Namespace::Team, RefSite::Owner),
+            "owner" => common.owner = self.reference(value, EntityKind::Team, RefSite::Owner),
             _ => return false,
         }
         true
@@ -590,7 +595,7 @@ impl Lower<'_> {
             }
             match key {
                 "name" => kpi.name = self.text(value),
-                "goal" => kpi.goal = self.reference(value, Namespace::Goal, RefSite::KpiGoal),
+                "goal" => kpi.goal = self.reference(value, EntityKind::Goal, RefSite::KpiGoal),
                 "definition" => kpi.definition = self.text(value),
                 _ => kpi.priority = self.integer(value, 1),
             }
@@ -613,8 +618,10 @@ impl Lower<'_> {
             }
             match key {
                 "name" => flow.name = self.text(value),
-                "kpis" => flow.kpis = self.references(value, Namespace::Kpi, RefSite::FlowKpi),
-                "steps" => flow.steps = self.references(value, Namespace::Event, RefSite::FlowStep),
+                "kpis" => flow.kpis = self.references(value, EntityKind::Kpi, RefSite::FlowKpi),
+                "steps" => {
+                    flow.steps = self.references(value, EntityKind::Event, RefSite::FlowStep)
+                }
                 _ => {
                     let Some(node) = self.mapping_or_report(
                         value,
@@ -627,8 +634,11 @@ impl Lower<'_> {
                             continue;
                         };
                         self.check_id(&id, "alternative");
-                        let steps =
-                            self.references(&alt.value, Namespace::Event, RefSite::FlowAlternative);
+                        let steps = self.references(
+                            &alt.value,
+                            EntityKind::Event,
+                            RefSite::FlowAlternative,
+                        );
                         flow.alternatives.push(Alternative { id, steps });
                     }
                 }
@@ -669,9 +679,10 @@ impl Lower<'_> {
                         .map(|w| Spanned::new(w.value.to_string(), w.span))
                         .collect()
                 }
-                "kpis" => event.kpis = self.references(value, Namespace::Kpi, RefSite::EventKpi),
+                "kpis" => event.kpis = self.references(value, EntityKind::Kpi, RefSite::EventKpi),
                 "replaced_by" => {
-                    event.replaced_by = self.reference(value, Namespace::Event, RefSite::ReplacedBy)
+                    event.replaced_by =
+                        self.reference(value, EntityKind::Event, RefSite::ReplacedBy)
                 }
                 _ => event.properties = self.event_properties(value),
             }
@@ -717,7 +728,7 @@ impl Lower<'_> {
                         name.clone(),
                         entry,
                         Place::InlineProperty,
-                        Namespace::Property,
+                        EntityKind::Property,
                     );
                     EventProperty {
                         required: def.required.clone(),
@@ -783,7 +794,7 @@ impl Lower<'_> {
         name: Name,
         entry: &Entry,
         place: Place,
-        namespace: Namespace,
+        namespace: EntityKind,
     ) -> PropertyDef {
         let mut def = PropertyDef {
             name,
@@ -860,7 +871,7 @@ impl Lower<'_> {
             .and_then(|w| PropertyType::parse(w.value).map(|t| Spanned::new(t, w.span)))
     }
 
-    fn items(&mut self, node: &Node, owner: &Entry, namespace: Namespace) -> Option<Items> {
+    fn items(&mut self, node: &Node, owner: &Entry, namespace: EntityKind) -> Option<Items> {
         match &node.kind {
             NodeKind::Mapping(_) => {
                 let name = Name {
@@ -882,7 +893,7 @@ impl Lower<'_> {
 
 fn dictionary_reference(name: &Name) -> Reference {
     Reference {
-        namespace: Namespace::Property,
+        namespace: EntityKind::Property,
         name: name.text.clone(),
         span: name.span,
         site: RefSite::EventProperty,

@@ -3,74 +3,18 @@
 //! Each file is read on its own into a [`FilePart`] (cacheable per file, which is what keeps the
 //! language server fast); a [`Plan`] is the parts of one plan folder seen together.
 
+mod entity;
 mod lower;
 mod value;
 
+pub use crate::schema::EntityKind;
+pub use entity::{Definition, Entity, FilePart};
 pub use lower::lower_file;
 pub use value::Value;
 
 use crate::span::{FileId, Span, Spanned};
 use serde::Serialize;
 use std::sync::Arc;
-
-/// The separate name spaces of a plan; a name is unique within each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Namespace {
-    Event,
-    Property,
-    UserProperty,
-    Kpi,
-    Goal,
-    Flow,
-    Team,
-}
-
-impl Namespace {
-    pub const ALL: [Namespace; 7] = [
-        Namespace::Event,
-        Namespace::Property,
-        Namespace::UserProperty,
-        Namespace::Kpi,
-        Namespace::Goal,
-        Namespace::Flow,
-        Namespace::Team,
-    ];
-
-    /// "event", "property", "KPI", ... for messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Namespace::Event => "event",
-            Namespace::Property => "property",
-            Namespace::UserProperty => "user property",
-            Namespace::Kpi => "KPI",
-            Namespace::Goal => "goal",
-            Namespace::Flow => "flow",
-            Namespace::Team => "team",
-        }
-    }
-
-    /// The section that defines names of this namespace.
-    pub fn section(self) -> &'static str {
-        match self {
-            Namespace::Event => "events",
-            Namespace::Property => "properties",
-            Namespace::UserProperty => "user_properties",
-            Namespace::Kpi => "kpis",
-            Namespace::Goal => "goals",
-            Namespace::Flow => "flows",
-            Namespace::Team => "teams",
-        }
-    }
-
-    /// Names keyed by an id (kebab-case) rather than by the exact name sent to Mixpanel.
-    pub fn is_id(self) -> bool {
-        matches!(
-            self,
-            Namespace::Kpi | Namespace::Goal | Namespace::Flow | Namespace::Team
-        )
-    }
-}
 
 /// A defined name: the key as read (unquoted) and the span of the key as written (with quotes).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +41,7 @@ pub enum RefSite {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
-    pub namespace: Namespace,
+    pub namespace: EntityKind,
     pub name: String,
     pub span: Span,
     pub site: RefSite,
@@ -440,21 +384,6 @@ pub struct RootSettings {
     pub identity_span: Option<Span>,
 }
 
-/// Everything one file defines.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FilePart {
-    pub root: RootSettings,
-    pub teams: Vec<Team>,
-    pub goals: Vec<Goal>,
-    pub kpis: Vec<Kpi>,
-    pub flows: Vec<Flow>,
-    pub events: Vec<Event>,
-    pub properties: Vec<PropertyDef>,
-    pub user_properties: Vec<PropertyDef>,
-    pub super_properties: Vec<Reference>,
-    pub suppressions: Vec<Suppression>,
-}
-
 /// One file read: its text, its syntax tree, what it defines and the findings made while reading it.
 /// Depends on nothing but the file, so callers may cache it by content.
 #[derive(Debug)]
@@ -528,27 +457,6 @@ impl Plan {
         self.files.iter().map(|f| &f.part)
     }
 
-    pub fn teams(&self) -> impl Iterator<Item = &Team> {
-        self.parts().flat_map(|p| p.teams.iter())
-    }
-    pub fn goals(&self) -> impl Iterator<Item = &Goal> {
-        self.parts().flat_map(|p| p.goals.iter())
-    }
-    pub fn kpis(&self) -> impl Iterator<Item = &Kpi> {
-        self.parts().flat_map(|p| p.kpis.iter())
-    }
-    pub fn flows(&self) -> impl Iterator<Item = &Flow> {
-        self.parts().flat_map(|p| p.flows.iter())
-    }
-    pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.parts().flat_map(|p| p.events.iter())
-    }
-    pub fn properties(&self) -> impl Iterator<Item = &PropertyDef> {
-        self.parts().flat_map(|p| p.properties.iter())
-    }
-    pub fn user_properties(&self) -> impl Iterator<Item = &PropertyDef> {
-        self.parts().flat_map(|p| p.user_properties.iter())
-    }
     pub fn super_properties(&self) -> impl Iterator<Item = &Reference> {
         self.parts().flat_map(|p| p.super_properties.iter())
     }
@@ -561,61 +469,6 @@ impl Plan {
         self.root_file()
             .map(|f| f.part.root.conventions.clone())
             .unwrap_or_default()
-    }
-
-    /// Every reference of the plan, wherever it stands.
-    pub fn references(&self) -> Vec<&Reference> {
-        let mut out = Vec::new();
-        for part in self.parts() {
-            collect_references(part, &mut out);
-        }
-        out
-    }
-}
-
-fn collect_references<'a>(part: &'a FilePart, out: &mut Vec<&'a Reference>) {
-    out.extend(part.root.identity.identify.iter());
-    out.extend(part.root.identity.reset.iter());
-    out.extend(part.super_properties.iter());
-    for team in &part.teams {
-        out.extend(team.common.owner.iter());
-    }
-    for goal in &part.goals {
-        out.extend(goal.common.owner.iter());
-    }
-    for kpi in &part.kpis {
-        out.extend(kpi.goal.iter());
-        out.extend(kpi.common.owner.iter());
-    }
-    for flow in &part.flows {
-        out.extend(flow.kpis.iter());
-        out.extend(flow.all_steps());
-        out.extend(flow.common.owner.iter());
-    }
-    for event in &part.events {
-        out.extend(event.kpis.iter());
-        out.extend(event.replaced_by.iter());
-        out.extend(event.common.owner.iter());
-        for property in &event.properties {
-            match &property.kind {
-                EventPropertyKind::Reference { reference, .. } => out.push(reference),
-                EventPropertyKind::Inline(def) => collect_property_references(def, out),
-            }
-        }
-    }
-    for def in part.properties.iter().chain(&part.user_properties) {
-        collect_property_references(def, out);
-    }
-}
-
-fn collect_property_references<'a>(def: &'a PropertyDef, out: &mut Vec<&'a Reference>) {
-    out.extend(def.replaced_by.iter());
-    out.extend(def.common.owner.iter());
-    if let Some(Items::Definition(items)) = &def.items {
-        collect_property_references(items, out);
-    }
-    for nested in &def.properties {
-        collect_property_references(nested, out);
     }
 }
 

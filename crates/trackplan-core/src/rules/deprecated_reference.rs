@@ -46,13 +46,13 @@ impl Rule for DeprecatedReference {
         for reference in cx.index.references() {
             let (deprecated_at, replacement) = match (reference.namespace, reference.site) {
                 (
-                    Namespace::Event,
+                    EntityKind::Event,
                     RefSite::FlowStep | RefSite::FlowAlternative | RefSite::Identify | RefSite::Reset,
                 ) => match cx.index.event(&reference.name) {
                     Some(event) if event.is_deprecated() => (event.name.span, event.replaced_by.as_ref()),
                     _ => continue,
                 },
-                (Namespace::Property, RefSite::EventProperty | RefSite::SuperProperty) => {
+                (EntityKind::Property, RefSite::EventProperty | RefSite::SuperProperty) => {
                     match cx.index.property(&reference.name) {
                         Some(def) if def.is_deprecated() => (def.name.span, def.replaced_by.as_ref()),
                         _ => continue,

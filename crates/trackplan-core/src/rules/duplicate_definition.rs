@@ -41,7 +41,7 @@ impl Rule for DuplicateDefinition {
     }
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for namespace in Namespace::ALL {
+        for &namespace in EntityKind::ALL {
             let mut first: HashMap<&str, Span> = HashMap::default();
             for definition in cx.index.all(namespace) {
                 let name = definition.name();

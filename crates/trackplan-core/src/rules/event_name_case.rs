@@ -53,7 +53,7 @@ impl Rule for EventNameCase {
                 &event.name,
                 "event",
                 convention.value,
-                cx.index.rename_edits(Namespace::Event, name, &case::convert(name, convention.value)),
+                cx.index.rename_edits(EntityKind::Event, name, &case::convert(name, convention.value)),
             ));
         }
     }

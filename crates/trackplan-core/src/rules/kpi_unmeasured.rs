@@ -41,7 +41,7 @@ impl Rule for KpiUnmeasured {
         for kpi in cx.plan.kpis() {
             let measured = cx
                 .index
-                .references_to(Namespace::Kpi, &kpi.id.text)
+                .references_to(EntityKind::Kpi, &kpi.id.text)
                 .iter()
                 .any(|r| matches!(r.site, RefSite::FlowKpi | RefSite::EventKpi));
             if !measured {

@@ -41,7 +41,7 @@ impl Rule for MissingOwner {
             .events()
             .map(|e| ("event", &e.name, &e.common))
             .chain(cx.plan.kpis().map(|k| ("KPI", &k.id, &k.common)));
-        let teams: Vec<&str> = cx.index.names(Namespace::Team).collect();
+        let teams: Vec<&str> = cx.index.names(EntityKind::Team).collect();
         for (noun, name, common) in owned {
             if common.owner.is_none() {
                 let help = match teams.as_slice() {

@@ -43,7 +43,7 @@ impl Rule for OrphanEvent {
             }
             let used = cx
                 .index
-                .references_to(Namespace::Event, &event.name.text)
+                .references_to(EntityKind::Event, &event.name.text)
                 .iter()
                 .any(|r| {
                     matches!(

@@ -50,8 +50,8 @@ impl Rule for PropertyNameCase {
             }
             let fixed = case::convert(name, convention.value);
             let edits = match site {
-                PropertySite::Dictionary => cx.index.rename_edits(Namespace::Property, name, &fixed),
-                PropertySite::User => cx.index.rename_edits(Namespace::UserProperty, name, &fixed),
+                PropertySite::Dictionary => cx.index.rename_edits(EntityKind::Property, name, &fixed),
+                PropertySite::User => cx.index.rename_edits(EntityKind::UserProperty, name, &fixed),
                 PropertySite::Inline(_) | PropertySite::Nested => {
                     let original = cx.plan.file(def.name.span.file).map_or("", |f| f.source.slice(def.name.span));
                     vec![Edit {

@@ -47,7 +47,7 @@ impl Rule for UnusedProperty {
             }
             let used = cx
                 .index
-                .references_to(Namespace::Property, &def.name.text)
+                .references_to(EntityKind::Property, &def.name.text)
                 .iter()
                 .any(|r| matches!(r.site, RefSite::EventProperty | RefSite::SuperProperty));
             if !used {

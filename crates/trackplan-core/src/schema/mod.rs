@@ -4,8 +4,12 @@
 //! `missing-field`, the language server for key completion and hover, and [`json_schema`] turns it into
 //! the published JSON Schemas (a test keeps the files in `schemas/` equal to its output).
 
-use crate::model::Namespace;
-use serde_json::{json, Map, Value};
+mod json_schema;
+mod kinds;
+
+pub use json_schema::json_schema;
+pub(crate) use kinds::entity_kinds;
+pub use kinds::{EntityKind, KeyedBy, KindInfo, SymbolKind, KINDS};
 
 /// A place in a plan file where a mapping of known keys stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,9 +48,9 @@ pub enum Shape {
     /// A list of strings (tags).
     TextList,
     /// A name defined in a namespace.
-    Reference(Namespace),
+    Reference(EntityKind),
     /// A list of names defined in a namespace.
-    ReferenceList(Namespace),
+    ReferenceList(EntityKind),
     /// A mapping of ids or names to objects of a place.
     Collection(Place),
     /// An object of a place.
@@ -123,7 +127,7 @@ const COLLECTION_KEYS: [KeyDoc; 8] = [
     key("events", Shape::Collection(Place::Event), "The events (user actions), keyed by the exact name sent to Mixpanel."),
     key("properties", Shape::Collection(Place::Property), "The shared event-property dictionary, keyed by the exact property name."),
     key("user_properties", Shape::Collection(Place::Property), "User profile properties. Mixpanel's reserved profile properties (`$email`, `$name`, ...) are allowed here."),
-    key("super_properties", Shape::ReferenceList(Namespace::Property), "Dictionary properties registered once and sent with every event."),
+    key("super_properties", Shape::ReferenceList(EntityKind::Property), "Dictionary properties registered once and sent with every event."),
 ];
 
 const ROOT_KEYS: [KeyDoc; 14] = [
@@ -174,8 +178,8 @@ const CONVENTION_KEYS: [KeyDoc; 2] = [
 
 const IDENTITY_KEYS: [KeyDoc; 4] = [
     key("id_merge", Shape::Word(ID_MERGE), "Mixpanel ID Merge flavour: `simplified` ($device_id/$user_id) or `original` ($identify, $create_alias, $merge)."),
-    key("identify", Shape::ReferenceList(Namespace::Event), "Events after which the app calls `identify(user_id)`: sign-up and login."),
-    key("reset", Shape::ReferenceList(Namespace::Event), "Events after which the app calls `reset()`: logout."),
+    key("identify", Shape::ReferenceList(EntityKind::Event), "Events after which the app calls `identify(user_id)`: sign-up and login."),
+    key("reset", Shape::ReferenceList(EntityKind::Event), "Events after which the app calls `reset()`: logout."),
     key("notes", Shape::Text, "Where the user id comes from and other identity caveats."),
 ];
 
@@ -194,7 +198,7 @@ const TEAM_KEYS: [KeyDoc; 5] = [
 const GOAL_KEYS: [KeyDoc; 5] = [
     required("name", Shape::Text, "The goal's display name."),
     key("description", Shape::Text, DESCRIPTION),
-    key("owner", Shape::Reference(Namespace::Team), OWNER),
+    key("owner", Shape::Reference(EntityKind::Team), OWNER),
     key("notes", Shape::Text, NOTES),
     key("tags", Shape::TextList, TAGS),
 ];
@@ -203,7 +207,7 @@ const KPI_KEYS: [KeyDoc; 8] = [
     required("name", Shape::Text, "The KPI's display name."),
     key(
         "goal",
-        Shape::Reference(Namespace::Goal),
+        Shape::Reference(EntityKind::Goal),
         "The business goal this KPI measures (a goal id).",
     ),
     key(
@@ -216,7 +220,7 @@ const KPI_KEYS: [KeyDoc; 8] = [
         Shape::Integer(1),
         "1 = highest: part of the onboarding focus.",
     ),
-    key("owner", Shape::Reference(Namespace::Team), OWNER),
+    key("owner", Shape::Reference(EntityKind::Team), OWNER),
     key("description", Shape::Text, DESCRIPTION),
     key("notes", Shape::Text, NOTES),
     key("tags", Shape::TextList, TAGS),
@@ -227,12 +231,12 @@ const FLOW_KEYS: [KeyDoc; 8] = [
     key("description", Shape::Text, DESCRIPTION),
     key(
         "kpis",
-        Shape::ReferenceList(Namespace::Kpi),
+        Shape::ReferenceList(EntityKind::Kpi),
         "The KPIs this flow moves (KPI ids).",
     ),
     key(
         "steps",
-        Shape::ReferenceList(Namespace::Event),
+        Shape::ReferenceList(EntityKind::Event),
         "The events of the main path, in order.",
     ),
     key(
@@ -240,19 +244,19 @@ const FLOW_KEYS: [KeyDoc; 8] = [
         Shape::Alternatives,
         "Other paths to the same outcome: an id for each, with its events in order.",
     ),
-    key("owner", Shape::Reference(Namespace::Team), OWNER),
+    key("owner", Shape::Reference(EntityKind::Team), OWNER),
     key("notes", Shape::Text, NOTES),
     key("tags", Shape::TextList, TAGS),
 ];
 
 const EVENT_KEYS: [KeyDoc; 9] = [
     key("description", Shape::Text, "What the user did, and exactly when the event fires."),
-    key("owner", Shape::Reference(Namespace::Team), OWNER),
+    key("owner", Shape::Reference(EntityKind::Team), OWNER),
     key("status", Shape::Word(STATUSES), "Where the event is: `proposed`, `planned`, `implemented` or `deprecated`."),
     key("platforms", Shape::WordList(PLATFORMS), "Where the event is sent from."),
-    key("kpis", Shape::ReferenceList(Namespace::Kpi), "KPIs this event measures directly (KPI ids)."),
+    key("kpis", Shape::ReferenceList(EntityKind::Kpi), "KPIs this event measures directly (KPI ids)."),
     key("properties", Shape::EventProperties, "The event's properties: `name: required|optional` for dictionary properties, a mapping without `type` to override them, or a mapping with `type` for a property local to this event."),
-    key("replaced_by", Shape::Reference(Namespace::Event), "The event that replaces this deprecated one (this is what makes a rename visible in history)."),
+    key("replaced_by", Shape::Reference(EntityKind::Event), "The event that replaces this deprecated one (this is what makes a rename visible in history)."),
     key("notes", Shape::Text, NOTES),
     key("tags", Shape::TextList, TAGS),
 ];
@@ -283,7 +287,7 @@ const PROPERTY_KEYS: [KeyDoc; 15] = [
     ),
     key(
         "replaced_by",
-        Shape::Reference(Namespace::Property),
+        Shape::Reference(EntityKind::Property),
         "The property that replaces this deprecated one.",
     ),
     key(
@@ -296,7 +300,7 @@ const PROPERTY_KEYS: [KeyDoc; 15] = [
         Shape::Collection(Place::Property),
         "For an `object`: its nested properties.",
     ),
-    key("owner", Shape::Reference(Namespace::Team), OWNER),
+    key("owner", Shape::Reference(EntityKind::Team), OWNER),
     key("notes", Shape::Text, NOTES),
     key("tags", Shape::TextList, TAGS),
 ];
@@ -364,150 +368,4 @@ pub fn key_doc(place: Place, name: &str) -> Option<&'static KeyDoc> {
 /// Keys that only the root file may hold.
 pub fn is_root_only(name: &str) -> bool {
     key_doc(Place::Root, name).is_some() && key_doc(Place::PartFile, name).is_none()
-}
-
-/// The JSON Schema (draft 2020-12) of a root file (`root = true`) or of another plan file.
-///
-/// It checks shapes and allowed words only; references across files, conventions and every other rule
-/// need the language server or `trackplan check`.
-pub fn json_schema(root: bool) -> Value {
-    let place = if root { Place::Root } else { Place::PartFile };
-    let mut defs = Map::new();
-    for place in [
-        Place::Conventions,
-        Place::Identity,
-        Place::Team,
-        Place::Goal,
-        Place::Kpi,
-        Place::Flow,
-        Place::Event,
-        Place::Property,
-        Place::InlineProperty,
-        Place::PropertyReference,
-    ] {
-        defs.insert(place_name(place).into(), object_schema(place));
-    }
-    defs.insert(
-        "value".into(),
-        json!({"description": "A value of the property's type.", "type": ["string", "number", "integer", "boolean", "array", "object"]}),
-    );
-    let mut schema = object_schema(place);
-    let object = schema.as_object_mut().expect("object schema");
-    let mut head = Map::new();
-    head.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
-    head.insert(
-        "$id".into(),
-        json!(if root {
-            "https://trackplan.dev/schemas/v1/trackplan.schema.json"
-        } else {
-            "https://trackplan.dev/schemas/v1/plan-file.schema.json"
-        }),
-    );
-    head.insert(
-        "title".into(),
-        json!(if root {
-            "trackplan root file (trackplan.yaml), format 1"
-        } else {
-            "trackplan plan file (any other *.yaml of a plan folder), format 1"
-        }),
-    );
-    head.extend(std::mem::take(object));
-    head.insert("$defs".into(), Value::Object(defs));
-    Value::Object(head)
-}
-
-fn place_name(place: Place) -> &'static str {
-    match place {
-        Place::Root => "root",
-        Place::PartFile => "planFile",
-        Place::Conventions => "conventions",
-        Place::Identity => "identity",
-        Place::Team => "team",
-        Place::Goal => "goal",
-        Place::Kpi => "kpi",
-        Place::Flow => "flow",
-        Place::Event => "event",
-        Place::Property => "property",
-        Place::InlineProperty => "inlineProperty",
-        Place::PropertyReference => "propertyReference",
-    }
-}
-
-fn object_schema(place: Place) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for key in keys(place) {
-        let mut schema = shape_schema(key.shape);
-        schema
-            .as_object_mut()
-            .expect("shape schema is an object")
-            .insert("description".into(), json!(key.doc));
-        properties.insert(key.key.into(), schema);
-        if key.required {
-            required.push(key.key);
-        }
-    }
-    let mut schema = json!({
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": false,
-    });
-    if !required.is_empty() {
-        schema["required"] = json!(required);
-    }
-    schema
-}
-
-fn reference(place: Place) -> Value {
-    json!({"$ref": format!("#/$defs/{}", place_name(place))})
-}
-
-fn shape_schema(shape: Shape) -> Value {
-    let name = json!({"type": "string", "minLength": 1});
-    match shape {
-        Shape::Text => json!({"type": "string"}),
-        Shape::Integer(min) => json!({"type": "integer", "minimum": min}),
-        Shape::Number => json!({"type": "number"}),
-        Shape::Boolean => json!({"type": "boolean"}),
-        Shape::Word(words) => json!({"enum": words}),
-        Shape::WordList(words) => json!({"type": "array", "items": {"enum": words}}),
-        Shape::TextList => json!({"type": "array", "items": {"type": "string"}}),
-        Shape::Reference(_) => name,
-        Shape::ReferenceList(_) => json!({"type": "array", "items": name}),
-        // An event may be written with nothing under it yet (`Signed Up:`); the checker then asks for
-        // its description and owner, as the schema cannot.
-        Shape::Collection(Place::Event) => json!({
-            "type": ["object", "null"],
-            "additionalProperties": {"anyOf": [reference(Place::Event), {"type": "null"}]},
-        }),
-        Shape::Collection(place) => json!({
-            "type": ["object", "null"],
-            "additionalProperties": reference(place),
-        }),
-        Shape::Object(place) => reference(place),
-        Shape::Lint => json!({
-            "type": "object",
-            "additionalProperties": {"enum": ["error", "warning", "info", "off", false]},
-        }),
-        Shape::Alternatives => json!({
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": name},
-        }),
-        Shape::EventProperties => json!({
-            "type": ["object", "null"],
-            "additionalProperties": {
-                "anyOf": [
-                    {"enum": REQUIREDNESS},
-                    {"allOf": [{"required": ["type"]}, reference(Place::InlineProperty)]},
-                    {"allOf": [{"not": {"required": ["type"]}}, reference(Place::PropertyReference)]},
-                ]
-            },
-        }),
-        Shape::Items => json!({"anyOf": [{"enum": TYPES}, reference(Place::Property)]}),
-        Shape::Values => json!({"type": "array", "items": {"$ref": "#/$defs/value"}}),
-        Shape::Version => json!({"const": 1}),
-    }
 }

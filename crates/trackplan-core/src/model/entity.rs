@@ -1,0 +1,242 @@
+//! What every entity has ([`Entity`]), and the per-kind structures made from the table of kinds
+//! (`schema::entity_kinds!`): the fields of [`FilePart`] and the accessors of [`Plan`].
+
+use super::*;
+use crate::schema::entity_kinds;
+use std::any::Any;
+
+/// What every kind of entity has: a name (its id or exact name), the common fields and the
+/// references it makes. The typed struct behind a `dyn Entity` is reached with
+/// [`Definition::get`].
+pub trait Entity: AsAny + std::fmt::Debug + Sync {
+    /// The key that names it: a kebab-case id or the exact name sent.
+    fn name(&self) -> &Name;
+
+    fn common(&self) -> &Common;
+
+    /// The display name (`name:`) of an entity keyed by an id.
+    fn display_name(&self) -> Option<&Spanned<String>> {
+        None
+    }
+
+    /// Every reference it makes, nested definitions included, in the order they are written.
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>);
+}
+
+/// Lets a `dyn Entity` be turned back into its struct.
+pub trait AsAny {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A definition of a name in any namespace.
+#[derive(Clone, Copy, Debug)]
+pub struct Definition<'a> {
+    pub kind: EntityKind,
+    pub entity: &'a dyn Entity,
+}
+
+impl<'a> Definition<'a> {
+    pub fn name(&self) -> &'a Name {
+        self.entity.name()
+    }
+
+    pub fn namespace(&self) -> EntityKind {
+        self.kind
+    }
+
+    pub fn common(&self) -> &'a Common {
+        self.entity.common()
+    }
+
+    /// The definition as its struct (`Event`, `PropertyDef`, `Kpi`, ...), when it is one.
+    pub fn get<T: Entity + 'static>(&self) -> Option<&'a T> {
+        self.entity.as_any().downcast_ref()
+    }
+}
+
+macro_rules! define_entities {
+    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
+        $heading:literal, $stable:literal, $place:ident, $symbol:ident; )*) => {
+        /// Everything one file defines.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct FilePart {
+            pub root: RootSettings,
+            $( pub $section: Vec<$ty>, )*
+            pub super_properties: Vec<Reference>,
+            pub suppressions: Vec<Suppression>,
+        }
+
+        impl FilePart {
+            /// How many entities of a kind the file defines.
+            pub fn count(&self, kind: EntityKind) -> usize {
+                match kind {
+                    $( EntityKind::$kind => self.$section.len(), )*
+                }
+            }
+
+            /// The entity of a kind at a position of its section.
+            pub fn entity(&self, kind: EntityKind, position: usize) -> Option<&dyn Entity> {
+                match kind {
+                    $( EntityKind::$kind => self.$section.get(position).map(|e| e as &dyn Entity), )*
+                }
+            }
+        }
+
+        impl Plan {
+            $(
+                #[doc = concat!("Every ", $noun, " of the plan, in plan order.")]
+                pub fn $section(&self) -> impl Iterator<Item = &$ty> {
+                    self.parts().flat_map(|p| p.$section.iter())
+                }
+            )*
+        }
+    };
+}
+entity_kinds!(define_entities);
+
+impl FilePart {
+    /// The definitions of a kind in this file, in order of appearance.
+    pub fn definitions(&self, kind: EntityKind) -> impl Iterator<Item = Definition<'_>> {
+        (0..self.count(kind)).filter_map(move |i| {
+            self.entity(kind, i)
+                .map(|entity| Definition { kind, entity })
+        })
+    }
+
+    /// Every reference the file makes, wherever it stands.
+    pub fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.root.identity.identify.iter());
+        out.extend(self.root.identity.reset.iter());
+        out.extend(self.super_properties.iter());
+        for &kind in EntityKind::ALL {
+            for definition in self.definitions(kind) {
+                definition.entity.references(out);
+            }
+        }
+    }
+}
+
+impl Plan {
+    /// The definitions of a kind, in plan order (root file first, then by path; within a file, in
+    /// order of appearance).
+    pub fn definitions(&self, kind: EntityKind) -> impl Iterator<Item = Definition<'_>> {
+        self.parts().flat_map(move |p| p.definitions(kind))
+    }
+
+    /// Every reference of the plan, wherever it stands.
+    pub fn references(&self) -> Vec<&Reference> {
+        let mut out = Vec::new();
+        for part in self.parts() {
+            part.references(&mut out);
+        }
+        out
+    }
+}
+
+impl Entity for Team {
+    fn name(&self) -> &Name {
+        &self.id
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn display_name(&self) -> Option<&Spanned<String>> {
+        self.name.as_ref()
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.common.owner.iter());
+    }
+}
+
+impl Entity for Goal {
+    fn name(&self) -> &Name {
+        &self.id
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn display_name(&self) -> Option<&Spanned<String>> {
+        self.name.as_ref()
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.common.owner.iter());
+    }
+}
+
+impl Entity for Kpi {
+    fn name(&self) -> &Name {
+        &self.id
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn display_name(&self) -> Option<&Spanned<String>> {
+        self.name.as_ref()
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.goal.iter());
+        out.extend(self.common.owner.iter());
+    }
+}
+
+impl Entity for Flow {
+    fn name(&self) -> &Name {
+        &self.id
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn display_name(&self) -> Option<&Spanned<String>> {
+        self.name.as_ref()
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.kpis.iter());
+        out.extend(self.all_steps());
+        out.extend(self.common.owner.iter());
+    }
+}
+
+impl Entity for Event {
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.kpis.iter());
+        out.extend(self.replaced_by.iter());
+        out.extend(self.common.owner.iter());
+        for property in &self.properties {
+            match &property.kind {
+                EventPropertyKind::Reference { reference, .. } => out.push(reference),
+                EventPropertyKind::Inline(def) => def.references(out),
+            }
+        }
+    }
+}
+
+impl Entity for PropertyDef {
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn common(&self) -> &Common {
+        &self.common
+    }
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        out.extend(self.replaced_by.iter());
+        out.extend(self.common.owner.iter());
+        if let Some(Items::Definition(items)) = &self.items {
+            items.references(out);
+        }
+        for nested in &self.properties {
+            nested.references(out);
+        }
+    }
+}

@@ -7,8 +7,8 @@ use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use trackplan_core::syntax::MAX_FILE_BYTES;
-use trackplan_core::{FileId, ParsedFile, Plan};
+
+use trackplan_core::{Content, FileId, ParsedFile, Plan};
 use trackplan_fs::{enclosing_plan, normalize, plan_file_paths, plans_below};
 
 /// A plan read from disk.
@@ -110,16 +110,12 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
     let read = |(i, relative): (usize, &String)| -> Result<ParsedFile> {
         let id = FileId(i as u32);
         let path = root.join(relative);
-        let size = std::fs::metadata(&path)
-            .map_err(|e| UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e))))?
-            .len() as usize;
-        if size > MAX_FILE_BYTES {
-            return Ok(trackplan_core::too_large_file(id, relative, size));
-        }
-        let bytes = std::fs::read(&path).map_err(|e| {
+        let cannot_read = |e: std::io::Error| {
             UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
-        })?;
-        Ok(trackplan_core::parse_file_bytes(id, relative, &bytes))
+        };
+        let size = std::fs::metadata(&path).map_err(cannot_read)?.len();
+        let content = Content::of_size(size, || std::fs::read(&path)).map_err(cannot_read)?;
+        Ok(content.parse(id, relative))
     };
     // Threads take the next file from a shared counter, largest files first, so that one thread is
     // not left with the big ones; results go back in path order.

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::Index;
 use crate::model::{LintLevel, Plan, Suppression};
-use crate::rules::{self, unused_ignore, Context};
+use crate::rules::{self, unused_ignore, Context, RuleName};
 use crate::span::FileId;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -16,11 +16,6 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|f| f.diagnostics.iter().cloned())
         .collect();
-    if plan.root_file().is_none() && !plan.files.is_empty() {
-        diagnostics.push(crate::rules::missing_field::no_root_file(
-            plan.anchor_span(),
-        ));
-    }
     let index = Index::new(plan);
     rules::check_plan(
         &Context {
@@ -50,29 +45,29 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         let key = |d: &Diagnostic| (order.get(&d.span.file).copied(), d.span.start, d.span.end);
         key(a)
             .cmp(&key(b))
-            .then(a.rule.cmp(b.rule))
+            .then(a.rule.as_str().cmp(b.rule.as_str()))
             .then(a.message.cmp(&b.message))
     });
     diagnostics.dedup();
     diagnostics
 }
 
-type Levels = HashMap<&'static str, LintLevel>;
+type Levels = HashMap<RuleName, LintLevel>;
 
 fn levels(plan: &Plan) -> Levels {
     let mut levels = Levels::default();
     for setting in plan.settings().lint {
-        if let Some(rule) = rules::find(&setting.rule.text) {
-            levels.insert(rule.name(), setting.level.value);
+        if let Some(rule) = RuleName::parse(&setting.rule.text) {
+            levels.insert(rule, setting.level.value);
         }
     }
     levels
 }
 
 /// The severity a rule reports at, or `None` when it is off.
-fn level_of(levels: &Levels, rule: &'static str) -> Option<Severity> {
-    let default = rules::find(rule).map_or(Severity::Error, |r| r.default_severity());
-    match levels.get(rule) {
+fn level_of(levels: &Levels, rule: RuleName) -> Option<Severity> {
+    let default = rule.entry().default_severity();
+    match levels.get(&rule) {
         None => Some(default),
         Some(LintLevel::Error) => Some(Severity::Error),
         Some(LintLevel::Warning) => Some(Severity::Warning),
@@ -99,7 +94,7 @@ fn apply_suppressions(plan: &Plan, levels: &Levels, diagnostics: &mut Vec<Diagno
                 continue;
             }
             for (j, rule) in s.rules.iter().enumerate() {
-                if rule.text == d.rule {
+                if rule.text == d.rule.as_str() {
                     used[i][j] = true;
                     silenced = true;
                 }
@@ -107,11 +102,11 @@ fn apply_suppressions(plan: &Plan, levels: &Levels, diagnostics: &mut Vec<Diagno
         }
         !silenced
     });
-    if let Some(severity) = level_of(levels, unused_ignore::NAME) {
+    if let Some(severity) = level_of(levels, RuleName::UnusedIgnore) {
         for (s, used) in suppressions.iter().zip(used) {
             for (rule, used) in s.rules.iter().zip(used) {
                 let off =
-                    rules::find(&rule.text).is_some_and(|r| level_of(levels, r.name()).is_none());
+                    RuleName::parse(&rule.text).is_some_and(|r| level_of(levels, r).is_none());
                 if !used && !off {
                     let mut d = unused_ignore::diagnostic(rule);
                     d.severity = severity;

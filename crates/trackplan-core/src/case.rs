@@ -1,6 +1,6 @@
 //! Naming conventions: whether a name follows a case, and the name converted to it.
 
-use crate::model::Case;
+use crate::schema::Case;
 
 /// Whether `name` follows the case convention.
 pub fn follows(name: &str, case: Case) -> bool {

@@ -1,5 +1,6 @@
 //! Findings of the checker: what is wrong, where, why, and how to fix it.
 
+pub use crate::rule_names::RuleName;
 use crate::span::Span;
 use serde::Serialize;
 
@@ -50,8 +51,8 @@ pub struct Fix {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The rule's stable kebab-case name.
-    pub rule: &'static str,
+    /// The rule that found it.
+    pub rule: RuleName,
     /// Filled from the rule's default and the plan's `lint:` section when the analysis finishes.
     pub severity: Severity,
     pub message: String,
@@ -62,7 +63,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(rule: RuleName, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             rule,
             severity: Severity::Error,

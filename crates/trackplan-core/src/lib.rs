@@ -2,7 +2,7 @@
 //! and compares plans. It does no IO and knows nothing of terminals, LSP or git: the CLI, the
 //! language server and the history reader are thin adapters over these entry points:
 //!
-//! - [`parse_file`] reads one file (cacheable by content),
+//! - [`parse_file`] and [`Content::parse`] read one file (cacheable by content),
 //! - [`Plan::new`] puts a plan's files together, [`check`] checks it,
 //! - [`plan_files::belongs_to_plan`] decides which files form a plan,
 //! - [`Index`] and [`Symbols`] answer where names are defined and used.
@@ -16,6 +16,8 @@ pub mod index;
 pub mod model;
 pub mod parallel;
 pub mod plan_files;
+pub mod read;
+mod rule_names;
 pub mod rules;
 pub mod schema;
 pub mod span;
@@ -26,7 +28,8 @@ pub mod syntax;
 pub use analysis::check;
 pub use diagnostic::{Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, Occurrence, Symbols};
-pub use model::{parse_file, parse_file_bytes, too_large_file, ParsedFile, Plan};
+pub use model::{ParsedFile, Plan};
+pub use read::{parse_file, Content};
 pub use span::{ColumnUnit, FileId, LineCol, LineIndex, SourceFile, Span};
 
 /// The name of a plan's root file.

@@ -4,11 +4,11 @@
 mod support;
 
 use std::sync::Arc;
-use trackplan_core::{check, parse_file, parse_file_bytes, FileId, Plan};
+use trackplan_core::{check, parse_file, Content, FileId, Plan};
 
 fn rules_of(text: &str) -> Vec<&'static str> {
     let (diagnostics, _) = support::check_fixture(text);
-    diagnostics.iter().map(|d| d.rule).collect()
+    diagnostics.iter().map(|d| d.rule.as_str()).collect()
 }
 
 fn template(name: &str) -> String {
@@ -36,7 +36,7 @@ fn every_truncation_of_a_template_checks_without_panicking() {
 fn binary_bytes_are_reported_not_fatal() {
     let mut bytes = b"trackplan: 1\nname: X\nevents:\n  A: {}\n".to_vec();
     bytes.extend([0xff, 0xfe, 0x00, 0x9f, b'\n', 0x80]);
-    let file = parse_file_bytes(FileId(0), "trackplan.yaml", &bytes);
+    let file = Content::from_bytes(bytes).parse(FileId(0), "trackplan.yaml");
     let diagnostics = check(&Plan::new(vec![Arc::new(file)]));
     assert!(diagnostics
         .iter()
@@ -45,7 +45,7 @@ fn binary_bytes_are_reported_not_fatal() {
     let noise: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let file = parse_file_bytes(FileId(0), "trackplan.yaml", &noise);
+    let file = Content::from_bytes(noise).parse(FileId(0), "trackplan.yaml");
     let _ = check(&Plan::new(vec![Arc::new(file)]));
 }
 

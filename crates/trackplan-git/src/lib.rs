@@ -3,7 +3,7 @@
 //!
 //! A thin adapter over the core: plan files are found in git trees with the core's
 //! [`trackplan_core::plan_files`] (the same decision as on disk), read with
-//! [`trackplan_core::parse_file_bytes`] and compared with [`trackplan_core::diff`].
+//! [`trackplan_core::Content::parse`] and compared with [`trackplan_core::diff`].
 //!
 //! - [`Repo::discover`] opens the repository holding a path (work trees, linked worktrees, bare
 //!   repositories, shallow clones),

@@ -7,8 +7,7 @@ use git2::{ObjectType, Oid};
 use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use trackplan_core::syntax::MAX_FILE_BYTES;
-use trackplan_core::{plan_files, FileId, ParsedFile, Plan};
+use trackplan_core::{plan_files, Content, FileId, ParsedFile, Plan};
 
 /// A plan folder at one revision.
 #[derive(Debug)]
@@ -48,17 +47,9 @@ pub struct Loader {
     split: bool,
 }
 
-enum Content {
-    Bytes(Vec<u8>),
-    TooLarge(usize),
-}
-
 fn parse(id: FileId, path: &str, content: &Content) -> ParsedFile {
-    let mut parsed = match content {
-        Content::Bytes(bytes) => trackplan_core::parse_file_bytes(id, path, bytes),
-        Content::TooLarge(size) => trackplan_core::too_large_file(id, path, *size),
-    };
-    parsed.tree.root = None;
+    let mut parsed = content.parse(id, path);
+    parsed.drop_tree();
     parsed
 }
 
@@ -135,23 +126,19 @@ impl Loader {
                     }
                 };
                 let (size, _) = odb.read_header(file.blob).map_err(missing_blob)?;
-                let content = if size > MAX_FILE_BYTES {
-                    Content::TooLarge(size)
-                } else {
-                    Content::Bytes(odb.read(file.blob).map_err(missing_blob)?.data().to_vec())
-                };
+                let content = Content::of_size(size as u64, || {
+                    odb.read(file.blob)
+                        .map(|blob| blob.data().to_vec())
+                        .map_err(missing_blob)
+                })?;
                 contents.push((file, content));
             }
             // Pieces of the files that split (history loaders only).
             let split = self.split;
             let pieces: Vec<Option<Vec<String>>> =
                 trackplan_core::parallel::map(&contents, |(file, content)| match content {
-                    Content::Bytes(bytes)
-                        if split && file.path != trackplan_core::ROOT_FILE_NAME =>
-                    {
-                        std::str::from_utf8(bytes)
-                            .ok()
-                            .and_then(crate::split::split)
+                    Content::Text(text) if split && file.path != trackplan_core::ROOT_FILE_NAME => {
+                        crate::split::split(text)
                     }
                     _ => None,
                 });
@@ -185,7 +172,7 @@ impl Loader {
                     Job::Whole(i) => parse(*id, &contents[*i].0.path, &contents[*i].1),
                     Job::Piece(text, path) => {
                         let mut parsed = trackplan_core::parse_file(*id, path, *text);
-                        parsed.tree.root = None;
+                        parsed.drop_tree();
                         parsed
                     }
                 };

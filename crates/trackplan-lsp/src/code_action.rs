@@ -12,6 +12,7 @@ use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
 };
 use trackplan_core::model::EntityKind;
+use trackplan_core::rules::RuleName;
 use trackplan_core::syntax::{quote_if_needed, NodeKind};
 use trackplan_core::{Edit, ParsedFile, Span};
 
@@ -52,7 +53,7 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
                 ..Default::default()
             }));
         }
-        if d.rule == "unknown-reference" {
+        if d.rule == RuleName::UnknownReference {
             let Some(occurrence) = at.analysis.symbols().at(d.span.file, d.span.start as usize)
             else {
                 continue;

@@ -58,7 +58,9 @@ pub fn to_lsp(
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(d.rule.to_string())),
-        code_description: config.rule_url(d.rule).map(|href| CodeDescription { href }),
+        code_description: config
+            .rule_url(d.rule.as_str())
+            .map(|href| CodeDescription { href }),
         source: Some("trackplan".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-use trackplan_core::syntax::MAX_FILE_BYTES;
+use trackplan_core::Content;
 
 pub use trackplan_fs::{belongs, enclosing_plan, normalize, plan_file_paths, relative_path};
 
@@ -39,22 +39,9 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// A file's text read from disk: `None` when it cannot be read; too large files are reported by the
-/// core.
-pub enum DiskText {
-    Text(String),
-    Bytes(Vec<u8>),
-    TooLarge(usize),
-}
-
-pub fn read(path: &Path) -> Option<DiskText> {
-    let len = std::fs::metadata(path).ok()?.len() as usize;
-    if len > MAX_FILE_BYTES {
-        return Some(DiskText::TooLarge(len));
-    }
-    let bytes = std::fs::read(path).ok()?;
-    Some(match String::from_utf8(bytes) {
-        Ok(text) => DiskText::Text(text),
-        Err(error) => DiskText::Bytes(error.into_bytes()),
-    })
+/// A file's content read from disk: `None` when it cannot be read; a file too large to read is
+/// not read (the core reports it).
+pub fn read(path: &Path) -> Option<Content> {
+    let len = std::fs::metadata(path).ok()?.len();
+    Content::of_size(len, || std::fs::read(path)).ok()
 }

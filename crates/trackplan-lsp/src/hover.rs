@@ -19,15 +19,14 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
 
     for d in at.analysis.diagnostics() {
         if d.span.file == at.file && d.span.contains(at.offset) {
-            if let Some(rule) = trackplan_core::rules::find(d.rule) {
-                sections.push(format!(
-                    "**{}** ({}): {}\n\n{}",
-                    rule.name(),
-                    d.severity,
-                    d.message,
-                    rule.doc()
-                ));
-            }
+            let rule = d.rule.entry();
+            sections.push(format!(
+                "**{}** ({}): {}\n\n{}",
+                rule.name(),
+                d.severity,
+                d.message,
+                rule.doc()
+            ));
         }
     }
 
@@ -159,7 +158,10 @@ fn event_card(plan: &Plan, name: &str) -> Option<String> {
         let _ = write!(
             out,
             " · {}",
-            list(event.platforms.iter().map(|p| p.value.clone()), 10)
+            list(
+                event.platforms.iter().map(|p| p.value.as_str().to_string()),
+                10
+            )
         );
     }
     common_lines(&mut out, &event.common);

@@ -6,14 +6,14 @@
 //! parts. Every change bumps the plan's generation; an analysis made for an older generation is not
 //! published (stale results are dropped) but stays usable as the last model for completion.
 
-use crate::discover::{self, DiskText, Stamp};
+use crate::discover::{self, Stamp};
 use crate::document::Document;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tower_lsp::lsp_types::Url;
 use trackplan_core::syntax::SyntaxTree;
-use trackplan_core::{ColumnUnit, Diagnostic, FileId, ParsedFile, Plan, Symbols};
+use trackplan_core::{ColumnUnit, Content, Diagnostic, FileId, ParsedFile, Plan, Symbols};
 
 /// Locks a mutex, ignoring poisoning: a panic in one request must not take the server down.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -48,42 +48,6 @@ impl Config {
         let value = value.get("trackplan").unwrap_or(value);
         if let Some(url) = value.get("docsBaseUrl") {
             self.docs_base_url = url.as_str().map(str::to_string);
-        }
-    }
-}
-
-/// A file's content as last read or typed.
-#[derive(Clone, Debug)]
-pub enum Content {
-    Text(Arc<str>),
-    /// Not UTF-8 on disk.
-    Bytes(Arc<[u8]>),
-    TooLarge(usize),
-}
-
-impl Content {
-    fn from_disk(text: DiskText) -> Content {
-        match text {
-            DiskText::Text(text) => Content::Text(text.into()),
-            DiskText::Bytes(bytes) => Content::Bytes(bytes.into()),
-            DiskText::TooLarge(len) => Content::TooLarge(len),
-        }
-    }
-
-    fn same(&self, other: &Content) -> bool {
-        match (self, other) {
-            (Content::Text(a), Content::Text(b)) => a == b,
-            (Content::Bytes(a), Content::Bytes(b)) => a == b,
-            (Content::TooLarge(a), Content::TooLarge(b)) => a == b,
-            _ => false,
-        }
-    }
-
-    fn parse(&self, id: FileId, path: &str) -> ParsedFile {
-        match self {
-            Content::Text(text) => trackplan_core::parse_file(id, path, text.clone()),
-            Content::Bytes(bytes) => trackplan_core::parse_file_bytes(id, path, bytes),
-            Content::TooLarge(len) => trackplan_core::too_large_file(id, path, *len),
         }
     }
 }
@@ -180,8 +144,7 @@ impl Analysis {
     /// Whether every file parsed without a YAML syntax error.
     fn is_good(&self) -> bool {
         self.plan.files.iter().all(|f| {
-            !f.tree
-                .issues
+            !f.syntax_issues
                 .iter()
                 .any(|i| matches!(i, trackplan_core::syntax::SyntaxIssue::Error { .. }))
         })
@@ -279,7 +242,7 @@ impl State {
                 continue;
             };
             let uri = Url::from_file_path(&path).unwrap_or_else(|_| fallback_uri());
-            plan.insert_slot(relative, Content::from_disk(text), uri, stamp);
+            plan.insert_slot(relative, text, uri, stamp);
         }
         self.plans.push(plan);
         let index = self.plans.len() - 1;
@@ -343,7 +306,7 @@ impl State {
             Some(slot) => {
                 slot.open_version = Some(version);
                 slot.uri = uri.clone();
-                if !slot.content.same(&content) {
+                if slot.content != content {
                     slot.content = content;
                     slot.parsed = None;
                 }
@@ -366,8 +329,8 @@ impl State {
             Some(text) => {
                 if let Some(slot) = plan_state.slots.get_mut(relative) {
                     slot.open_version = None;
-                    let content = Content::from_disk(text);
-                    if !slot.content.same(&content) {
+                    let content = text;
+                    if slot.content != content {
                         slot.content = content;
                         slot.parsed = None;
                     }
@@ -417,8 +380,8 @@ impl State {
                 Some(slot) if slot.stamp == stamp && stamp.is_some() => {}
                 Some(slot) => {
                     if let Some(text) = discover::read(&path) {
-                        let content = Content::from_disk(text);
-                        if !slot.content.same(&content) {
+                        let content = text;
+                        if slot.content != content {
                             slot.content = content;
                             slot.parsed = None;
                             changed = true;
@@ -429,7 +392,7 @@ impl State {
                 None => {
                     if let Some(text) = discover::read(&path) {
                         let uri = Url::from_file_path(&path).unwrap_or_else(|_| fallback_uri());
-                        plan_state.insert_slot(relative, Content::from_disk(text), uri, stamp);
+                        plan_state.insert_slot(relative, text, uri, stamp);
                         changed = true;
                     }
                 }
@@ -567,7 +530,7 @@ impl World {
             let plan_state = &mut state.plans[plan];
             for (relative, content, file) in &parsed {
                 if let Some(slot) = plan_state.slots.get_mut(relative) {
-                    if slot.id == file.id() && slot.content.same(content) {
+                    if slot.id == file.id() && slot.content == *content {
                         slot.parsed = Some(file.clone());
                     }
                 }
@@ -640,8 +603,7 @@ type ToParse = (FileId, String, Content);
 fn parse_all(todo: Vec<ToParse>) -> Vec<(String, Content, Arc<ParsedFile>)> {
     let parse = |(id, relative, content): &ToParse| {
         let mut file = content.parse(*id, relative);
-        // Keep the issues (they say whether the file parsed); drop the nodes.
-        file.tree.root = None;
+        file.drop_tree();
         (relative.clone(), content.clone(), Arc::new(file))
     };
     // Small batches (one edited file) stay on the calling thread.

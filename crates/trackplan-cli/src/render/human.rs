@@ -59,7 +59,7 @@ fn render_one(plan: &LoadedPlan, d: &Diagnostic, cwd: &Path, renderer: &Renderer
     let mut group = Group::with_title(
         level(d.severity)
             .primary_title(d.message.as_str())
-            .id(d.rule),
+            .id(d.rule.as_str()),
     );
     let mut sources = Vec::new();
     for ((_, file_id), marks) in &by_file {

@@ -683,7 +683,8 @@ impl<'a> Differ<'a> {
         level: Level,
     ) {
         let mut at = At::new(Entity::Identity, "identity", old_span, new_span);
-        let (om, nm) = (opt_text(&old.id_merge), opt_text(&new.id_merge));
+        let word = |m: &Option<Spanned<IdMerge>>| m.as_ref().map(|m| m.value.as_str());
+        let (om, nm) = (word(&old.id_merge), word(&new.id_merge));
         if om != nm {
             at.touch = Touch::Events(
                 names(&old.identify)

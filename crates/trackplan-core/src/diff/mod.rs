@@ -15,6 +15,7 @@ mod tests;
 pub use kind::{Entity, Kind, Level};
 
 use crate::model::{ParsedFile, Plan};
+use crate::rules::RuleName;
 use crate::span::{ColumnUnit, Span};
 use serde::Serialize;
 
@@ -119,13 +120,15 @@ pub fn parse_failure(plan: &Plan) -> Option<ParseFailure> {
 /// [`parse_failure`] for one file.
 pub fn file_parse_failure(file: &ParsedFile) -> Option<ParseFailure> {
     let too_large = file
-        .tree
-        .issues
+        .syntax_issues
         .iter()
         .any(|i| matches!(i, crate::syntax::SyntaxIssue::TooLarge { .. }));
     let diagnostic = file.diagnostics.iter().find(|d| {
-        d.rule == crate::rules::yaml_syntax::NAME
-            || (too_large && d.rule == "limit-exceeded" && d.span.start == 0 && d.span.end == 0)
+        d.rule == RuleName::YamlSyntax
+            || (too_large
+                && d.rule == RuleName::LimitExceeded
+                && d.span.start == 0
+                && d.span.end == 0)
     })?;
     let at = file.source.lines().line_col(
         &file.source.text,

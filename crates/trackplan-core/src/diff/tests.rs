@@ -1,7 +1,8 @@
 //! One test per kind of change: two versions of a plan in, the changes (kind, level, summary) out.
 
 use super::*;
-use crate::model::{parse_file, Plan};
+use crate::model::Plan;
+use crate::read::{parse_file, Content};
 use crate::span::FileId;
 use std::sync::Arc;
 
@@ -713,11 +714,9 @@ fn unparseable_plans_are_told() {
     assert_eq!(failure.path, "events/x.yaml");
     assert!(failure.line >= 2, "{failure}");
     assert!(parse_failure(&plan(&[("trackplan.yaml", BASE)])).is_none());
-    let not_utf8 = Plan::new(vec![Arc::new(crate::model::parse_file_bytes(
-        FileId(0),
-        "trackplan.yaml",
-        b"name: \xff\n",
-    ))]);
+    let not_utf8 = Plan::new(vec![Arc::new(
+        Content::Bytes(b"name: \xff\n".as_slice().into()).parse(FileId(0), "trackplan.yaml"),
+    )]);
     assert!(parse_failure(&not_utf8).is_some());
 }
 

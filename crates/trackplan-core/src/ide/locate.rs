@@ -5,7 +5,7 @@
 //! hover follow the same table as the reader.
 
 use crate::model::EntityKind;
-use crate::schema::{self, Place, Shape};
+use crate::schema::{self, LintLevel, Place, PropertyType, Requiredness, Shape, Word};
 use crate::span::Span;
 use crate::syntax::{Node, NodeKind};
 
@@ -117,13 +117,13 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
             }
             State::Value(Shape::Boolean) => Expect::Word(BOOLEANS),
             State::Value(Shape::Version) => Expect::Word(VERSIONS),
-            State::Value(Shape::Items) => Expect::Word(schema::TYPES),
+            State::Value(Shape::Items) => Expect::Word(PropertyType::WORDS),
             State::Value(Shape::Values) => match property {
                 Some(property) => Expect::EnumValue { property, event },
                 None => Expect::Nothing,
             },
-            State::EventProperty => Expect::Word(schema::REQUIREDNESS),
-            State::LintEntry => Expect::Word(schema::SEVERITIES),
+            State::EventProperty => Expect::Word(Requiredness::WORDS),
+            State::LintEntry => Expect::Word(LintLevel::WORDS),
             _ => Expect::Nothing,
         },
     }
@@ -181,6 +181,7 @@ pub fn key_at(root: &Node, offset: usize) -> Option<KeyAt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::Status;
 
     fn path(keys: &[&str]) -> Vec<String> {
         keys.iter().map(|k| k.to_string()).collect()
@@ -195,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             expect_at(&path(&["events", "A", "status"]), false, Slot::Value),
-            Expect::Word(schema::STATUSES)
+            Expect::Word(Status::WORDS)
         );
         assert_eq!(
             expect_at(&path(&["events", "A", "properties"]), false, Slot::Key),
@@ -207,7 +208,7 @@ mod tests {
                 false,
                 Slot::Value
             ),
-            Expect::Word(schema::REQUIREDNESS)
+            Expect::Word(Requiredness::WORDS)
         );
         assert_eq!(
             expect_at(
@@ -230,7 +231,7 @@ mod tests {
         );
         assert_eq!(
             expect_at(&path(&["lint", "orphan-event"]), true, Slot::Value),
-            Expect::Word(schema::SEVERITIES)
+            Expect::Word(LintLevel::WORDS)
         );
         assert_eq!(
             expect_at(&path(&["lint"]), true, Slot::Key),
@@ -246,7 +247,7 @@ mod tests {
         );
         assert_eq!(
             expect_at(&path(&["properties", "p", "items"]), false, Slot::Value),
-            Expect::Word(schema::TYPES)
+            Expect::Word(PropertyType::WORDS)
         );
         assert_eq!(
             expect_at(&path(&["properties", "p", "items"]), false, Slot::Key),

@@ -1,56 +1,51 @@
-//! Reads one file's syntax tree into its [`FilePart`], reporting what does not fit the format
-//! (`unknown-key`, `invalid-value`, `missing-field`) as it goes. Never fails: whatever can be read is
-//! kept, so one mistake does not hide the rest of the file.
+//! Reads one file's syntax tree into its [`FilePart`], recording what does not fit the format as
+//! [`ModelIssue`]s as it goes (the rules turn them into diagnostics). Never fails: whatever can be
+//! read is kept, so one mistake does not hide the rest of the file.
+//!
+//! Keys are matched through the schema's typed key sets, so every `match` on keys is exhaustive: a
+//! key added to the schema but not read here does not compile.
 
+use super::issue::{Expected, Found, ModelIssue, ShapeHint, Whose};
 use super::*;
-use crate::diagnostic::Diagnostic;
-use crate::rules::{invalid_value, missing_field, unknown_key};
-use crate::schema::{self, Place};
+use crate::schema::{
+    self, entity_kinds, CommonKey, ConventionsKey, EventKey, FlowKey, GoalKey, IdentityKey, KeyDoc,
+    KeySet, KpiKey, PropertyKey, PropertyReferenceKey, Requiredness, RootKey, Shape, TeamKey, Word,
+};
 use crate::span::{SourceFile, Span, Spanned};
 use crate::syntax::{Entry, Node, NodeKind, ScalarValue, SyntaxTree};
 use rustc_hash::FxHashSet as HashSet;
 
-/// Reads a file's tree into what it defines, with the findings of the per-file rules.
-pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<Diagnostic>) {
+/// Reads a file's tree into what it defines, with what did not fit the format.
+pub fn lower_file(source: &SourceFile, tree: &SyntaxTree) -> (FilePart, Vec<ModelIssue>) {
     let mut lower = Lower {
         file: source,
-        diagnostics: Vec::new(),
+        issues: Vec::new(),
     };
-    crate::rules::check_file(source, tree, &mut lower.diagnostics);
     let mut part = FilePart::default();
     let is_root = source.is_root();
-    // In a file that was not read to its end, entities may be cut short: whatever they seem to lack
-    // is no finding.
-    let broken = tree.issues.iter().any(|issue| {
-        matches!(
-            issue,
-            crate::syntax::SyntaxIssue::Error { .. }
-                | crate::syntax::SyntaxIssue::TooLarge { .. }
-                | crate::syntax::SyntaxIssue::TooDeep { .. }
-        )
-    });
     match &tree.root {
-        Some(node) if node.as_mapping().is_some() => lower.top(node, is_root, broken, &mut part),
+        Some(node) if node.as_mapping().is_some() => lower.top(node, is_root, &mut part),
         Some(node) if matches!(node.scalar_value(), Some(ScalarValue::Null)) => {
-            lower.top_missing(is_root, broken)
+            lower.top_missing(is_root)
         }
-        Some(node) => lower.report(invalid_value::wrong_shape(
-            node,
-            "a mapping of sections (`events:`, `properties:`, ...)",
-        )),
-        None => lower.top_missing(is_root, broken),
+        Some(node) => lower.wrong(node, Expected::Sections),
+        None => lower.top_missing(is_root),
     }
-    part.suppressions = crate::suppress::collect(source, tree);
-    if broken {
-        lower.diagnostics.retain(|d| d.rule != missing_field::NAME);
-    }
-    (part, lower.diagnostics)
+    (part, lower.issues)
+}
+
+/// Reads one entity of a kind from its entry in the kind's section.
+trait Lowered: Sized {
+    fn lower(lower: &mut Lower<'_>, kind: EntityKind, name: Name, entry: &Entry) -> Self;
 }
 
 struct Lower<'a> {
     file: &'a SourceFile,
-    diagnostics: Vec<Diagnostic>,
+    issues: Vec<ModelIssue>,
 }
+
+/// A key of a place with its documentation and its entry.
+type Known<'n, K> = (K, &'static KeyDoc, &'n Entry);
 
 /// The first entry of each key: later duplicates are reported by `duplicate-key` and not read again.
 fn unique_entries(node: &Node) -> impl Iterator<Item = &Entry> {
@@ -72,113 +67,139 @@ fn unique_entries(node: &Node) -> impl Iterator<Item = &Entry> {
         .map(|(_, e)| e)
 }
 
+macro_rules! lower_sections {
+    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
+        $heading:literal, $stable:literal, $place:ident, $symbol:ident, $doc:literal; )*) => {
+        impl Lower<'_> {
+            /// A section of entities, each read by its kind's lowering.
+            fn section(&mut self, kind: EntityKind, node: &Node, part: &mut FilePart) {
+                match kind {
+                    $( EntityKind::$kind => {
+                        part.$section = self.collection(node, kind, |lower, name, entry| {
+                            <$ty as Lowered>::lower(lower, kind, name, entry)
+                        })
+                    } )*
+                }
+            }
+        }
+    };
+}
+entity_kinds!(lower_sections);
+
 impl Lower<'_> {
-    fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+    fn report(&mut self, issue: ModelIssue) {
+        self.issues.push(issue);
     }
 
-    fn top_missing(&mut self, is_root: bool, broken: bool) {
-        if is_root && !broken {
+    fn wrong(&mut self, node: &Node, expected: Expected) {
+        self.wrong_with(node, expected, None);
+    }
+
+    fn wrong_with(&mut self, node: &Node, expected: Expected, hint: Option<ShapeHint>) {
+        self.report(ModelIssue::WrongShape {
+            span: node.span,
+            found: Found::of(node),
+            expected,
+            hint,
+        });
+    }
+
+    fn top_missing(&mut self, is_root: bool) {
+        if is_root {
             let at = Span::file_start(self.file.id);
-            for key in schema::keys(Place::Root).iter().filter(|k| k.required) {
-                self.report(missing_field::diagnostic(at, key.key, "the root file"));
+            for doc in schema::ROOT.docs().filter(|k| k.required) {
+                self.report(ModelIssue::MissingField {
+                    at,
+                    key: doc.key,
+                    whose: Whose::RootFile,
+                });
             }
         }
     }
 
-    /// Checks a mapping's keys against the format and reports missing required keys; returns the
-    /// entries whose keys are known, first occurrence only.
-    fn known_entries<'n>(
+    /// Checks a mapping's keys against a place and records missing required keys; returns the
+    /// entries whose keys the place allows, first occurrence only.
+    fn known_entries<'n, K: Copy + PartialEq>(
         &mut self,
         node: &'n Node,
-        place: Place,
-        what: &str,
-        broken: bool,
-    ) -> Vec<(&'static str, &'n Entry)> {
+        set: &KeySet<K>,
+        whose: Whose,
+    ) -> Vec<Known<'n, K>> {
         let mut known = Vec::new();
         for entry in unique_entries(node) {
-            let Some(key) = self.key_text(&entry.key) else {
+            let Some(text) = self.key_text(&entry.key) else {
                 continue;
             };
-            match schema::key_doc(place, key) {
-                Some(doc) => known.push((doc.key, entry)),
-                None => self.report(unknown_key::diagnostic(&entry.key, key, place)),
+            match set.parse(text) {
+                Some((key, doc)) => known.push((key, doc, entry)),
+                None => self.report(ModelIssue::UnknownKey {
+                    span: entry.key.span,
+                    key: text.into(),
+                    place: set.place,
+                }),
             }
         }
-        if !broken {
-            for doc in schema::keys(place).iter().filter(|k| k.required) {
-                let given = known.iter().find(|(k, _)| *k == doc.key);
-                if let Some((_, entry)) = given {
+        for doc in set.docs().filter(|k| k.required) {
+            match known.iter().find(|(_, d, _)| d.key == doc.key) {
+                Some((_, _, entry)) => {
                     if matches!(entry.value.scalar_value(), Some(ScalarValue::Null)) {
-                        self.report(missing_field::empty(entry.key.span, doc.key, what));
+                        self.report(ModelIssue::EmptyField {
+                            at: entry.key.span,
+                            key: doc.key,
+                            whose,
+                        });
                     }
-                    continue;
                 }
-                let at = match node.as_mapping() {
-                    Some([first, ..]) => first.key.span,
-                    _ => node.span,
-                };
-                self.report(missing_field::diagnostic(at, doc.key, what));
+                None => {
+                    let at = match node.as_mapping() {
+                        Some([first, ..]) => first.key.span,
+                        _ => node.span,
+                    };
+                    self.report(ModelIssue::MissingField {
+                        at,
+                        key: doc.key,
+                        whose,
+                    });
+                }
             }
         }
         known
     }
 
-    /// A key's text; keys that are not strings are reported.
+    /// A key's text; keys that are not strings are recorded.
     fn key_text<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
         match &key.kind {
             NodeKind::Scalar { value, .. } => Some(value),
             _ => {
-                self.report(invalid_value::wrong_shape(key, "a string key"));
+                self.wrong(key, Expected::StringKey);
                 None
             }
         }
     }
 
-    fn top(&mut self, node: &Node, is_root: bool, broken: bool, part: &mut FilePart) {
-        let place = if is_root {
-            Place::Root
+    fn top(&mut self, node: &Node, is_root: bool, part: &mut FilePart) {
+        let (set, whose) = if is_root {
+            (&schema::ROOT, Whose::RootFile)
         } else {
-            Place::PartFile
+            (&schema::PART_FILE, Whose::PlanFile)
         };
-        let what = if is_root {
-            "the root file"
-        } else {
-            "a plan file"
-        };
-        for (key, entry) in self.known_entries(node, place, what, broken) {
+        for (key, _, entry) in self.known_entries(node, set, whose) {
             let value = &entry.value;
             match key {
-                "trackplan" => part.root.version = self.version(value),
-                "name" => part.root.name = self.text(value),
-                "description" => part.root.description = self.text(value),
-                "conventions" => part.root.conventions = self.conventions(value),
-                "lint" => part.root.lint = self.lint(value),
-                "identity" => {
+                RootKey::Trackplan => part.root.version = self.version(value),
+                RootKey::Name => part.root.name = self.text(value),
+                RootKey::Description => part.root.description = self.text(value),
+                RootKey::Conventions => part.root.conventions = self.conventions(value),
+                RootKey::Lint => part.root.lint = self.lint(value),
+                RootKey::Identity => {
                     part.root.identity = self.identity(value);
                     part.root.identity_span = Some(entry.span());
                 }
-                "teams" => part.teams = self.collection(value, EntityKind::Team, Lower::team),
-                "goals" => part.goals = self.collection(value, EntityKind::Goal, Lower::goal),
-                "kpis" => part.kpis = self.collection(value, EntityKind::Kpi, Lower::kpi),
-                "flows" => part.flows = self.collection(value, EntityKind::Flow, Lower::flow),
-                "events" => part.events = self.collection(value, EntityKind::Event, Lower::event),
-                "properties" => {
-                    part.properties = self.collection(value, EntityKind::Property, |l, n, e| {
-                        l.property(n, e, Place::Property, EntityKind::Property)
-                    })
-                }
-                "user_properties" => {
-                    part.user_properties =
-                        self.collection(value, EntityKind::UserProperty, |l, n, e| {
-                            l.property(n, e, Place::Property, EntityKind::UserProperty)
-                        })
-                }
-                "super_properties" => {
+                RootKey::Section(kind) => self.section(kind, value, part),
+                RootKey::SuperProperties => {
                     part.super_properties =
                         self.references(value, EntityKind::Property, RefSite::SuperProperty)
                 }
-                _ => unreachable!("every schema key is read: {key}"),
             }
         }
     }
@@ -188,18 +209,21 @@ impl Lower<'_> {
     fn version(&mut self, node: &Node) -> Option<Spanned<i64>> {
         match node.scalar_value() {
             Some(ScalarValue::Int(1)) => Some(Spanned::new(1, node.span)),
-            Some(ScalarValue::Int(v)) => {
-                self.report(invalid_value::unsupported_version(node, &v.to_string()));
-                Some(Spanned::new(v, node.span))
+            Some(ScalarValue::Int(found)) => {
+                self.report(ModelIssue::UnsupportedVersion {
+                    span: node.span,
+                    found,
+                });
+                Some(Spanned::new(found, node.span))
             }
             _ => {
-                self.report(invalid_value::wrong_shape(node, "the format version `1`"));
+                self.wrong(node, Expected::Version);
                 None
             }
         }
     }
 
-    /// Free text. Numbers and booleans are reported (YAML reads them as such, JSON Schema readers
+    /// Free text. Numbers and booleans are recorded (YAML reads them as such, JSON Schema readers
     /// reject them) but still taken as written; null is no text.
     fn text(&mut self, node: &Node) -> Option<Spanned<String>> {
         match &node.kind {
@@ -207,22 +231,20 @@ impl Lower<'_> {
                 Some(ScalarValue::Null) => None,
                 Some(ScalarValue::Str(_)) => Some(Spanned::new(value.to_string(), node.span)),
                 _ => {
-                    self.report(
-                        invalid_value::wrong_shape(node, "text")
-                            .with_help(format!("quote it to make it text: \"{value}\"")),
-                    );
+                    let hint = ShapeHint::QuoteAsText(value.clone());
+                    self.wrong_with(node, Expected::Text, Some(hint));
                     Some(Spanned::new(value.to_string(), node.span))
                 }
             },
             _ => {
-                self.report(invalid_value::wrong_shape(node, "text"));
+                self.wrong(node, Expected::Text);
                 None
             }
         }
     }
 
     fn text_list(&mut self, node: &Node) -> Vec<Spanned<String>> {
-        self.list_items(node, "a list of strings")
+        self.list_items(node, Expected::TextList)
             .iter()
             .filter_map(|item| self.text(item))
             .collect()
@@ -232,7 +254,7 @@ impl Lower<'_> {
         match node.scalar_value() {
             Some(ScalarValue::Bool(b)) => Some(Spanned::new(b, node.span)),
             _ => {
-                self.report(invalid_value::wrong_shape(node, "`true` or `false`"));
+                self.wrong(node, Expected::Boolean);
                 None
             }
         }
@@ -242,70 +264,75 @@ impl Lower<'_> {
         match node.scalar_value().and_then(|v| v.as_f64()) {
             Some(n) => Some(Spanned::new(n, node.span)),
             None => {
-                self.report(invalid_value::wrong_shape(node, "a number"));
+                self.wrong(node, Expected::Number);
                 None
             }
         }
     }
 
-    fn integer(&mut self, node: &Node, min: i64) -> Option<Spanned<i64>> {
+    /// An integer of the key's shape (`Shape::Integer(min)`: at least `min`).
+    fn integer(&mut self, node: &Node, doc: &KeyDoc) -> Option<Spanned<i64>> {
+        let min = match doc.shape {
+            Shape::Integer(min) => min,
+            _ => i64::MIN,
+        };
         match node.scalar_value() {
             Some(ScalarValue::Int(i)) if i >= min => Some(Spanned::new(i, node.span)),
             _ => {
-                self.report(invalid_value::wrong_shape(
-                    node,
-                    &format!("an integer of at least {min}"),
-                ));
+                self.wrong(node, Expected::IntegerFrom(min));
                 None
             }
         }
     }
 
-    /// One of a fixed set of words.
-    fn word(
-        &mut self,
-        node: &Node,
-        words: &'static [&'static str],
-    ) -> Option<Spanned<&'static str>> {
+    /// One of a closed set of words.
+    fn word<W: Word>(&mut self, node: &Node) -> Option<Spanned<W>> {
         if let Some(ScalarValue::Str(text)) = node.scalar_value() {
-            if let Some(word) = words.iter().find(|w| **w == text) {
-                return Some(Spanned::new(*word, node.span));
+            if let Some(word) = W::parse(text) {
+                return Some(Spanned::new(word, node.span));
             }
         }
-        self.report(invalid_value::not_a_word(node, words));
+        self.report(ModelIssue::NotAWord {
+            span: node.span,
+            found: Found::of(node),
+            words: W::WORDS,
+            shorthand: false,
+        });
         None
     }
 
-    /// The items of a list. A single scalar where a list belongs is reported and read as a list of one.
-    fn list_items<'n>(&mut self, node: &'n Node, expected: &str) -> &'n [Node] {
+    /// The items of a list. A single scalar where a list belongs is recorded and read as a list of
+    /// one.
+    fn list_items<'n>(&mut self, node: &'n Node, expected: Expected) -> &'n [Node] {
         match &node.kind {
             NodeKind::Sequence(items) => items,
             NodeKind::Scalar { .. } if node.is_empty_scalar() => &[],
             NodeKind::Scalar { .. } => {
-                self.report(
-                    invalid_value::wrong_shape(node, expected)
-                        .with_help(format!("write a list: `[{}]`", self.file.slice(node.span))),
-                );
+                let written = self.file.slice(node.span).into();
+                self.wrong_with(node, expected, Some(ShapeHint::WriteAList(written)));
                 std::slice::from_ref(node)
             }
             _ => {
-                self.report(invalid_value::wrong_shape(node, expected));
+                self.wrong(node, expected);
                 &[]
             }
         }
     }
 
     /// A name that must be a string: a key or a list item. YAML's numbers, booleans and null are
-    /// reported with a hint to quote them, and still read as the text written.
+    /// recorded (the rule hints to quote them), and still read as the text written.
     fn name(&mut self, node: &Node) -> Option<Name> {
         match node.scalar_value() {
             None => {
-                self.report(invalid_value::wrong_shape(node, "a name"));
+                self.wrong(node, Expected::Name);
                 None
             }
             Some(ScalarValue::Str(text)) => {
                 if text.trim() != text {
-                    self.report(invalid_value::padded_name(node, text));
+                    self.report(ModelIssue::PaddedName {
+                        span: node.span,
+                        text: text.into(),
+                    });
                 }
                 Some(Name {
                     text: text.to_string(),
@@ -313,7 +340,10 @@ impl Lower<'_> {
                 })
             }
             Some(_) => {
-                self.report(invalid_value::name_not_string(node));
+                self.report(ModelIssue::NameNotString {
+                    span: node.span,
+                    found: Found::of(node),
+                });
                 let text = node.as_str().unwrap_or_default();
                 (!text.is_empty()).then(|| Name {
                     text: text.to_string(),
@@ -330,10 +360,7 @@ impl Lower<'_> {
         site: RefSite,
     ) -> Option<Reference> {
         if node.is_empty_scalar() {
-            self.report(invalid_value::wrong_shape(
-                node,
-                &format!("{} name", article(namespace.noun())),
-            ));
+            self.wrong(node, Expected::NameOf(namespace));
             return None;
         }
         self.name(node).map(|name| Reference {
@@ -345,15 +372,14 @@ impl Lower<'_> {
     }
 
     fn references(&mut self, node: &Node, namespace: EntityKind, site: RefSite) -> Vec<Reference> {
-        let expected = format!("a list of {} names", namespace.noun());
-        self.list_items(node, &expected)
+        self.list_items(node, Expected::NameList(namespace))
             .iter()
             .filter_map(|item| self.reference(item, namespace, site))
             .collect()
     }
 
     fn values(&mut self, node: &Node) -> Vec<Spanned<Value>> {
-        self.list_items(node, "a list of values")
+        self.list_items(node, Expected::ValueList)
             .iter()
             .map(|item| Spanned::new(Value::from_node(item), item.span))
             .collect()
@@ -361,12 +387,12 @@ impl Lower<'_> {
 
     // ----- root-only sections ----------------------------------------------------------------------
 
-    fn mapping_or_report<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n Node> {
+    fn mapping_or_report<'n>(&mut self, node: &'n Node, expected: Expected) -> Option<&'n Node> {
         match &node.kind {
             NodeKind::Mapping(_) => Some(node),
             _ if node.is_empty_scalar() => None,
             _ => {
-                self.report(invalid_value::wrong_shape(node, expected));
+                self.wrong(node, expected);
                 None
             }
         }
@@ -374,18 +400,15 @@ impl Lower<'_> {
 
     fn conventions(&mut self, node: &Node) -> Conventions {
         let mut conventions = Conventions::default();
-        let Some(node) =
-            self.mapping_or_report(node, "a mapping with `event_case` and `property_case`")
-        else {
+        let Some(node) = self.mapping_or_report(node, Expected::Conventions) else {
             return conventions;
         };
-        for (key, entry) in self.known_entries(node, Place::Conventions, "conventions", false) {
-            let case = self
-                .word(&entry.value, schema::CASES)
-                .and_then(|w| Case::parse(w.value).map(|c| Spanned::new(c, w.span)));
+        let whose = Whose::Section("conventions");
+        for (key, _, entry) in self.known_entries(node, &schema::CONVENTIONS, whose) {
+            let case = self.word(&entry.value);
             match key {
-                "event_case" => conventions.event_case = case,
-                _ => conventions.property_case = case,
+                ConventionsKey::EventCase => conventions.event_case = case,
+                ConventionsKey::PropertyCase => conventions.property_case = case,
             }
         }
         conventions
@@ -393,28 +416,24 @@ impl Lower<'_> {
 
     fn lint(&mut self, node: &Node) -> Vec<LintSetting> {
         let mut settings = Vec::new();
-        let Some(node) = self.mapping_or_report(node, "a mapping of rule names to severities")
-        else {
+        let Some(node) = self.mapping_or_report(node, Expected::Lint) else {
             return settings;
         };
         for entry in unique_entries(node) {
             let Some(rule) = self.name(&entry.key) else {
                 continue;
             };
-            if crate::rules::find(&rule.text).is_none() {
-                self.report(unknown_key::unknown_rule(&entry.key, &rule.text));
+            // The keys of `lint:` are the rule names: the format's closed set of them.
+            if crate::rule_names::RuleName::parse(&rule.text).is_none() {
+                self.report(ModelIssue::UnknownRule {
+                    span: entry.key.span,
+                    name: rule.text.into(),
+                });
                 continue;
             }
             let level = match entry.value.scalar_value() {
                 Some(ScalarValue::Bool(false)) => Some(LintLevel::Off),
-                Some(ScalarValue::Str("error")) => Some(LintLevel::Error),
-                Some(ScalarValue::Str("warning")) => Some(LintLevel::Warning),
-                Some(ScalarValue::Str("info")) => Some(LintLevel::Info),
-                Some(ScalarValue::Str("off")) => Some(LintLevel::Off),
-                _ => {
-                    self.report(invalid_value::not_a_word(&entry.value, schema::SEVERITIES));
-                    None
-                }
+                _ => self.word(&entry.value).map(|w| w.value),
             };
             if let Some(level) = level {
                 settings.push(LintSetting {
@@ -428,26 +447,21 @@ impl Lower<'_> {
 
     fn identity(&mut self, node: &Node) -> Identity {
         let mut identity = Identity::default();
-        let Some(node) =
-            self.mapping_or_report(node, "a mapping with `identify`, `reset`, `id_merge`")
-        else {
+        let Some(node) = self.mapping_or_report(node, Expected::Identity) else {
             return identity;
         };
-        for (key, entry) in self.known_entries(node, Place::Identity, "identity", false) {
+        let whose = Whose::Section("identity");
+        for (key, _, entry) in self.known_entries(node, &schema::IDENTITY, whose) {
             let value = &entry.value;
             match key {
-                "id_merge" => {
-                    identity.id_merge = self
-                        .word(value, schema::ID_MERGE)
-                        .map(|w| Spanned::new(w.value.to_string(), w.span))
-                }
-                "identify" => {
+                IdentityKey::IdMerge => identity.id_merge = self.word(value),
+                IdentityKey::Identify => {
                     identity.identify = self.references(value, EntityKind::Event, RefSite::Identify)
                 }
-                "reset" => {
+                IdentityKey::Reset => {
                     identity.reset = self.references(value, EntityKind::Event, RefSite::Reset)
                 }
-                _ => identity.notes = self.text(value),
+                IdentityKey::Notes => identity.notes = self.text(value),
             }
         }
         identity
@@ -455,15 +469,14 @@ impl Lower<'_> {
 
     // ----- collections -------------------------------------------------------------------------------
 
-    /// A section keyed by names: each entry read by `read`.
+    /// A section keyed by names of a kind: each entry read by `read`.
     fn collection<T>(
         &mut self,
         node: &Node,
-        namespace: EntityKind,
+        kind: EntityKind,
         mut read: impl FnMut(&mut Self, Name, &Entry) -> T,
     ) -> Vec<T> {
-        let expected = format!("a mapping of {} names to definitions", namespace.noun());
-        let Some(node) = self.mapping_or_report(node, &expected) else {
+        let Some(node) = self.mapping_or_report(node, Expected::Definitions(kind)) else {
             return Vec::new();
         };
         // Sized up front: a model lives as long as its file, and growth slack adds up over a plan.
@@ -472,45 +485,46 @@ impl Lower<'_> {
             let Some(name) = self.name(&entry.key) else {
                 continue;
             };
-            if namespace.is_id() {
-                self.check_id(&name, namespace.noun());
+            if kind.is_id() {
+                self.check_id(&name, kind.noun());
             }
             out.push(read(self, name, entry));
         }
         out
     }
 
-    fn check_id(&mut self, name: &Name, noun: &str) {
+    fn check_id(&mut self, name: &Name, noun: &'static str) {
         if !crate::case::is_kebab_id(&name.text) {
-            self.report(invalid_value::not_kebab_id(name, noun));
+            self.report(ModelIssue::NotKebabId {
+                span: name.span,
+                id: name.text.as_str().into(),
+                noun,
+            });
         }
     }
 
-    /// The mapping of an entity, or nothing (with a finding) when it is written as something else.
-    fn entity_body<'n>(&mut self, entry: &'n Entry, what: &str) -> Option<&'n Node> {
+    /// The mapping of an entity, or nothing (recorded) when it is written as something else.
+    fn entity_body<'n>(&mut self, entry: &'n Entry, noun: &'static str) -> Option<&'n Node> {
         match &entry.value.kind {
             NodeKind::Mapping(_) => Some(&entry.value),
             _ if entry.value.is_empty_scalar() => None,
             _ => {
-                self.report(invalid_value::wrong_shape(
-                    &entry.value,
-                    &format!("a mapping with the {what}'s fields"),
-                ));
+                self.wrong(&entry.value, Expected::EntityFields(noun));
                 None
             }
         }
     }
 
-    /// Reads the fields every entity may have; returns whether the key was one of them.
-    fn common_field(&mut self, key: &str, value: &Node, common: &mut Common) -> bool {
+    /// Reads a field every entity may have.
+    fn common_field(&mut self, key: CommonKey, value: &Node, common: &mut Common) {
         match key {
-            "description" => common.description = self.text(value),
-            "notes" => common.notes = self.text(value),
-            "tags" => common.tags = self.text_list(value),
-            "owner" => common.owner = self.reference(value, EntityKind::Team, RefSite::Owner),
-            _ => return false,
+            CommonKey::Description => common.description = self.text(value),
+            CommonKey::Notes => common.notes = self.text(value),
+            CommonKey::Tags => common.tags = self.text_list(value),
+            CommonKey::Owner => {
+                common.owner = self.reference(value, EntityKind::Team, RefSite::Owner)
+            }
         }
-        true
     }
 
     fn common(entry: &Entry) -> Common {
@@ -520,184 +534,35 @@ impl Lower<'_> {
         }
     }
 
-    fn required_names<'n>(
+    /// The known entries of an entity whose place has required keys; an entity written with
+    /// nothing under it (`my-team:`) still lacks them.
+    fn required_names<'n, K: Copy + PartialEq>(
         &mut self,
         entry: &'n Entry,
-        place: Place,
-        what: &str,
-    ) -> Vec<(&'static str, &'n Node)> {
-        match self.entity_body(entry, what) {
-            Some(body) => self
-                .known_entries(body, place, &format!("this {what}"), false)
-                .into_iter()
-                .map(|(k, e)| (k, &e.value))
-                .collect(),
+        set: &KeySet<K>,
+        noun: &'static str,
+    ) -> Vec<Known<'n, K>> {
+        match self.entity_body(entry, noun) {
+            Some(body) => self.known_entries(body, set, Whose::This(noun)),
             None if !entry.value.is_empty_scalar() => Vec::new(),
             None => {
-                // `my-team:` with nothing under it still lacks its required fields.
-                for doc in schema::keys(place).iter().filter(|k| k.required) {
-                    self.report(missing_field::diagnostic(
-                        entry.key.span,
-                        doc.key,
-                        &format!("this {what}"),
-                    ));
+                for doc in set.docs().filter(|k| k.required) {
+                    self.report(ModelIssue::MissingField {
+                        at: entry.key.span,
+                        key: doc.key,
+                        whose: Whose::This(noun),
+                    });
                 }
                 Vec::new()
             }
         }
     }
 
-    fn team(&mut self, id: Name, entry: &Entry) -> Team {
-        let mut team = Team {
-            id,
-            name: None,
-            contact: None,
-            common: Self::common(entry),
-        };
-        for (key, value) in self.required_names(entry, Place::Team, "team") {
-            if self.common_field(key, value, &mut team.common) {
-                continue;
-            }
-            match key {
-                "name" => team.name = self.text(value),
-                _ => team.contact = self.text(value),
-            }
-        }
-        team
-    }
-
-    fn goal(&mut self, id: Name, entry: &Entry) -> Goal {
-        let mut goal = Goal {
-            id,
-            name: None,
-            common: Self::common(entry),
-        };
-        for (key, value) in self.required_names(entry, Place::Goal, "goal") {
-            if !self.common_field(key, value, &mut goal.common) {
-                goal.name = self.text(value);
-            }
-        }
-        goal
-    }
-
-    fn kpi(&mut self, id: Name, entry: &Entry) -> Kpi {
-        let mut kpi = Kpi {
-            id,
-            name: None,
-            goal: None,
-            definition: None,
-            priority: None,
-            common: Self::common(entry),
-        };
-        for (key, value) in self.required_names(entry, Place::Kpi, "KPI") {
-            if self.common_field(key, value, &mut kpi.common) {
-                continue;
-            }
-            match key {
-                "name" => kpi.name = self.text(value),
-                "goal" => kpi.goal = self.reference(value, EntityKind::Goal, RefSite::KpiGoal),
-                "definition" => kpi.definition = self.text(value),
-                _ => kpi.priority = self.integer(value, 1),
-            }
-        }
-        kpi
-    }
-
-    fn flow(&mut self, id: Name, entry: &Entry) -> Flow {
-        let mut flow = Flow {
-            id,
-            name: None,
-            kpis: Vec::new(),
-            steps: Vec::new(),
-            alternatives: Vec::new(),
-            common: Self::common(entry),
-        };
-        for (key, value) in self.required_names(entry, Place::Flow, "flow") {
-            if self.common_field(key, value, &mut flow.common) {
-                continue;
-            }
-            match key {
-                "name" => flow.name = self.text(value),
-                "kpis" => flow.kpis = self.references(value, EntityKind::Kpi, RefSite::FlowKpi),
-                "steps" => {
-                    flow.steps = self.references(value, EntityKind::Event, RefSite::FlowStep)
-                }
-                _ => {
-                    let Some(node) = self.mapping_or_report(
-                        value,
-                        "a mapping of alternative ids to lists of events",
-                    ) else {
-                        continue;
-                    };
-                    for alt in unique_entries(node) {
-                        let Some(id) = self.name(&alt.key) else {
-                            continue;
-                        };
-                        self.check_id(&id, "alternative");
-                        let steps = self.references(
-                            &alt.value,
-                            EntityKind::Event,
-                            RefSite::FlowAlternative,
-                        );
-                        flow.alternatives.push(Alternative { id, steps });
-                    }
-                }
-            }
-        }
-        flow
-    }
-
-    fn event(&mut self, name: Name, entry: &Entry) -> Event {
-        let mut event = Event {
-            name,
-            status: None,
-            platforms: Vec::new(),
-            kpis: Vec::new(),
-            properties: Vec::new(),
-            replaced_by: None,
-            common: Self::common(entry),
-        };
-        let Some(body) = self.entity_body(entry, "event") else {
-            return event;
-        };
-        for (key, entry) in self.known_entries(body, Place::Event, "this event", false) {
-            let value = &entry.value;
-            if self.common_field(key, value, &mut event.common) {
-                continue;
-            }
-            match key {
-                "status" => {
-                    event.status = self
-                        .word(value, schema::STATUSES)
-                        .and_then(|w| Status::parse(w.value).map(|s| Spanned::new(s, w.span)))
-                }
-                "platforms" => {
-                    event.platforms = self
-                        .list_items(value, "a list of platforms")
-                        .iter()
-                        .filter_map(|item| self.word(item, schema::PLATFORMS))
-                        .map(|w| Spanned::new(w.value.to_string(), w.span))
-                        .collect()
-                }
-                "kpis" => event.kpis = self.references(value, EntityKind::Kpi, RefSite::EventKpi),
-                "replaced_by" => {
-                    event.replaced_by =
-                        self.reference(value, EntityKind::Event, RefSite::ReplacedBy)
-                }
-                _ => event.properties = self.event_properties(value),
-            }
-        }
-        event
-    }
-
     fn event_properties(&mut self, node: &Node) -> Vec<EventProperty> {
         if let NodeKind::Sequence(items) = &node.kind {
             // `properties: [a, b]` is a common slip; read the names as optional references.
-            self.report(
-                invalid_value::wrong_shape(node, "a mapping of property names").with_help(
-                    "write each property on its own line as `name: required` or `name: optional`",
-                ),
-            );
+            let hint = Some(ShapeHint::PropertiesOneByOne);
+            self.wrong_with(node, Expected::EventProperties, hint);
             return items
                 .iter()
                 .filter_map(|item| self.name(item))
@@ -712,7 +577,7 @@ impl Lower<'_> {
                 })
                 .collect();
         }
-        let Some(node) = self.mapping_or_report(node, "a mapping of property names") else {
+        let Some(node) = self.mapping_or_report(node, Expected::EventProperties) else {
             return Vec::new();
         };
         let mut out = Vec::with_capacity(node.as_mapping().map_or(0, <[Entry]>::len));
@@ -720,80 +585,90 @@ impl Lower<'_> {
             let Some(name) = self.name(&entry.key) else {
                 continue;
             };
-            let value = &entry.value;
-            let entry_span = entry.span();
-            let property = match &value.kind {
-                NodeKind::Mapping(_) if value.get("type").is_some() => {
-                    let def = self.property(
-                        name.clone(),
-                        entry,
-                        Place::InlineProperty,
-                        EntityKind::Property,
-                    );
-                    EventProperty {
-                        required: def.required.clone(),
-                        kind: EventPropertyKind::Inline(Box::new(def)),
-                        name,
-                        entry_span,
-                    }
-                }
-                NodeKind::Mapping(_) => {
-                    let mut overrides = OverrideFields::default();
-                    let mut required = None;
-                    for (key, e) in
-                        self.known_entries(value, Place::PropertyReference, "this property", false)
-                    {
-                        match key {
-                            "required" => required = self.boolean(&e.value),
-                            "description" => overrides.description = self.text(&e.value),
-                            "examples" => overrides.examples = self.values(&e.value),
-                            "enum" => overrides.enum_values = Some(self.values(&e.value)),
-                            _ => overrides.notes = self.text(&e.value),
-                        }
-                    }
-                    EventProperty {
-                        kind: EventPropertyKind::Reference {
-                            reference: dictionary_reference(&name),
-                            overrides: PropertyOverrides::new(overrides),
-                        },
-                        required,
-                        name,
-                        entry_span,
-                    }
-                }
-                _ => {
-                    let required = match value.scalar_value() {
-                        Some(ScalarValue::Str("required")) => Some(Spanned::new(true, value.span)),
-                        Some(ScalarValue::Str("optional")) => Some(Spanned::new(false, value.span)),
-                        _ => {
-                            self.report(invalid_value::not_a_word(value, schema::REQUIREDNESS).with_help(
-                                "use `required` or `optional` for a dictionary property, or a mapping with `type` to define one here",
-                            ));
-                            None
-                        }
-                    };
-                    EventProperty {
-                        kind: EventPropertyKind::Reference {
-                            reference: dictionary_reference(&name),
-                            overrides: PropertyOverrides::default(),
-                        },
-                        required,
-                        name,
-                        entry_span,
-                    }
-                }
-            };
-            out.push(property);
+            out.push(self.event_property(name, entry));
         }
         out
     }
 
-    /// A property definition; `namespace` is where its `replaced_by` and nested names live.
+    /// One entry of an event's `properties:`: a shorthand word, a reference with overrides, or a
+    /// definition of the event's own.
+    fn event_property(&mut self, name: Name, entry: &Entry) -> EventProperty {
+        let value = &entry.value;
+        let entry_span = entry.span();
+        let (required, kind) = match &value.kind {
+            NodeKind::Mapping(_) if value.get("type").is_some() => {
+                let def = self.property(
+                    name.clone(),
+                    entry,
+                    &schema::INLINE_PROPERTY,
+                    EntityKind::Property,
+                );
+                (
+                    def.required.clone(),
+                    EventPropertyKind::Inline(Box::new(def)),
+                )
+            }
+            NodeKind::Mapping(_) => {
+                let mut overrides = OverrideFields::default();
+                let mut required = None;
+                let whose = Whose::This("property");
+                for (key, _, e) in self.known_entries(value, &schema::PROPERTY_REFERENCE, whose) {
+                    let value = &e.value;
+                    match key {
+                        PropertyReferenceKey::Required => required = self.boolean(value),
+                        PropertyReferenceKey::Description => {
+                            overrides.description = self.text(value)
+                        }
+                        PropertyReferenceKey::Examples => overrides.examples = self.values(value),
+                        PropertyReferenceKey::Enum => {
+                            overrides.enum_values = Some(self.values(value))
+                        }
+                        PropertyReferenceKey::Notes => overrides.notes = self.text(value),
+                    }
+                }
+                let kind = EventPropertyKind::Reference {
+                    reference: dictionary_reference(&name),
+                    overrides: PropertyOverrides::new(overrides),
+                };
+                (required, kind)
+            }
+            _ => {
+                let required = match value.scalar_value() {
+                    Some(ScalarValue::Str(word)) => Requiredness::parse(word),
+                    _ => None,
+                };
+                if required.is_none() {
+                    self.report(ModelIssue::NotAWord {
+                        span: value.span,
+                        found: Found::of(value),
+                        words: Requiredness::WORDS,
+                        shorthand: true,
+                    });
+                }
+                let required =
+                    required.map(|word| Spanned::new(word == Requiredness::Required, value.span));
+                let kind = EventPropertyKind::Reference {
+                    reference: dictionary_reference(&name),
+                    overrides: PropertyOverrides::default(),
+                };
+                (required, kind)
+            }
+        };
+        EventProperty {
+            name,
+            required,
+            kind,
+            entry_span,
+        }
+    }
+
+    /// A property definition read with the keys of `set`; `namespace` is where its `replaced_by`
+    /// and nested names live.
     fn property(
         &mut self,
         name: Name,
         entry: &Entry,
-        place: Place,
+        set: &KeySet<PropertyKey>,
         namespace: EntityKind,
     ) -> PropertyDef {
         let mut def = PropertyDef {
@@ -812,63 +687,56 @@ impl Lower<'_> {
             properties: Vec::new(),
             common: Self::common(entry),
         };
-        for (key, value) in self.required_names(entry, place, "property") {
-            if self.common_field(key, value, &mut def.common) {
-                continue;
-            }
+        for (key, _, field) in self.required_names(entry, set, "property") {
+            let value = &field.value;
             match key {
-                "type" => def.ty = self.property_type(value),
-                "required" => def.required = self.boolean(value),
-                "enum" => def.enum_values = Some(self.values(value)),
-                "examples" => def.examples = self.values(value),
-                "pattern" => def.pattern = self.text(value),
-                "min" => def.min = self.number(value),
-                "max" => def.max = self.number(value),
-                "pii" => def.pii = self.boolean(value),
-                "deprecated" => def.deprecated = self.boolean(value),
-                "replaced_by" => {
+                PropertyKey::Type => def.ty = self.word(value),
+                PropertyKey::Required => def.required = self.boolean(value),
+                PropertyKey::Enum => def.enum_values = Some(self.values(value)),
+                PropertyKey::Examples => def.examples = self.values(value),
+                PropertyKey::Pattern => def.pattern = self.text(value),
+                PropertyKey::Min => def.min = self.number(value),
+                PropertyKey::Max => def.max = self.number(value),
+                PropertyKey::Pii => def.pii = self.boolean(value),
+                PropertyKey::Deprecated => def.deprecated = self.boolean(value),
+                PropertyKey::ReplacedBy => {
                     def.replaced_by = self.reference(value, namespace, RefSite::ReplacedBy)
                 }
-                "items" => def.items = self.items(value, entry, namespace),
-                _ => {
-                    def.properties = self.collection(value, namespace, |l, n, e| {
-                        l.property(n, e, Place::Property, namespace)
+                PropertyKey::Items => def.items = self.items(value, entry, namespace),
+                PropertyKey::Properties => {
+                    def.properties = self.collection(value, namespace, |lower, name, entry| {
+                        lower.property(name, entry, &schema::PROPERTY, namespace)
                     })
                 }
+                PropertyKey::Common(key) => self.common_field(key, value, &mut def.common),
             }
         }
         if let (Some(ty), Some(body)) = (&def.ty, entry.value.as_mapping()) {
-            self.check_fields_fit_type(ty.value, body);
+            self.check_fields_fit_type(set, ty.value, body);
         }
         def
     }
 
-    /// `min` on a string, `items` on an object and the like are reported: they would be ignored.
-    fn check_fields_fit_type(&mut self, ty: PropertyType, body: &[Entry]) {
-        use PropertyType::*;
+    /// `min` on a string, `items` on an object and the like are recorded: they would be ignored.
+    fn check_fields_fit_type(
+        &mut self,
+        set: &KeySet<PropertyKey>,
+        ty: PropertyType,
+        body: &[Entry],
+    ) {
         for entry in body {
-            let (types, described): (&[PropertyType], &str) = match entry.key_str() {
-                Some("min" | "max") => (&[Number, Integer], "`number` and `integer`"),
-                Some("pattern") => (&[String], "`string`"),
-                Some("items") => (&[List], "`list`"),
-                Some("properties") => (&[Object], "`object`"),
-                _ => continue,
+            let Some((_, doc)) = entry.key_str().and_then(|key| set.parse(key)) else {
+                continue;
             };
-            if !types.contains(&ty) {
-                let field = entry.key_str().unwrap_or_default();
-                self.report(invalid_value::field_not_for_type(
-                    &entry.key,
-                    field,
-                    described,
-                    ty.as_str(),
-                ));
+            if !doc.for_types.is_empty() && !doc.for_types.contains(&ty) {
+                self.report(ModelIssue::FieldNotForType {
+                    span: entry.key.span,
+                    field: doc.key,
+                    applies_to: doc.for_types,
+                    ty,
+                });
             }
         }
-    }
-
-    fn property_type(&mut self, node: &Node) -> Option<Spanned<PropertyType>> {
-        self.word(node, schema::TYPES)
-            .and_then(|w| PropertyType::parse(w.value).map(|t| Spanned::new(t, w.span)))
     }
 
     fn items(&mut self, node: &Node, owner: &Entry, namespace: EntityKind) -> Option<Items> {
@@ -882,12 +750,168 @@ impl Lower<'_> {
                     key: owner.key.clone(),
                     value: node.clone(),
                 };
-                let mut def = self.property(name, &item_entry, Place::Property, namespace);
+                let mut def = self.property(name, &item_entry, &schema::PROPERTY, namespace);
                 def.common.entry_span = node.span;
                 Some(Items::Definition(Box::new(def)))
             }
-            _ => self.property_type(node).map(Items::Type),
+            _ => self.word(node).map(Items::Type),
         }
+    }
+}
+
+impl Lowered for Team {
+    fn lower(lower: &mut Lower<'_>, _: EntityKind, id: Name, entry: &Entry) -> Team {
+        let mut team = Team {
+            id,
+            name: None,
+            contact: None,
+            common: Lower::common(entry),
+        };
+        for (key, _, field) in lower.required_names(entry, &schema::TEAM, "team") {
+            let value = &field.value;
+            match key {
+                TeamKey::Name => team.name = lower.text(value),
+                TeamKey::Contact => team.contact = lower.text(value),
+                TeamKey::Common(key) => lower.common_field(key, value, &mut team.common),
+            }
+        }
+        team
+    }
+}
+
+impl Lowered for Goal {
+    fn lower(lower: &mut Lower<'_>, _: EntityKind, id: Name, entry: &Entry) -> Goal {
+        let mut goal = Goal {
+            id,
+            name: None,
+            common: Lower::common(entry),
+        };
+        for (key, _, field) in lower.required_names(entry, &schema::GOAL, "goal") {
+            let value = &field.value;
+            match key {
+                GoalKey::Name => goal.name = lower.text(value),
+                GoalKey::Common(key) => lower.common_field(key, value, &mut goal.common),
+            }
+        }
+        goal
+    }
+}
+
+impl Lowered for Kpi {
+    fn lower(lower: &mut Lower<'_>, _: EntityKind, id: Name, entry: &Entry) -> Kpi {
+        let mut kpi = Kpi {
+            id,
+            name: None,
+            goal: None,
+            definition: None,
+            priority: None,
+            common: Lower::common(entry),
+        };
+        for (key, doc, field) in lower.required_names(entry, &schema::KPI, "KPI") {
+            let value = &field.value;
+            match key {
+                KpiKey::Name => kpi.name = lower.text(value),
+                KpiKey::Goal => {
+                    kpi.goal = lower.reference(value, EntityKind::Goal, RefSite::KpiGoal)
+                }
+                KpiKey::Definition => kpi.definition = lower.text(value),
+                KpiKey::Priority => kpi.priority = lower.integer(value, doc),
+                KpiKey::Common(key) => lower.common_field(key, value, &mut kpi.common),
+            }
+        }
+        kpi
+    }
+}
+
+impl Lowered for Flow {
+    fn lower(lower: &mut Lower<'_>, _: EntityKind, id: Name, entry: &Entry) -> Flow {
+        let mut flow = Flow {
+            id,
+            name: None,
+            kpis: Vec::new(),
+            steps: Vec::new(),
+            alternatives: Vec::new(),
+            common: Lower::common(entry),
+        };
+        for (key, _, field) in lower.required_names(entry, &schema::FLOW, "flow") {
+            let value = &field.value;
+            match key {
+                FlowKey::Name => flow.name = lower.text(value),
+                FlowKey::Kpis => {
+                    flow.kpis = lower.references(value, EntityKind::Kpi, RefSite::FlowKpi)
+                }
+                FlowKey::Steps => {
+                    flow.steps = lower.references(value, EntityKind::Event, RefSite::FlowStep)
+                }
+                FlowKey::Alternatives => flow.alternatives = lower.alternatives(value),
+                FlowKey::Common(key) => lower.common_field(key, value, &mut flow.common),
+            }
+        }
+        flow
+    }
+}
+
+impl Lower<'_> {
+    fn alternatives(&mut self, node: &Node) -> Vec<Alternative> {
+        let Some(node) = self.mapping_or_report(node, Expected::Alternatives) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for alt in unique_entries(node) {
+            let Some(id) = self.name(&alt.key) else {
+                continue;
+            };
+            self.check_id(&id, "alternative");
+            let steps = self.references(&alt.value, EntityKind::Event, RefSite::FlowAlternative);
+            out.push(Alternative { id, steps });
+        }
+        out
+    }
+}
+
+impl Lowered for Event {
+    fn lower(lower: &mut Lower<'_>, _: EntityKind, name: Name, entry: &Entry) -> Event {
+        let mut event = Event {
+            name,
+            status: None,
+            platforms: Vec::new(),
+            kpis: Vec::new(),
+            properties: Vec::new(),
+            replaced_by: None,
+            common: Lower::common(entry),
+        };
+        let Some(body) = lower.entity_body(entry, "event") else {
+            return event;
+        };
+        for (key, _, field) in lower.known_entries(body, &schema::EVENT, Whose::This("event")) {
+            let value = &field.value;
+            match key {
+                EventKey::Status => event.status = lower.word(value),
+                EventKey::Platforms => {
+                    event.platforms = lower
+                        .list_items(value, Expected::PlatformList)
+                        .iter()
+                        .filter_map(|item| lower.word(item))
+                        .collect()
+                }
+                EventKey::Kpis => {
+                    event.kpis = lower.references(value, EntityKind::Kpi, RefSite::EventKpi)
+                }
+                EventKey::Properties => event.properties = lower.event_properties(value),
+                EventKey::ReplacedBy => {
+                    event.replaced_by =
+                        lower.reference(value, EntityKind::Event, RefSite::ReplacedBy)
+                }
+                EventKey::Common(key) => lower.common_field(key, value, &mut event.common),
+            }
+        }
+        event
+    }
+}
+
+impl Lowered for PropertyDef {
+    fn lower(lower: &mut Lower<'_>, kind: EntityKind, name: Name, entry: &Entry) -> PropertyDef {
+        lower.property(name, entry, &schema::PROPERTY, kind)
     }
 }
 
@@ -898,9 +922,4 @@ fn dictionary_reference(name: &Name) -> Reference {
         span: name.span,
         site: RefSite::EventProperty,
     }
-}
-
-fn article(noun: &str) -> String {
-    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u', 'K']);
-    format!("{} {noun}", if vowel { "an" } else { "a" })
 }

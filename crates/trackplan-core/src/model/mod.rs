@@ -4,16 +4,17 @@
 //! language server fast); a [`Plan`] is the parts of one plan folder seen together.
 
 mod entity;
+mod issue;
 mod lower;
 mod value;
 
-pub use crate::schema::EntityKind;
+pub use crate::schema::{Case, EntityKind, IdMerge, LintLevel, Platform, PropertyType, Status};
 pub use entity::{Definition, Entity, FilePart};
+pub use issue::{Expected, Found, ModelIssue, ShapeHint, Whose};
 pub use lower::lower_file;
 pub use value::Value;
 
 use crate::span::{FileId, Span, Spanned};
-use serde::Serialize;
 use std::sync::Arc;
 
 /// A defined name: the key as read (unquoted) and the span of the key as written (with quotes).
@@ -108,41 +109,11 @@ impl Flow {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Proposed,
-    Planned,
-    Implemented,
-    Deprecated,
-}
-
-impl Status {
-    pub fn parse(word: &str) -> Option<Status> {
-        Some(match word {
-            "proposed" => Status::Proposed,
-            "planned" => Status::Planned,
-            "implemented" => Status::Implemented,
-            "deprecated" => Status::Deprecated,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Planned => "planned",
-            Status::Implemented => "implemented",
-            Status::Deprecated => "deprecated",
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub name: Name,
     pub status: Option<Spanned<Status>>,
-    pub platforms: Vec<Spanned<String>>,
+    pub platforms: Vec<Spanned<Platform>>,
     pub kpis: Vec<Reference>,
     pub properties: Vec<EventProperty>,
     pub replaced_by: Option<Reference>,
@@ -221,45 +192,6 @@ impl std::ops::Deref for PropertyOverrides {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PropertyType {
-    String,
-    Number,
-    Integer,
-    Boolean,
-    Datetime,
-    List,
-    Object,
-}
-
-impl PropertyType {
-    pub fn parse(word: &str) -> Option<PropertyType> {
-        Some(match word {
-            "string" => PropertyType::String,
-            "number" => PropertyType::Number,
-            "integer" => PropertyType::Integer,
-            "boolean" => PropertyType::Boolean,
-            "datetime" => PropertyType::Datetime,
-            "list" => PropertyType::List,
-            "object" => PropertyType::Object,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PropertyType::String => "string",
-            PropertyType::Number => "number",
-            PropertyType::Integer => "integer",
-            PropertyType::Boolean => "boolean",
-            PropertyType::Datetime => "datetime",
-            PropertyType::List => "list",
-            PropertyType::Object => "object",
-        }
-    }
-}
-
 /// A list's `items`: a bare type word or a whole definition.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Items {
@@ -297,55 +229,10 @@ impl PropertyDef {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Case {
-    Title,
-    Snake,
-    Camel,
-    Pascal,
-    Kebab,
-    Lower,
-}
-
-impl Case {
-    pub fn parse(word: &str) -> Option<Case> {
-        Some(match word {
-            "title" => Case::Title,
-            "snake" => Case::Snake,
-            "camel" => Case::Camel,
-            "pascal" => Case::Pascal,
-            "kebab" => Case::Kebab,
-            "lower" => Case::Lower,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Case::Title => "title",
-            Case::Snake => "snake",
-            Case::Camel => "camel",
-            Case::Pascal => "pascal",
-            Case::Kebab => "kebab",
-            Case::Lower => "lower",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Conventions {
     pub event_case: Option<Spanned<Case>>,
     pub property_case: Option<Spanned<Case>>,
-}
-
-/// A rule's level as set in `lint:`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LintLevel {
-    Error,
-    Warning,
-    Info,
-    Off,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -356,7 +243,7 @@ pub struct LintSetting {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Identity {
-    pub id_merge: Option<Spanned<String>>,
+    pub id_merge: Option<Spanned<IdMerge>>,
     pub identify: Vec<Reference>,
     pub reset: Vec<Reference>,
     pub notes: Option<Spanned<String>>,
@@ -384,12 +271,18 @@ pub struct RootSettings {
     pub identity_span: Option<Span>,
 }
 
-/// One file read: its text, its syntax tree, what it defines and the findings made while reading it.
-/// Depends on nothing but the file, so callers may cache it by content.
+/// One file read: its text, its syntax tree (while kept), what it defines and the findings made
+/// while reading it. Depends on nothing but the file, so callers may cache it by content. Made by
+/// [`crate::read`].
 #[derive(Debug)]
 pub struct ParsedFile {
     pub source: crate::span::SourceFile,
-    pub tree: crate::syntax::SyntaxTree,
+    /// The syntax tree, or `None` once [`ParsedFile::drop_tree`] freed it (it is half the memory of
+    /// a plan, and only a few editor requests need it again: they read the text again).
+    pub tree: Option<crate::syntax::SyntaxTree>,
+    /// What the YAML parser found wrong; kept when the tree is dropped, as it says whether the
+    /// file was read to its end.
+    pub syntax_issues: Vec<crate::syntax::SyntaxIssue>,
     pub part: FilePart,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
@@ -398,18 +291,15 @@ impl ParsedFile {
     pub fn id(&self) -> FileId {
         self.source.id
     }
-}
 
-/// Reads one file of a plan. `path` is relative to the plan folder, with `/`.
-pub fn parse_file(id: FileId, path: &str, text: impl Into<Arc<str>>) -> ParsedFile {
-    let source = crate::span::SourceFile::new(id, path, text);
-    let tree = crate::syntax::parse(id, &source.text);
-    let (part, diagnostics) = lower_file(&source, &tree);
-    ParsedFile {
-        source,
-        tree,
-        part,
-        diagnostics,
+    /// Frees the syntax tree.
+    pub fn drop_tree(&mut self) {
+        self.tree = None;
+    }
+
+    /// Whether the YAML parsed: no syntax error, and not too large or too deep to read whole.
+    pub fn parsed_whole(&self) -> bool {
+        !self.syntax_issues.iter().any(|issue| issue.stops_reading())
     }
 }
 
@@ -522,46 +412,5 @@ fn push_with_nested<'a>(
         for nested in &items.properties {
             push_with_nested(PropertySite::Nested, nested, out);
         }
-    }
-}
-
-/// Reads a file given as bytes: text that is not UTF-8 is read with replacement characters and
-/// reported (`yaml-syntax`) at the first bad byte, so a binary file never stops a check.
-pub fn parse_file_bytes(id: FileId, path: &str, bytes: &[u8]) -> ParsedFile {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse_file(id, path, text),
-        Err(error) => {
-            let text = String::from_utf8_lossy(bytes);
-            // Offsets shift where replacement characters stand; the valid prefix is unchanged.
-            let at = error.valid_up_to();
-            let mut file = parse_file(id, path, text.as_ref());
-            file.diagnostics.insert(
-                0,
-                crate::diagnostic::Diagnostic::new(
-                    crate::rules::yaml_syntax::NAME,
-                    Span::new(id, at, at + '\u{FFFD}'.len_utf8()),
-                    format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
-                )
-                .with_help("plan files are UTF-8 text; save the file as UTF-8"),
-            );
-            file
-        }
-    }
-}
-
-/// A file too large to read: reported by `limit-exceeded`, with no content.
-pub fn too_large_file(id: FileId, path: &str, bytes: usize) -> ParsedFile {
-    let source = crate::span::SourceFile::new(id, path, "");
-    let tree = crate::syntax::SyntaxTree {
-        root: None,
-        issues: vec![crate::syntax::SyntaxIssue::TooLarge { bytes }],
-    };
-    let mut diagnostics = Vec::new();
-    crate::rules::check_file(&source, &tree, &mut diagnostics);
-    ParsedFile {
-        source,
-        tree,
-        part: FilePart::default(),
-        diagnostics,
     }
 }

@@ -28,9 +28,13 @@ use super::prelude::*;
 
 pub struct DeprecatedReference;
 
+const RULE: RuleName = RuleName::DeprecatedReference;
+
+pub const NAME: &str = "deprecated-reference";
+
 impl Rule for DeprecatedReference {
     fn name(&self) -> &'static str {
-        "deprecated-reference"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -66,8 +70,7 @@ impl Rule for DeprecatedReference {
         for event in cx.plan.events().filter(|e| e.is_deprecated()) {
             for kpi in &event.kpis {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         kpi.span,
                         format!("KPI `{}` is measured by deprecated event `{}`", kpi.name, event.name.text),
                     )
@@ -90,8 +93,7 @@ impl DeprecatedReference {
         replacement: Option<&Reference>,
     ) -> Diagnostic {
         let noun = reference.namespace.noun();
-        let d = Diagnostic::new(
-            self.name(),
+        let d = Diagnostic::new(RULE,
             reference.span,
             format!("{noun} `{}` is deprecated", reference.name),
         )

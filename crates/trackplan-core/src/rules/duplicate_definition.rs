@@ -31,9 +31,13 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub struct DuplicateDefinition;
 
+const RULE: RuleName = RuleName::DuplicateDefinition;
+
+pub const NAME: &str = "duplicate-definition";
+
 impl Rule for DuplicateDefinition {
     fn name(&self) -> &'static str {
-        "duplicate-definition"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -50,8 +54,7 @@ impl Rule for DuplicateDefinition {
                         first.insert(&name.text, name.span);
                     }
                     Some(&earlier) => out.push(
-                        Diagnostic::new(
-                            self.name(),
+                        Diagnostic::new(RULE,
                             name.span,
                             format!("{} `{}` is defined more than once", namespace.noun(), name.text),
                         )

@@ -32,16 +32,21 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub struct DuplicateKey;
 
+const RULE: RuleName = RuleName::DuplicateKey;
+
+pub const NAME: &str = "duplicate-key";
+
 impl Rule for DuplicateKey {
     fn name(&self) -> &'static str {
-        "duplicate-key"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
 
-    fn check_file(&self, _source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+        fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = file.tree;
         let Some(root) = &tree.root else { return };
         walk(root, &mut |node| {
             let NodeKind::Mapping(entries) = &node.kind else {
@@ -63,7 +68,7 @@ impl Rule for DuplicateKey {
                         }
                     }
                     Some(earlier) => out.push(
-                        Diagnostic::new(self.name(), entry.key.span, format!("duplicate key `{key}`"))
+                        Diagnostic::new(RULE, entry.key.span, format!("duplicate key `{key}`"))
                             .with_related(earlier, "first given here")
                             .with_help("remove one of them or rename it; only the first is read"),
                     ),

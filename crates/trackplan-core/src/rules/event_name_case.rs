@@ -30,9 +30,13 @@ use crate::case;
 
 pub struct EventNameCase;
 
+const RULE: RuleName = RuleName::EventNameCase;
+
+pub const NAME: &str = "event-name-case";
+
 impl Rule for EventNameCase {
     fn name(&self) -> &'static str {
-        "event-name-case"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -49,7 +53,7 @@ impl Rule for EventNameCase {
                 continue;
             }
             out.push(case_diagnostic(
-                self.name(),
+                RULE,
                 &event.name,
                 "event",
                 convention.value,
@@ -61,7 +65,7 @@ impl Rule for EventNameCase {
 
 /// The finding of both case rules; the fix renames the name with `edits`.
 pub(super) fn case_diagnostic(
-    rule: &'static str,
+    rule: RuleName,
     name: &Name,
     noun: &str,
     convention: Case,

@@ -29,9 +29,13 @@ use super::prelude::*;
 
 pub struct FlowWithoutKpi;
 
+const RULE: RuleName = RuleName::FlowWithoutKpi;
+
+pub const NAME: &str = "flow-without-kpi";
+
 impl Rule for FlowWithoutKpi {
     fn name(&self) -> &'static str {
-        "flow-without-kpi"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -42,7 +46,7 @@ impl Rule for FlowWithoutKpi {
         for flow in cx.plan.flows() {
             if flow.kpis.is_empty() {
                 out.push(
-                    Diagnostic::new(self.name(), flow.id.span, format!("flow `{}` moves no KPI", flow.id.text))
+                    Diagnostic::new(RULE, flow.id.span, format!("flow `{}` moves no KPI", flow.id.text))
                         .with_help("list the KPIs this flow moves in `kpis:`"),
                 );
             }

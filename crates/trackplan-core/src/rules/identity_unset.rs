@@ -30,12 +30,16 @@ use crate::suggest::fold;
 
 pub struct IdentityUnset;
 
+const RULE: RuleName = RuleName::IdentityUnset;
+
+pub const NAME: &str = "identity-unset";
+
 /// Folded name fragments of events where a user becomes known.
 const IDENTIFYING: &[&str] = &["signup", "signedup", "regist", "login", "loggedin", "signin", "signedin"];
 
 impl Rule for IdentityUnset {
     fn name(&self) -> &'static str {
-        "identity-unset"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -77,7 +81,7 @@ impl Rule for IdentityUnset {
             format!("add `identity: {{identify: [{}]}}`", candidates.join(", "))
         };
         out.push(
-            Diagnostic::new(self.name(), at, format!("the plan names no identify events, but {reason}"))
+            Diagnostic::new(RULE, at, format!("the plan names no identify events, but {reason}"))
                 .with_related(related, "here")
                 .with_help(help),
         );

@@ -38,10 +38,12 @@
 
 use super::prelude::*;
 use crate::case;
+use crate::model::{Expected, Found, ShapeHint};
 use crate::suggest::did_you_mean;
-use crate::syntax::Node;
 
 pub struct InvalidValue;
+
+const RULE: RuleName = RuleName::InvalidValue;
 
 pub const NAME: &str = "invalid-value";
 
@@ -53,104 +55,195 @@ impl Rule for InvalidValue {
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
+
+    fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        for issue in file.issues {
+            let diagnostic = match issue {
+                ModelIssue::WrongShape {
+                    span,
+                    found,
+                    expected,
+                    hint,
+                } => wrong_shape(*span, found, *expected, hint.as_ref()),
+                ModelIssue::NotAWord {
+                    span,
+                    found,
+                    words,
+                    shorthand,
+                } => not_a_word(*span, found, words, *shorthand),
+                ModelIssue::PaddedName { span, text } => padded_name(*span, text),
+                ModelIssue::NameNotString { span, found } => name_not_string(*span, found),
+                ModelIssue::UnsupportedVersion { span, found } => unsupported_version(*span, *found),
+                ModelIssue::FieldNotForType {
+                    span,
+                    field,
+                    applies_to,
+                    ty,
+                } => field_not_for_type(*span, field, applies_to, *ty),
+                ModelIssue::NotKebabId { span, id, noun } => not_kebab_id(*span, id, noun),
+                _ => continue,
+            };
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// What a value should have been, in words.
+fn expected_words(expected: Expected) -> String {
+    match expected {
+        Expected::Sections => "a mapping of sections (`events:`, `properties:`, ...)".into(),
+        Expected::StringKey => "a string key".into(),
+        Expected::Version => "the format version `1`".into(),
+        Expected::Text => "text".into(),
+        Expected::Boolean => "`true` or `false`".into(),
+        Expected::Number => "a number".into(),
+        Expected::IntegerFrom(min) => format!("an integer of at least {min}"),
+        Expected::TextList => "a list of strings".into(),
+        Expected::PlatformList => "a list of platforms".into(),
+        Expected::ValueList => "a list of values".into(),
+        Expected::NameList(kind) => format!("a list of {} names", kind.noun()),
+        Expected::Name => "a name".into(),
+        Expected::NameOf(kind) => format!("{} name", article(kind.noun())),
+        Expected::Conventions => "a mapping with `event_case` and `property_case`".into(),
+        Expected::Lint => "a mapping of rule names to severities".into(),
+        Expected::Identity => "a mapping with `identify`, `reset`, `id_merge`".into(),
+        Expected::Definitions(kind) => {
+            format!("a mapping of {} names to definitions", kind.noun())
+        }
+        Expected::EntityFields(noun) => format!("a mapping with the {noun}'s fields"),
+        Expected::Alternatives => "a mapping of alternative ids to lists of events".into(),
+        Expected::EventProperties => "a mapping of property names".into(),
+    }
+}
+
+fn article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u', 'K']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 /// A value that is not of the expected shape.
-pub fn wrong_shape(node: &Node, expected: &str) -> Diagnostic {
-    let found = match node.as_str() {
+fn wrong_shape(span: Span, found: &Found, expected: Expected, hint: Option<&ShapeHint>) -> Diagnostic {
+    let shown = match found.text.as_deref() {
         Some(text) if !text.is_empty() && text.chars().count() <= 40 && !text.contains('\n') => {
-            format!("`{text}` ({})", node.shape())
+            format!("`{text}` ({})", found.shape)
         }
-        _ => node.shape().to_string(),
+        _ => found.shape.to_string(),
     };
-    Diagnostic::new(NAME, node.span, format!("expected {expected}, found {found}"))
+    let d = Diagnostic::new(
+        RULE,
+        span,
+        format!("expected {}, found {shown}", expected_words(expected)),
+    );
+    match hint {
+        None => d,
+        Some(ShapeHint::QuoteAsText(value)) => {
+            d.with_help(format!("quote it to make it text: \"{value}\""))
+        }
+        Some(ShapeHint::WriteAList(written)) => d.with_help(format!("write a list: `[{written}]`")),
+        Some(ShapeHint::PropertiesOneByOne) => d.with_help(
+            "write each property on its own line as `name: required` or `name: optional`",
+        ),
+    }
 }
 
 /// A name with leading or trailing white space, which Mixpanel keeps as part of the name.
-pub fn padded_name(node: &Node, text: &str) -> Diagnostic {
+fn padded_name(span: Span, text: &str) -> Diagnostic {
     let trimmed = text.trim();
     Diagnostic::new(
-        NAME,
-        node.span,
+        RULE,
+        span,
         format!("name `{text}` has leading or trailing spaces"),
     )
     .with_help("Mixpanel keeps them, so the name would not match what the code sends")
     .with_fix(
         format!("Trim to `{trimmed}`"),
         vec![Edit {
-            span: node.span,
+            span,
             new_text: crate::syntax::quote_if_needed(trimmed),
         }],
     )
 }
 
 /// A property field that does not apply to the property's type (`min` on a string, say).
-pub fn field_not_for_type(key: &Node, field: &str, applies_to: &str, ty: &str) -> Diagnostic {
+fn field_not_for_type(span: Span, field: &str, applies_to: &[PropertyType], ty: PropertyType) -> Diagnostic {
+    let types: Vec<String> = applies_to.iter().map(|t| format!("`{t}`")).collect();
     Diagnostic::new(
-        NAME,
-        key.span,
-        format!("`{field}` applies to {applies_to} properties, not to `{ty}`"),
+        RULE,
+        span,
+        format!(
+            "`{field}` applies to {} properties, not to `{ty}`",
+            types.join(" and ")
+        ),
     )
     .with_help(format!("remove `{field}` or change the property's `type`"))
 }
 
 /// A value that is not one of `words`.
-pub fn not_a_word(node: &Node, words: &[&str]) -> Diagnostic {
+fn not_a_word(span: Span, found: &Found, words: &[&str], shorthand: bool) -> Diagnostic {
     let list = words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
-    let found = match node.as_str() {
+    let shown = match found.text.as_deref() {
         Some(text) if !text.is_empty() => format!("`{text}`"),
-        _ => node.shape().to_string(),
+        _ => found.shape.to_string(),
     };
-    let d = Diagnostic::new(NAME, node.span, format!("expected one of {list}, found {found}"));
-    match node.as_str().and_then(|text| did_you_mean(text, words.iter().copied())) {
-        Some(suggestion) => d
+    let mut d = Diagnostic::new(RULE, span, format!("expected one of {list}, found {shown}"));
+    if let Some(suggestion) = found
+        .text
+        .as_deref()
+        .and_then(|text| did_you_mean(text, words.iter().copied()))
+    {
+        d = d
             .with_help(format!("did you mean `{suggestion}`?"))
             .with_fix(
                 format!("Replace with `{suggestion}`"),
                 vec![Edit {
-                    span: node.span,
+                    span,
                     new_text: suggestion.to_string(),
                 }],
-            ),
-        None => d,
+            );
     }
+    if shorthand {
+        d = d.with_help(
+            "use `required` or `optional` for a dictionary property, or a mapping with `type` to define one here",
+        );
+    }
+    d
 }
 
 /// A name that YAML reads as a number, boolean or null.
-pub fn name_not_string(node: &Node) -> Diagnostic {
-    let text = node.as_str().unwrap_or_default();
+fn name_not_string(span: Span, found: &Found) -> Diagnostic {
+    let text = found.text.as_deref().unwrap_or_default();
     let quoted = format!("\"{text}\"");
     Diagnostic::new(
-        NAME,
-        node.span,
-        format!("`{text}` is read as {}, not as a name", node.shape()),
+        RULE,
+        span,
+        format!("`{text}` is read as {}, not as a name", found.shape),
     )
     .with_help(format!("names are strings: quote it as {quoted}"))
     .with_fix(
         format!("Quote as {quoted}"),
         vec![Edit {
-            span: node.span,
+            span,
             new_text: quoted,
         }],
     )
 }
 
-pub fn unsupported_version(node: &Node, found: &str) -> Diagnostic {
+fn unsupported_version(span: Span, found: i64) -> Diagnostic {
     Diagnostic::new(
-        NAME,
-        node.span,
+        RULE,
+        span,
         format!("unsupported plan format version {found}"),
     )
     .with_help("this version of trackplan reads format `1`")
 }
 
 /// An id of a team, goal, KPI, flow or alternative that is not kebab-case.
-pub fn not_kebab_id(name: &Name, noun: &str) -> Diagnostic {
-    let suggestion = case::convert(&name.text, Case::Kebab);
+fn not_kebab_id(span: Span, id: &str, noun: &str) -> Diagnostic {
+    let suggestion = case::convert(id, Case::Kebab);
     let d = Diagnostic::new(
-        NAME,
-        name.span,
-        format!("`{}` is not a kebab-case {noun} id", name.text),
+        RULE,
+        span,
+        format!("`{id}` is not a kebab-case {noun} id"),
     );
     if case::is_kebab_id(&suggestion) {
         d.with_help(format!(

@@ -28,9 +28,13 @@ use super::prelude::*;
 
 pub struct KpiUnmeasured;
 
+const RULE: RuleName = RuleName::KpiUnmeasured;
+
+pub const NAME: &str = "kpi-unmeasured";
+
 impl Rule for KpiUnmeasured {
     fn name(&self) -> &'static str {
-        "kpi-unmeasured"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -46,8 +50,7 @@ impl Rule for KpiUnmeasured {
                 .any(|r| matches!(r.site, RefSite::FlowKpi | RefSite::EventKpi));
             if !measured {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         kpi.id.span,
                         format!("KPI `{}` is not measured by any flow or event", kpi.id.text),
                     )

@@ -29,9 +29,13 @@ use super::prelude::*;
 
 pub struct MissingDescription;
 
+const RULE: RuleName = RuleName::MissingDescription;
+
+pub const NAME: &str = "missing-description";
+
 impl Rule for MissingDescription {
     fn name(&self) -> &'static str {
-        "missing-description"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -43,7 +47,7 @@ impl Rule for MissingDescription {
             let empty = common.description.as_ref().is_none_or(|d| d.value.trim().is_empty());
             if empty {
                 out.push(
-                    Diagnostic::new(self.name(), name.span, format!("{noun} `{}` has no description", name.text))
+                    Diagnostic::new(RULE, name.span, format!("{noun} `{}` has no description", name.text))
                         .with_help("add `description:` saying what it is and when exactly it happens"),
                 );
             }

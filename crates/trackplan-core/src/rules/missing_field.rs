@@ -29,8 +29,11 @@
 //! ```
 
 use super::prelude::*;
+use crate::model::Whose;
 
 pub struct MissingField;
+
+const RULE: RuleName = RuleName::MissingField;
 
 pub const NAME: &str = "missing-field";
 
@@ -42,16 +45,49 @@ impl Rule for MissingField {
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
+
+    fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        // In a file that was not read to its end, entities may be cut short: whatever they seem
+        // to lack is no finding.
+        if file.tree.issues.iter().any(SyntaxIssue::stops_reading) {
+            return;
+        }
+        for issue in file.issues {
+            match issue {
+                ModelIssue::MissingField { at, key, whose } => out.push(missing(*at, key, *whose)),
+                ModelIssue::EmptyField { at, key, whose } => out.push(empty(*at, key, *whose)),
+                _ => {}
+            }
+        }
+    }
+
+    fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.plan.root_file().is_none() && !cx.plan.files.is_empty() {
+            out.push(
+                Diagnostic::new(RULE, cx.plan.anchor_span(), "the plan has no trackplan.yaml")
+                    .with_help("a plan folder holds a root file trackplan.yaml with `trackplan: 1` and `name:`"),
+            );
+        }
+    }
 }
 
-pub fn diagnostic(at: Span, key: &str, what: &str) -> Diagnostic {
+fn whose_words(whose: Whose) -> String {
+    match whose {
+        Whose::RootFile => "the root file".into(),
+        Whose::PlanFile => "a plan file".into(),
+        Whose::Section(section) => section.into(),
+        Whose::This(noun) => format!("this {noun}"),
+    }
+}
+
+fn missing(at: Span, key: &str, whose: Whose) -> Diagnostic {
     let example = match key {
         "trackplan" => "trackplan: 1",
         "name" => "name: ...",
         "type" => "type: string",
         _ => "",
     };
-    let d = Diagnostic::new(NAME, at, format!("missing `{key}` in {what}"));
+    let d = Diagnostic::new(RULE, at, format!("missing `{key}` in {}", whose_words(whose)));
     if example.is_empty() {
         d
     } else {
@@ -60,12 +96,7 @@ pub fn diagnostic(at: Span, key: &str, what: &str) -> Diagnostic {
 }
 
 /// A required key that is given with no value.
-pub fn empty(at: Span, key: &str, what: &str) -> Diagnostic {
-    Diagnostic::new(NAME, at, format!("`{key}` is empty in {what}"))
+fn empty(at: Span, key: &str, whose: Whose) -> Diagnostic {
+    Diagnostic::new(RULE, at, format!("`{key}` is empty in {}", whose_words(whose)))
         .with_help(format!("give `{key}` a value"))
-}
-
-pub fn no_root_file(at: Span) -> Diagnostic {
-    Diagnostic::new(NAME, at, "the plan has no trackplan.yaml")
-        .with_help("a plan folder holds a root file trackplan.yaml with `trackplan: 1` and `name:`")
 }

@@ -26,9 +26,13 @@ use super::prelude::*;
 
 pub struct MissingOwner;
 
+const RULE: RuleName = RuleName::MissingOwner;
+
+pub const NAME: &str = "missing-owner";
+
 impl Rule for MissingOwner {
     fn name(&self) -> &'static str {
-        "missing-owner"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -49,7 +53,7 @@ impl Rule for MissingOwner {
                     some => format!("add `owner:` with one of the teams: {}", some.join(", ")),
                 };
                 out.push(
-                    Diagnostic::new(self.name(), name.span, format!("{noun} `{}` has no owner", name.text))
+                    Diagnostic::new(RULE, name.span, format!("{noun} `{}` has no owner", name.text))
                         .with_help(help),
                 );
             }

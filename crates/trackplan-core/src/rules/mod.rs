@@ -7,9 +7,19 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::Index;
-use crate::model::Plan;
+use crate::model::{FilePart, ModelIssue, Plan};
+pub use crate::rule_names::RuleName;
 use crate::span::SourceFile;
 use crate::syntax::SyntaxTree;
+
+/// What a per-file rule sees: the file's text, its syntax tree, its model and what the reader found
+/// that does not fit the format.
+pub struct FileFacts<'a> {
+    pub source: &'a SourceFile,
+    pub tree: &'a SyntaxTree,
+    pub part: &'a FilePart,
+    pub issues: &'a [ModelIssue],
+}
 
 /// What a plan-wide rule sees.
 pub struct Context<'a> {
@@ -22,7 +32,7 @@ pub trait Rule: Sync {
     fn name(&self) -> &'static str;
     fn default_severity(&self) -> Severity;
     /// Findings that depend on one file alone.
-    fn check_file(&self, _source: &SourceFile, _tree: &SyntaxTree, _out: &mut Vec<Diagnostic>) {}
+    fn check_file(&self, _file: &FileFacts<'_>, _out: &mut Vec<Diagnostic>) {}
     /// Findings that need the whole plan.
     fn check_plan(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
@@ -65,41 +75,58 @@ macro_rules! rules {
     ($($module:ident: $rule:ident,)*) => {
         $(pub mod $module;)*
 
-        /// Every rule, in the order they are documented.
+        /// Every rule, in the order they are documented (the order of [`RuleName::ALL`]).
         pub static RULES: &[RuleEntry] = &[
             $(RuleEntry { rule: &$module::$rule, source: include_str!(concat!(stringify!($module), ".rs")) },)*
         ];
+
+        impl RuleName {
+            /// The rule's stable kebab-case name, as its file declares it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( RuleName::$rule => $module::NAME, )*
+                }
+            }
+        }
     };
 }
 
-rules! {
-    yaml_syntax: YamlSyntax,
-    duplicate_key: DuplicateKey,
-    unsupported_yaml: UnsupportedYaml,
-    limit_exceeded: LimitExceeded,
-    unknown_key: UnknownKey,
-    invalid_value: InvalidValue,
-    missing_field: MissingField,
-    duplicate_definition: DuplicateDefinition,
-    unknown_reference: UnknownReference,
-    event_name_case: EventNameCase,
-    property_name_case: PropertyNameCase,
-    reserved_name: ReservedName,
-    name_too_long: NameTooLong,
-    too_many_properties: TooManyProperties,
-    similar_names: SimilarNames,
-    type_mismatch: TypeMismatch,
-    missing_description: MissingDescription,
-    missing_owner: MissingOwner,
-    kpi_unmeasured: KpiUnmeasured,
-    flow_without_kpi: FlowWithoutKpi,
-    orphan_event: OrphanEvent,
-    unused_property: UnusedProperty,
-    identity_unset: IdentityUnset,
-    pii_unflagged: PiiUnflagged,
-    deprecated_reference: DeprecatedReference,
-    property_type_conflict: PropertyTypeConflict,
-    unused_ignore: UnusedIgnore,
+crate::rule_names::rule_table!(rules);
+
+impl RuleName {
+    /// The rule of a name.
+    pub fn parse(name: &str) -> Option<RuleName> {
+        RuleName::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+
+    /// The rule's entry in [`RULES`].
+    pub fn entry(self) -> &'static RuleEntry {
+        &RULES[self as usize]
+    }
+}
+
+impl std::fmt::Display for RuleName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for RuleName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<RuleName> for &str {
+    fn eq(&self, other: &RuleName) -> bool {
+        *self == other.as_str()
+    }
 }
 
 pub fn find(name: &str) -> Option<&'static RuleEntry> {
@@ -107,9 +134,9 @@ pub fn find(name: &str) -> Option<&'static RuleEntry> {
 }
 
 /// Runs the per-file rules on one file.
-pub fn check_file(source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+pub fn check_file(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
     for entry in RULES {
-        entry.rule.check_file(source, tree, out);
+        entry.rule.check_file(file, out);
     }
 }
 
@@ -163,7 +190,7 @@ mod tests {
         let run = |threads| {
             let mut out = Vec::new();
             run_plan_rules(&cx, &mut out, threads);
-            out.sort_by_key(|d| (d.span, d.rule, d.message.clone()));
+            out.sort_by_key(|d| (d.span, d.rule.as_str(), d.message.clone()));
             out
         };
         let sequential = run(1);
@@ -174,9 +201,9 @@ mod tests {
 
 /// What rule files share.
 mod prelude {
-    pub use super::{Context, Rule};
+    pub use super::{Context, FileFacts, Rule, RuleName};
     pub use crate::diagnostic::{Diagnostic, Edit, Severity};
     pub use crate::model::*;
     pub use crate::span::{SourceFile, Span, Spanned};
-    pub use crate::syntax::{SyntaxIssue, SyntaxTree};
+    pub use crate::syntax::SyntaxIssue;
 }

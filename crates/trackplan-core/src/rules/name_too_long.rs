@@ -25,11 +25,15 @@ use super::prelude::*;
 
 pub struct NameTooLong;
 
+const RULE: RuleName = RuleName::NameTooLong;
+
+pub const NAME: &str = "name-too-long";
+
 pub const MAX_NAME_CHARS: usize = 255;
 
 impl Rule for NameTooLong {
     fn name(&self) -> &'static str {
-        "name-too-long"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -50,8 +54,7 @@ impl Rule for NameTooLong {
             let length = name.text.chars().count();
             if length > MAX_NAME_CHARS {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         name.span,
                         format!("{noun} name is {length} characters long, over Mixpanel's limit of {MAX_NAME_CHARS}"),
                     )

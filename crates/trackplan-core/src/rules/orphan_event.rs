@@ -27,9 +27,13 @@ use super::prelude::*;
 
 pub struct OrphanEvent;
 
+const RULE: RuleName = RuleName::OrphanEvent;
+
+pub const NAME: &str = "orphan-event";
+
 impl Rule for OrphanEvent {
     fn name(&self) -> &'static str {
-        "orphan-event"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -53,8 +57,7 @@ impl Rule for OrphanEvent {
                 });
             if !used {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         event.name.span,
                         format!("event `{}` is in no flow and linked to no KPI", event.name.text),
                     )

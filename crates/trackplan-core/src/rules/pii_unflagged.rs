@@ -28,6 +28,10 @@ use super::prelude::*;
 
 pub struct PiiUnflagged;
 
+const RULE: RuleName = RuleName::PiiUnflagged;
+
+pub const NAME: &str = "pii-unflagged";
+
 /// One-word markers of personal data.
 const WORDS: &[&str] = &[
     "email", "emails", "e-mail", "phone", "mobile", "address", "street", "postcode", "zipcode", "ip",
@@ -78,7 +82,7 @@ pub fn personal_data_word(name: &str) -> Option<String> {
 
 impl Rule for PiiUnflagged {
     fn name(&self) -> &'static str {
-        "pii-unflagged"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -92,8 +96,7 @@ impl Rule for PiiUnflagged {
             }
             if let Some(word) = personal_data_word(&def.name.text) {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         def.name.span,
                         format!("property `{}` looks like personal data ({word}) but is not flagged", def.name.text),
                     )

@@ -30,9 +30,13 @@ use crate::case;
 
 pub struct PropertyNameCase;
 
+const RULE: RuleName = RuleName::PropertyNameCase;
+
+pub const NAME: &str = "property-name-case";
+
 impl Rule for PropertyNameCase {
     fn name(&self) -> &'static str {
-        "property-name-case"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -60,7 +64,7 @@ impl Rule for PropertyNameCase {
                     }]
                 }
             };
-            out.push(case_diagnostic(self.name(), &def.name, "property", convention.value, edits));
+            out.push(case_diagnostic(RULE, &def.name, "property", convention.value, edits));
         }
     }
 }

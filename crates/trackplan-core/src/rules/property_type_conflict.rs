@@ -33,9 +33,13 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub struct PropertyTypeConflict;
 
+const RULE: RuleName = RuleName::PropertyTypeConflict;
+
+pub const NAME: &str = "property-type-conflict";
+
 impl Rule for PropertyTypeConflict {
     fn name(&self) -> &'static str {
-        "property-type-conflict"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -58,8 +62,7 @@ impl Rule for PropertyTypeConflict {
                     first.insert(&def.name.text, (ty, "another event"));
                 }
                 Some((earlier, where_)) if earlier.value != ty.value => out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         ty.span,
                         format!(
                             "property `{}` is `{}` in event `{}` but `{}` in {where_}",

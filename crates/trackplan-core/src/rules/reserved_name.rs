@@ -32,6 +32,10 @@ use super::prelude::*;
 
 pub struct ReservedName;
 
+const RULE: RuleName = RuleName::ReservedName;
+
+pub const NAME: &str = "reserved-name";
+
 /// Names Mixpanel reserves without a prefix.
 const RESERVED: &[&str] = &["distinct_id", "time", "token"];
 
@@ -52,7 +56,7 @@ pub const PROFILE_PROPERTIES: &[&str] = &[
 
 impl Rule for ReservedName {
     fn name(&self) -> &'static str {
-        "reserved-name"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -63,7 +67,7 @@ impl Rule for ReservedName {
         for event in cx.plan.events() {
             if let Some(why) = reserved(&event.name.text) {
                 out.push(
-                    Diagnostic::new(self.name(), event.name.span, format!("event name `{}` {why}", event.name.text))
+                    Diagnostic::new(RULE, event.name.span, format!("event name `{}` {why}", event.name.text))
                         .with_help("choose a name of your own; Mixpanel's own events are sent by its SDKs"),
                 );
             }
@@ -83,7 +87,7 @@ impl Rule for ReservedName {
                 "choose a name of your own".to_string()
             };
             out.push(
-                Diagnostic::new(self.name(), def.name.span, format!("property name `{name}` {why}"))
+                Diagnostic::new(RULE, def.name.span, format!("property name `{name}` {why}"))
                     .with_help(help),
             );
         }

@@ -29,9 +29,13 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub struct SimilarNames;
 
+const RULE: RuleName = RuleName::SimilarNames;
+
+pub const NAME: &str = "similar-names";
+
 impl Rule for SimilarNames {
     fn name(&self) -> &'static str {
-        "similar-names"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -70,8 +74,7 @@ impl SimilarNames {
             match earlier {
                 None => {}
                 Some(earlier) if earlier.text != name.text => out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         name.span,
                         format!("{noun} `{}` is easily confused with `{}`", name.text, earlier.text),
                     )

@@ -24,11 +24,15 @@ use rustc_hash::FxHashSet as HashSet;
 
 pub struct TooManyProperties;
 
+const RULE: RuleName = RuleName::TooManyProperties;
+
+pub const NAME: &str = "too-many-properties";
+
 pub const MAX_PROPERTIES: usize = 255;
 
 impl Rule for TooManyProperties {
     fn name(&self) -> &'static str {
-        "too-many-properties"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -45,8 +49,7 @@ impl Rule for TooManyProperties {
             let total = own.union(&supers).count();
             if total > MAX_PROPERTIES {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         event.name.span,
                         format!(
                             "event `{}` is sent with {total} properties ({} of its own, {} super properties), over Mixpanel's limit of {MAX_PROPERTIES}",

@@ -27,9 +27,13 @@ use super::prelude::*;
 
 pub struct TypeMismatch;
 
+const RULE: RuleName = RuleName::TypeMismatch;
+
+pub const NAME: &str = "type-mismatch";
+
 impl Rule for TypeMismatch {
     fn name(&self) -> &'static str {
-        "type-mismatch"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -63,8 +67,7 @@ impl Rule for TypeMismatch {
                     if let Some(allowed) = &def.enum_values {
                         if !allowed.iter().any(|a| a.value == value.value) {
                             out.push(
-                                Diagnostic::new(
-                                    self.name(),
+                                Diagnostic::new(RULE,
                                     value.span,
                                     format!("`{}` is not one of the values property `{}` allows", value.value, def.name.text),
                                 )
@@ -85,8 +88,7 @@ impl TypeMismatch {
         let name = &def.name.text;
         if let Some((problem, help)) = mismatch(ty.value, def, &value.value) {
             out.push(
-                Diagnostic::new(
-                    self.name(),
+                Diagnostic::new(RULE,
                     value.span,
                     format!("{what} {} of `{name}` {problem}", shown(&value.value)),
                 )

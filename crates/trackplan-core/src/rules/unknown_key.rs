@@ -27,9 +27,10 @@
 use super::prelude::*;
 use crate::schema::{self, Place};
 use crate::suggest::did_you_mean;
-use crate::syntax::Node;
 
 pub struct UnknownKey;
+
+const RULE: RuleName = RuleName::UnknownKey;
 
 pub const NAME: &str = "unknown-key";
 
@@ -41,10 +42,22 @@ impl Rule for UnknownKey {
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
+
+    fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        for issue in file.issues {
+            match issue {
+                ModelIssue::UnknownKey { span, key, place } => {
+                    out.push(diagnostic(*span, key, *place))
+                }
+                ModelIssue::UnknownRule { span, name } => out.push(unknown_rule(*span, name)),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A key that `place` does not allow.
-pub fn diagnostic(key: &Node, text: &str, place: Place) -> Diagnostic {
+fn diagnostic(span: Span, text: &str, place: Place) -> Diagnostic {
     let where_ = match place {
         Place::Root => "in the root file".to_string(),
         Place::PartFile => "at the top of a plan file".to_string(),
@@ -58,7 +71,7 @@ pub fn diagnostic(key: &Node, text: &str, place: Place) -> Diagnostic {
         Place::Property | Place::InlineProperty => "in a property definition".to_string(),
         Place::PropertyReference => "in a reference to a dictionary property".to_string(),
     };
-    let mut d = Diagnostic::new(NAME, key.span, format!("unknown key `{text}` {where_}"));
+    let mut d = Diagnostic::new(RULE, span, format!("unknown key `{text}` {where_}"));
     if place == Place::PartFile && schema::is_root_only(text) {
         return d.with_help(format!("`{text}` belongs in the plan's root file, trackplan.yaml"));
     }
@@ -77,35 +90,36 @@ pub fn diagnostic(key: &Node, text: &str, place: Place) -> Diagnostic {
             "a mapping without `type` refers to the dictionary property; add `type:` to define the property for this event only, or set `{text}` in the dictionary"
         ));
     }
-    let known = schema::keys(place).iter().map(|k| k.key);
+    let keys = schema::keys(place);
+    let known = keys.iter().map(|k| k.key);
     match did_you_mean(text, known) {
         Some(suggestion) => {
             d = d.with_help(format!("did you mean `{suggestion}`?"));
             d.with_fix(
                 format!("Replace with `{suggestion}`"),
                 vec![Edit {
-                    span: key.span,
+                    span,
                     new_text: suggestion.to_string(),
                 }],
             )
         }
         None => {
-            let list: Vec<String> = schema::keys(place).iter().map(|k| format!("`{}`", k.key)).collect();
+            let list: Vec<String> = keys.iter().map(|k| format!("`{}`", k.key)).collect();
             d.with_help(format!("allowed here: {}", list.join(", ")))
         }
     }
 }
 
 /// A rule name under `lint:` that is not a rule.
-pub fn unknown_rule(key: &Node, text: &str) -> Diagnostic {
-    let d = Diagnostic::new(NAME, key.span, format!("unknown rule `{text}`"));
+fn unknown_rule(span: Span, text: &str) -> Diagnostic {
+    let d = Diagnostic::new(RULE, span, format!("unknown rule `{text}`"));
     match did_you_mean(text, super::RULES.iter().map(|r| r.name())) {
         Some(suggestion) => d
             .with_help(format!("did you mean `{suggestion}`?"))
             .with_fix(
                 format!("Replace with `{suggestion}`"),
                 vec![Edit {
-                    span: key.span,
+                    span,
                     new_text: suggestion.to_string(),
                 }],
             ),

@@ -33,9 +33,13 @@ use crate::suggest::did_you_mean;
 
 pub struct UnknownReference;
 
+const RULE: RuleName = RuleName::UnknownReference;
+
+pub const NAME: &str = "unknown-reference";
+
 impl Rule for UnknownReference {
     fn name(&self) -> &'static str {
-        "unknown-reference"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -54,7 +58,7 @@ impl Rule for UnknownReference {
                 RefSite::SuperProperty => format!("super property `{}` is not in the property dictionary", reference.name),
                 _ => format!("unknown {noun} `{}`", reference.name),
             };
-            let mut d = Diagnostic::new(self.name(), reference.span, message);
+            let mut d = Diagnostic::new(RULE, reference.span, message);
             match did_you_mean(&reference.name, cx.index.names(namespace)) {
                 Some(suggestion) => {
                     let file = cx.plan.file(reference.span.file);

@@ -28,16 +28,21 @@ use crate::syntax::Unsupported;
 
 pub struct UnsupportedYaml;
 
+const RULE: RuleName = RuleName::UnsupportedYaml;
+
+pub const NAME: &str = "unsupported-yaml";
+
 impl Rule for UnsupportedYaml {
     fn name(&self) -> &'static str {
-        "unsupported-yaml"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
 
-    fn check_file(&self, _source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+        fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        let tree = file.tree;
         for issue in &tree.issues {
             let SyntaxIssue::Unsupported { what, span } = issue else {
                 continue;
@@ -64,7 +69,7 @@ impl Rule for UnsupportedYaml {
                     "move the second document into a file of its own",
                 ),
             };
-            out.push(Diagnostic::new(self.name(), *span, message).with_help(help));
+            out.push(Diagnostic::new(RULE, *span, message).with_help(help));
         }
     }
 }

@@ -29,6 +29,8 @@ use crate::suggest::did_you_mean;
 
 pub struct UnusedIgnore;
 
+const RULE: RuleName = RuleName::UnusedIgnore;
+
 pub const NAME: &str = "unused-ignore";
 
 impl Rule for UnusedIgnore {
@@ -44,14 +46,13 @@ impl Rule for UnusedIgnore {
 /// The finding for a rule name in an ignore comment that silenced nothing.
 pub fn diagnostic(rule: &Name) -> Diagnostic {
     if super::find(&rule.text).is_some() {
-        return Diagnostic::new(
-            NAME,
+        return Diagnostic::new(RULE,
             rule.span,
             format!("`# trackplan-ignore: {}` silences nothing here", rule.text),
         )
         .with_help("remove it, or put it on the key line of the entity the finding is about");
     }
-    let d = Diagnostic::new(NAME, rule.span, format!("unknown rule `{}` in trackplan-ignore", rule.text));
+    let d = Diagnostic::new(RULE, rule.span, format!("unknown rule `{}` in trackplan-ignore", rule.text));
     match did_you_mean(&rule.text, super::RULES.iter().map(|r| r.name())) {
         Some(suggestion) => d
             .with_help(format!("did you mean `{suggestion}`?"))

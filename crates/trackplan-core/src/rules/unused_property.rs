@@ -31,9 +31,13 @@ use super::prelude::*;
 
 pub struct UnusedProperty;
 
+const RULE: RuleName = RuleName::UnusedProperty;
+
+pub const NAME: &str = "unused-property";
+
 impl Rule for UnusedProperty {
     fn name(&self) -> &'static str {
-        "unused-property"
+        NAME
     }
 
     fn default_severity(&self) -> Severity {
@@ -52,8 +56,7 @@ impl Rule for UnusedProperty {
                 .any(|r| matches!(r.site, RefSite::EventProperty | RefSite::SuperProperty));
             if !used {
                 out.push(
-                    Diagnostic::new(
-                        self.name(),
+                    Diagnostic::new(RULE,
                         def.name.span,
                         format!("property `{}` is used by no event", def.name.text),
                     )

@@ -26,6 +26,8 @@ use super::prelude::*;
 
 pub struct YamlSyntax;
 
+const RULE: RuleName = RuleName::YamlSyntax;
+
 pub const NAME: &str = "yaml-syntax";
 
 impl Rule for YamlSyntax {
@@ -37,15 +39,28 @@ impl Rule for YamlSyntax {
         Severity::Error
     }
 
-    fn check_file(&self, source: &SourceFile, tree: &SyntaxTree, out: &mut Vec<Diagnostic>) {
+        fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
+        let source = file.source;
+        let tree = file.tree;
         for issue in &tree.issues {
+            if let SyntaxIssue::NotUtf8 { offset } = issue {
+                let at = *offset;
+                out.push(
+                    Diagnostic::new(
+                        RULE,
+                        Span::new(source.id, at, at + '\u{FFFD}'.len_utf8()),
+                        format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+                    )
+                    .with_help("plan files are UTF-8 text; save the file as UTF-8"),
+                );
+            }
             if let SyntaxIssue::Error {
                 message,
                 span,
                 unclosed,
             } = issue
             {
-                let mut diagnostic = Diagnostic::new(self.name(), *span, format!("invalid YAML: {message}"));
+                let mut diagnostic = Diagnostic::new(RULE, *span, format!("invalid YAML: {message}"));
                 if let Some(open) = unclosed {
                     let bracket = source.slice(*open);
                     let close = if bracket.starts_with('{') { "}" } else { "]" };

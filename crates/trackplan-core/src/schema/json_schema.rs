@@ -137,13 +137,15 @@ fn shape_schema(shape: Shape) -> Value {
             "type": ["object", "null"],
             "additionalProperties": {
                 "anyOf": [
-                    {"enum": REQUIREDNESS},
+                    {"enum": Requiredness::WORDS},
                     {"allOf": [{"required": ["type"]}, reference(Place::InlineProperty)]},
                     {"allOf": [{"not": {"required": ["type"]}}, reference(Place::PropertyReference)]},
                 ]
             },
         }),
-        Shape::Items => json!({"anyOf": [{"enum": TYPES}, reference(Place::Property)]}),
+        Shape::Items => {
+            json!({"anyOf": [{"enum": PropertyType::WORDS}, reference(Place::Property)]})
+        }
         Shape::Values => json!({"type": "array", "items": {"$ref": "#/$defs/value"}}),
         Shape::Version => json!({"const": 1}),
     }

@@ -14,19 +14,26 @@ use std::fmt;
 
 /// Calls `$then!` with the rows of the table, in the order of a plan's sections (and of the tables
 /// of changes in a diff). A row: `Kind => section, ModelType, keyed-by, "noun", "nouns", "Heading",
-/// "stable-name", Place, SymbolKind;`.
+/// "stable-name", Place, SymbolKind, "documentation of the section key";`.
 macro_rules! entity_kinds {
     ($then:ident) => {
         $then! {
-            Team => teams, Team, Id, "team", "teams", "Teams", "team", Team, Struct;
-            Goal => goals, Goal, Id, "goal", "goals", "Goals", "goal", Goal, Object;
-            Kpi => kpis, Kpi, Id, "KPI", "KPIs", "KPIs", "kpi", Kpi, Constant;
-            Flow => flows, Flow, Id, "flow", "flows", "Flows", "flow", Flow, Function;
-            Event => events, Event, Name, "event", "events", "Events", "event", Event, Event;
+            Team => teams, Team, Id, "team", "teams", "Teams", "team", Team, Struct,
+                "The teams that own parts of the plan, keyed by kebab-case id.";
+            Goal => goals, Goal, Id, "goal", "goals", "Goals", "goal", Goal, Object,
+                "The business goals the plan serves, keyed by kebab-case id. Design the plan from these, not from the app's screens.";
+            Kpi => kpis, Kpi, Id, "KPI", "KPIs", "KPIs", "kpi", Kpi, Constant,
+                "The KPIs that measure the goals, keyed by kebab-case id. Each names its goal, a definition and a priority (1 = onboarding focus).";
+            Flow => flows, Flow, Id, "flow", "flows", "Flows", "flow", Flow, Function,
+                "The user flows that move the KPIs, as ordered event steps with alternative paths, keyed by kebab-case id.";
+            Event => events, Event, Name, "event", "events", "Events", "event", Event, Event,
+                "The events (user actions), keyed by the exact name sent to Mixpanel.";
             Property => properties, PropertyDef, Name, "property", "properties", "Properties",
-                "property", Property, Property;
+                "property", Property, Property,
+                "The shared event-property dictionary, keyed by the exact property name.";
             UserProperty => user_properties, PropertyDef, Name, "user property", "user properties",
-                "User properties", "user-property", Property, Property;
+                "User properties", "user-property", Property, Property,
+                "User profile properties. Mixpanel's reserved profile properties (`$email`, `$name`, ...) are allowed here.";
         }
     };
 }
@@ -70,11 +77,13 @@ pub struct KindInfo {
     /// Where the keys of a definition are described in the schema.
     pub place: Place,
     pub symbol: SymbolKind,
+    /// What the section holds (the documentation of its key).
+    pub doc: &'static str,
 }
 
 macro_rules! define_kinds {
     ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
-        $heading:literal, $stable:literal, $place:ident, $symbol:ident; )*) => {
+        $heading:literal, $stable:literal, $place:ident, $symbol:ident, $doc:literal; )*) => {
         /// A kind of entity. Kinds are also the plan's namespaces: a name is unique within its kind.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum EntityKind {
@@ -82,7 +91,7 @@ macro_rules! define_kinds {
         }
 
         /// The table, indexed by `EntityKind as usize`.
-        pub static KINDS: &[KindInfo] = &[
+        pub const KINDS: &[KindInfo] = &[
             $( KindInfo {
                 kind: EntityKind::$kind,
                 section: stringify!($section),
@@ -93,6 +102,7 @@ macro_rules! define_kinds {
                 stable_name: $stable,
                 place: Place::$place,
                 symbol: SymbolKind::$symbol,
+                doc: $doc,
             }, )*
         ];
 

@@ -154,6 +154,21 @@ pub enum SyntaxIssue {
     TooLarge {
         bytes: usize,
     },
+    /// The file's bytes are not UTF-8; it was read with replacement characters from `offset` on.
+    NotUtf8 {
+        offset: usize,
+    },
+}
+
+impl SyntaxIssue {
+    /// The file was not read to its end (a syntax error, or too large or too deep to read whole):
+    /// whatever its entities seem to lack may be in the part that was not read.
+    pub fn stops_reading(&self) -> bool {
+        matches!(
+            self,
+            SyntaxIssue::Error { .. } | SyntaxIssue::TooLarge { .. } | SyntaxIssue::TooDeep { .. }
+        )
+    }
 }
 
 /// A parsed file: the tree (absent for an empty file or one too large to read) and the issues.

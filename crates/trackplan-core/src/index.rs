@@ -115,10 +115,6 @@ impl<'a> Index<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    pub fn is_referenced(&self, namespace: EntityKind, name: &str) -> bool {
-        !self.references_to(namespace, name).is_empty()
-    }
-
     /// Edits that rename a name everywhere it occurs (definitions and references), keeping each
     /// occurrence's quoting style and quoting where YAML needs it.
     pub fn rename_edits(&self, namespace: EntityKind, name: &str, new_name: &str) -> Vec<Edit> {
@@ -275,19 +271,6 @@ impl Symbols {
             .any(|o| o.is_definition() && !o.inline);
         self.occurrences(namespace, name)
             .filter(move |o| o.is_definition() && (!shared || !o.inline))
-    }
-
-    /// The distinct names of a namespace that have a definition.
-    pub fn defined_names(&self, namespace: EntityKind) -> impl Iterator<Item = &str> {
-        self.by_name
-            .get(&namespace)
-            .into_iter()
-            .flatten()
-            .filter(|(_, ids)| {
-                ids.iter()
-                    .any(|&i| self.occurrences[i as usize].is_definition())
-            })
-            .map(|(name, _)| &**name)
     }
 
     pub fn all(&self) -> &[Occurrence] {

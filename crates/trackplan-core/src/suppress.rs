@@ -2,7 +2,7 @@
 
 use crate::model::{Name, Suppression};
 use crate::span::{SourceFile, Span};
-use crate::syntax::{Node, NodeKind, SyntaxTree};
+use crate::syntax::{comment_start, Node, NodeKind, SyntaxTree};
 
 const MARKER: &str = "trackplan-ignore:";
 
@@ -51,27 +51,6 @@ pub fn collect(source: &SourceFile, tree: &SyntaxTree) -> Vec<Suppression> {
         });
     }
     out
-}
-
-/// Where a comment starts on a line: a `#` at the start or after white space, outside quotes.
-fn comment_start(line: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    let mut previous = ' ';
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '#' && previous.is_whitespace() => return Some(i),
-            None if (c == '"' || c == '\'')
-                && (previous.is_whitespace() || "[{,:".contains(previous)) =>
-            {
-                quote = Some(c)
-            }
-            None => {}
-        }
-        previous = c;
-    }
-    None
 }
 
 /// The outermost entry whose key starts on `line`; failing that, the outermost list item there.

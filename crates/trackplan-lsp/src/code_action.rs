@@ -11,10 +11,10 @@ use crate::world::{Analysis, World};
 use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
 };
+use trackplan_core::ide;
 use trackplan_core::model::EntityKind;
 use trackplan_core::rules::RuleName;
-use trackplan_core::syntax::{quote_if_needed, NodeKind};
-use trackplan_core::{Edit, ParsedFile, Span};
+use trackplan_core::Edit;
 
 pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActionResponse> {
     // Every action here is a quick fix: a client asking only for other kinds (`source`,
@@ -62,12 +62,6 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
                 continue;
             }
             let namespace = occurrence.namespace;
-            if !matches!(
-                namespace,
-                EntityKind::Event | EntityKind::Property | EntityKind::Kpi
-            ) {
-                continue;
-            }
             if let Some(edit) = stub(&at.analysis, namespace, &occurrence.name, at.file) {
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!("Define {} `{}`", namespace.noun(), occurrence.name),
@@ -83,132 +77,14 @@ pub fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActio
     Some(actions)
 }
 
-/// How many definitions of a namespace a file holds.
-fn count(file: &ParsedFile, namespace: EntityKind) -> usize {
-    let part = &file.part;
-    match namespace {
-        EntityKind::Event => part.events.len(),
-        EntityKind::Property => part.properties.len(),
-        EntityKind::Kpi => part.kpis.len(),
-        _ => 0,
-    }
-}
-
-/// The lines of a stub definition, relative to the entry's indentation (`step` more for fields).
-fn stub_lines(namespace: EntityKind, name: &str) -> Vec<(usize, String)> {
-    let key = format!("{}:", quote_if_needed(name));
-    match namespace {
-        EntityKind::Event => vec![
-            (0, key),
-            (
-                1,
-                "description: TODO say when exactly this event is sent".into(),
-            ),
-            (1, "status: proposed".into()),
-        ],
-        EntityKind::Property => vec![
-            (0, key),
-            (1, "type: string".into()),
-            (1, "description: TODO say what this property holds".into()),
-        ],
-        _ => {
-            let title = trackplan_core::case::convert(name, trackplan_core::model::Case::Title);
-            let title = if title.is_empty() {
-                name.to_string()
-            } else {
-                title
-            };
-            vec![
-                (0, key),
-                (1, format!("name: {}", quote_if_needed(&title))),
-                (1, "definition: TODO numerator / denominator, window".into()),
-            ]
-        }
-    }
-}
-
-/// The edit that adds a stub definition of `name`.
+/// The edit that adds a stub definition of `name` to the file that holds most definitions of its
+/// kind.
 pub fn stub(
     analysis: &Analysis,
-    namespace: EntityKind,
+    kind: EntityKind,
     name: &str,
     fallback: trackplan_core::FileId,
 ) -> Option<Edit> {
-    let plan = &analysis.plan;
-    let mut target: Option<&ParsedFile> = None;
-    for file in &plan.files {
-        if count(file, namespace) > target.map_or(0, |t| count(t, namespace)) {
-            target = Some(file);
-        }
-    }
-    let target = target
-        .or_else(|| plan.root_file())
-        .or_else(|| plan.file(fallback))?;
-    let text = &target.source.text;
-    let lines = target.source.lines();
-    let column = |offset: usize| offset - lines.line_start(lines.line_of(offset));
-    let section = namespace.section();
-    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let tree = analysis.tree(target);
-    let entry = tree
-        .root
-        .as_ref()
-        .and_then(|root| root.as_mapping())
-        .and_then(|entries| entries.iter().find(|e| e.key_str() == Some(section)));
-    let render = |indent: usize, step: usize| -> String {
-        stub_lines(namespace, name)
-            .into_iter()
-            .map(|(level, line)| format!("{}{line}", " ".repeat(indent + level * step)))
-            .collect::<Vec<_>>()
-            .join(line_break)
-    };
-    match entry {
-        Some(entry) => match &entry.value.kind {
-            NodeKind::Mapping(entries) if !entries.is_empty() => {
-                if text[entry.value.span.range()].starts_with('{') {
-                    return None;
-                }
-                let first = &entries[0];
-                let indent = column(first.key.span.start as usize);
-                let step = match first.value.as_mapping() {
-                    Some([inner, ..]) if !text[first.value.span.range()].starts_with('{') => {
-                        column(inner.key.span.start as usize)
-                            .saturating_sub(indent)
-                            .max(1)
-                    }
-                    _ => 2,
-                };
-                let last = entries.last()?;
-                let end = (last.span().end as usize).max(1) - 1;
-                let line = lines.line_of(end);
-                let at = lines.line_range(text, line).end;
-                Some(Edit {
-                    span: Span::new(target.id(), at, at),
-                    new_text: format!("{line_break}{}", render(indent, step)),
-                })
-            }
-            _ if entry.value.is_empty_scalar() => {
-                let indent = column(entry.key.span.start as usize) + 2;
-                let line = lines.line_of(entry.key.span.start as usize);
-                let at = lines.line_range(text, line).end;
-                Some(Edit {
-                    span: Span::new(target.id(), at, at),
-                    new_text: format!("{line_break}{}", render(indent, 2)),
-                })
-            }
-            _ => None,
-        },
-        None => {
-            let at = text.len();
-            let lead = if text.is_empty() || text.ends_with(['\n', '\r']) {
-                ""
-            } else {
-                line_break
-            };
-            Some(Edit {
-                span: Span::new(target.id(), at, at),
-                new_text: format!("{lead}{section}:{line_break}{}{line_break}", render(2, 2)),
-            })
-        }
-    }
+    let target = ide::stub_target(&analysis.plan, kind, fallback)?;
+    ide::stub_edit(target, &analysis.tree(target), kind, name)
 }

@@ -33,13 +33,7 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, String> {
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_string())
-        });
+        let outcome = catch_unwind(AssertUnwindSafe(work)).map_err(crate::server::panic_message);
         let _ = done.send(outcome);
     });
     let sent = queue()

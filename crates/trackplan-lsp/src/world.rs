@@ -132,15 +132,6 @@ impl Analysis {
         self.versions.get(&file).copied().flatten()
     }
 
-    pub fn file_by_uri(&self, uri: &Url) -> Option<&ParsedFile> {
-        let id = self
-            .uris
-            .iter()
-            .find(|(_, u)| *u == uri)
-            .map(|(id, _)| *id)?;
-        self.plan.file(id)
-    }
-
     /// Whether every file parsed without a YAML syntax error.
     fn is_good(&self) -> bool {
         self.plan.files.iter().all(|f| {

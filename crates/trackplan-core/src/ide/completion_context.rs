@@ -8,6 +8,8 @@
 //! finds nothing. It never panics, whatever the text and offset.
 
 pub use super::locate::Slot;
+use crate::span::floor_char_boundary;
+use crate::syntax::{comment_start, Quotes};
 use std::ops::Range;
 
 /// Where the cursor is, in terms of the plan format.
@@ -318,26 +320,14 @@ fn scan_flow(value: &str) -> Option<Flow> {
     let mut frames: Vec<Frame> = Vec::new();
     let bytes = value.as_bytes();
     let mut i = 0;
-    let mut quote: Option<u8> = None;
+    let mut quotes = Quotes::default();
     while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if q == b'"' && b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                    i += 2;
-                    continue;
-                }
-                quote = None;
-            }
-            i += 1;
+        if let Some(n) = quotes.read(bytes, i, true) {
+            i += n;
             continue;
         }
+        let b = bytes[i];
         match b {
-            b'"' | b'\'' => quote = Some(b),
             b'#' if i == 0 || bytes[i - 1] == b' ' => return Some(Flow { frames }),
             b'[' => frames.push(Frame::Seq {
                 segment_start: i + 1,
@@ -556,61 +546,22 @@ impl<'a> Lines<'a> {
 /// a space or the end).
 fn find_key_colon(content: &str) -> Option<usize> {
     let bytes = content.as_bytes();
-    let mut quote: Option<u8> = None;
+    let mut quotes = Quotes::default();
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if q == b'"' && b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                    i += 2;
-                    continue;
-                }
-                quote = None;
-            }
-            i += 1;
+        // A quote opens a scalar at the start of the key, or inside brackets.
+        if let Some(n) = quotes.read(bytes, i, i == 0 || depth > 0) {
+            i += n;
             continue;
         }
+        let b = bytes[i];
         match b {
-            b'"' | b'\'' if i == 0 || depth > 0 => quote = Some(b),
             b'[' | b'{' if i == 0 || depth > 0 => depth += 1,
             b']' | b'}' => depth = depth.saturating_sub(1),
             b'#' if i == 0 || bytes[i - 1] == b' ' => return None,
             b':' if depth == 0 && bytes.get(i + 1).is_none_or(|n| *n == b' ') => return Some(i),
             _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Where a `#` comment starts in a line, outside quotes.
-fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if q == b'"' && b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-        } else if b == b'"' || b == b'\'' {
-            // A quote opens a quoted scalar only at the start of a token.
-            if i == 0 || matches!(bytes[i - 1], b' ' | b'[' | b'{' | b',' | b':') {
-                quote = Some(b);
-            }
-        } else if b == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) {
-            return Some(i);
         }
         i += 1;
     }
@@ -659,13 +610,6 @@ fn unquote(key: &str) -> String {
         return out;
     }
     key.to_string()
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

@@ -3,9 +3,13 @@
 //! here knows about LSP.
 
 pub mod completion_context;
+pub mod hover;
 pub mod locate;
 pub mod outline;
+pub mod stub;
 
 pub use completion_context::{completion_context, CompletionContext, Slot};
+pub use hover::{card, inline_property_at, inline_property_card};
 pub use locate::{expect_at, key_at, Expect, KeyAt};
 pub use outline::{outline, OutlineItem, OutlineKind};
+pub use stub::{stub_edit, stub_target};

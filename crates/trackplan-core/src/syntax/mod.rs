@@ -6,8 +6,11 @@
 //! depth and file size, and when the YAML is broken keeps everything read before the error, so that a
 //! half-typed buffer still yields a useful partial tree.
 
+mod quotes;
 mod scalar;
 
+pub use quotes::comment_start;
+pub(crate) use quotes::Quotes;
 pub use scalar::{needs_quotes, quote_if_needed, requote, ScalarValue};
 
 use crate::span::{FileId, Span};

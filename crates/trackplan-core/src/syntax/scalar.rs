@@ -39,10 +39,6 @@ impl<'a> ScalarValue<'a> {
         ScalarValue::Str(text)
     }
 
-    pub fn is_number(&self) -> bool {
-        matches!(self, ScalarValue::Int(_) | ScalarValue::Float(_))
-    }
-
     pub fn as_f64(&self) -> Option<f64> {
         match *self {
             ScalarValue::Int(i) => Some(i as f64),

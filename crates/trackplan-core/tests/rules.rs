@@ -3,7 +3,11 @@
 //! - `fixtures::<rule>`: `fixtures/rules/<rule>/invalid.yaml` must raise the rule (snapshot of every
 //!   diagnostic) and `valid.yaml` must check clean;
 //! - `docs::<rule>`: the rule's documentation has the fixed sections, its Example raises the rule and
-//!   its "Use instead" does not (see [`files_from_doc_block`] for how a block becomes a plan).
+//!   its "Use instead" does not. Each ```` ```yaml ```` block is read as a file of a minimal plan: the
+//!   root file when it holds a root-only key (`trackplan`, `name`, `conventions`, `identity`, ...),
+//!   else another file beside a root of `trackplan: 1` and `name: Example`; `# path.yaml` lines split
+//!   a block into several files; ```` ```yaml,ignore ```` blocks are fragments and are skipped (see
+//!   [`files_from_doc_block`]).
 
 mod support;
 
@@ -107,7 +111,7 @@ fn read_fixture(path: &Path) -> String {
         .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
 }
 
-/// The snapshot is asserted here, at the top of this file, so its name stays `rules__<rule>-invalid`
+/// The snapshot is asserted here, at the top level of this file, so its name stays `rules__<rule>-invalid`
 /// whichever test calls it (insta names snapshots after the module of the assertion).
 fn check_fixtures(rule: &RuleEntry) {
     let dir = fixture_dir(rule.name());

@@ -9,7 +9,7 @@
 //! hostile, and reading it would make the editor and CI slow or run out of memory.
 //!
 //! ## Example
-//! ```yaml
+//! ```yaml,ignore
 //! properties:
 //!   cart:
 //!     type: object

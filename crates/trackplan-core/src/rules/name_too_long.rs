@@ -11,14 +11,14 @@
 //! ## Example
 //! ```yaml
 //! events:
-//!   "User Completed The Onboarding Checklist After Connecting ... (300 characters)": {}
+//!   "User Completed The Onboarding Checklist After Connecting Their Calendar, Importing Their Contacts From A Spreadsheet, Inviting At Least Three Teammates To The Workspace And Scheduling Their First Meeting Within Seven Days Of Starting The Free Trial On The Web App": {}
 //! ```
 //!
 //! ## Use instead
 //! ```yaml
 //! events:
 //!   Onboarding Completed:
-//!     description: Fired when the user completes the onboarding checklist after connecting ...
+//!     description: Fired when the user has finished every step of the onboarding checklist.
 //! ```
 
 use super::prelude::*;

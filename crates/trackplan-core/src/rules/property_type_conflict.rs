@@ -21,6 +21,8 @@
 //!
 //! ## Use instead
 //! ```yaml
+//! properties:
+//!   price: {type: number, description: Price in the order currency.}
 //! events:
 //!   Product Viewed:
 //!     properties:

@@ -8,7 +8,7 @@
 //! Mixpanel drops properties past the limit, so some of the data the plan promises never arrives.
 //!
 //! ## Example
-//! ```yaml
+//! ```yaml,ignore
 //! events:
 //!   Form Submitted:
 //!     properties:

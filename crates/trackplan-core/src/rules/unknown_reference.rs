@@ -14,6 +14,9 @@
 //!
 //! ## Example
 //! ```yaml
+//! events:
+//!   Product Viewed: {description: Fired when a product page opens.}
+//!   Order Completed: {description: Fired when payment succeeds.}
 //! flows:
 //!   purchase:
 //!     name: Purchase
@@ -22,6 +25,9 @@
 //!
 //! ## Use instead
 //! ```yaml
+//! events:
+//!   Product Viewed: {description: Fired when a product page opens.}
+//!   Order Completed: {description: Fired when payment succeeds.}
 //! flows:
 //!   purchase:
 //!     name: Purchase

@@ -141,7 +141,7 @@ const DOC_SECTIONS: [&str; 4] = ["What it does", "Why is this bad?", "Example", 
 fn check_docs(rule: &RuleEntry) {
     let name = rule.name();
     assert!(!rule.summary().is_empty(), "{name} has no summary line");
-    let doc = rule.doc();
+    let doc = rule.source_doc();
     let sections = doc_sections(&doc);
     let headings: Vec<&str> = sections.iter().map(|(heading, _)| *heading).collect();
     assert_eq!(

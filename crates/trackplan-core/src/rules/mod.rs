@@ -54,6 +54,12 @@ impl RuleEntry {
 
     /// The rule's documentation: its file's `//!` comment, as Markdown.
     pub fn doc(&self) -> String {
+        // `yaml,ignore` marks an example the doc tests skip; readers see a YAML block.
+        self.source_doc().replace("```yaml,ignore\n", "```yaml\n")
+    }
+
+    /// The doc comment as written, with the test markers of its code blocks.
+    pub fn source_doc(&self) -> String {
         let mut doc = String::new();
         for line in self.source.lines() {
             let Some(rest) = line.strip_prefix("//!") else {

@@ -53,6 +53,18 @@ fn parse(id: FileId, path: &str, content: &Content) -> ParsedFile {
     parsed
 }
 
+impl Repo {
+    /// The plan in `plan_dir` (relative to the repository root, `/`-separated, `""` for the root) at
+    /// a commit. (Here rather than in `repo.rs`: reading a plan is the loader's job, and the
+    /// repository knows nothing of it.)
+    pub fn plan_at(&self, commit: Oid, plan_dir: &str, loader: &mut Loader) -> Result<PlanAt> {
+        match self.plan_tree(commit, plan_dir)? {
+            None => Ok(PlanAt::Absent),
+            Some(tree) => loader.plan(self, tree, &crate::NoProgress),
+        }
+    }
+}
+
 impl Loader {
     /// A loader that parses files whole (plans with exact spans, for `diff` and `plan_at`).
     pub fn new() -> Loader {

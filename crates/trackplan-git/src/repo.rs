@@ -1,7 +1,6 @@
 //! Opening a repository and naming revisions: HEAD, the default branch, merge bases, tags, and the
 //! commits a shallow clone cuts history at.
 
-use crate::load::{Loader, PlanAt};
 use crate::{Error, Result};
 use git2::{ErrorCode, ObjectType, Oid, Repository};
 use std::collections::{HashMap, HashSet};
@@ -290,15 +289,6 @@ impl Repo {
             Ok(_) => Ok(None),
             Err(error) if is_not_found(&error) => Ok(None),
             Err(error) => Err(error.into()),
-        }
-    }
-
-    /// The plan in `plan_dir` (relative to the repository root, `/`-separated, `""` for the root) at
-    /// a commit.
-    pub fn plan_at(&self, commit: Oid, plan_dir: &str, loader: &mut Loader) -> Result<PlanAt> {
-        match self.plan_tree(commit, plan_dir)? {
-            None => Ok(PlanAt::Absent),
-            Some(tree) => loader.plan(self, tree, &crate::NoProgress),
         }
     }
 

@@ -66,7 +66,7 @@ impl Server {
             Ok(value) => Ok(value),
             Err(error) => {
                 let reason = if error.is_panic() {
-                    panic_message(error.into_panic())
+                    crate::worker::panic_message(error.into_panic())
                 } else {
                     "cancelled".to_string()
                 };
@@ -169,19 +169,9 @@ fn guard<T>(what: &str, work: impl FnOnce() -> Option<T>) -> Option<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(value) => value,
         Err(payload) => {
-            tracing::error!("{what} failed: {}", panic_message(payload));
+            tracing::error!("{what} failed: {}", crate::worker::panic_message(payload));
             None
         }
-    }
-}
-
-pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
     }
 }
 

@@ -33,7 +33,7 @@ pub async fn run<T: Send + 'static>(
 ) -> Result<T, String> {
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(work)).map_err(crate::server::panic_message);
+        let outcome = catch_unwind(AssertUnwindSafe(work)).map_err(panic_message);
         let _ = done.send(outcome);
     });
     let sent = queue()
@@ -56,5 +56,16 @@ mod tests {
         let failed = super::run(|| -> u8 { panic!("boom") }).await;
         assert_eq!(failed, Err("boom".to_string()));
         assert_eq!(super::run(|| "still here").await, Ok("still here"));
+    }
+}
+
+/// The message a panic was raised with.
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
     }
 }

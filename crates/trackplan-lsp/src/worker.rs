@@ -48,17 +48,6 @@ pub async fn run<T: Send + 'static>(
         .unwrap_or_else(|_| Err("the analysis was dropped".to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    #[tokio::test]
-    async fn runs_jobs_and_survives_a_panic() {
-        assert_eq!(super::run(|| 2 + 2).await, Ok(4));
-        let failed = super::run(|| -> u8 { panic!("boom") }).await;
-        assert_eq!(failed, Err("boom".to_string()));
-        assert_eq!(super::run(|| "still here").await, Ok("still here"));
-    }
-}
-
 /// The message a panic was raised with.
 pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -67,5 +56,16 @@ pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn runs_jobs_and_survives_a_panic() {
+        assert_eq!(super::run(|| 2 + 2).await, Ok(4));
+        let failed = super::run(|| -> u8 { panic!("boom") }).await;
+        assert_eq!(failed, Err("boom".to_string()));
+        assert_eq!(super::run(|| "still here").await, Ok("still here"));
     }
 }

@@ -74,6 +74,13 @@ fn owner_text(common: &Common) -> String {
     }
 }
 
+/// The heading of an entity keyed by an id: its display name, its noun and its id.
+fn heading(kind: EntityKind, entity: &dyn Entity) -> String {
+    let id = entity.name().text.as_str();
+    let title = entity.display_name().map_or(id, |n| n.value.as_str());
+    format!("### {title}\n*{}* {}", kind.noun(), code(id))
+}
+
 fn undefined(noun: &str, name: &str) -> String {
     format!("### {name}\n*{noun}* — not defined in this plan")
 }
@@ -287,10 +294,9 @@ fn value_text(value: &Value) -> String {
 }
 
 impl Card for Kpi {
-    fn card(&self, _: EntityKind, plan: &Plan) -> String {
+    fn card(&self, kind: EntityKind, plan: &Plan) -> String {
         let id = self.id.text.as_str();
-        let title = self.name.as_ref().map_or(id, |n| n.value.as_str());
-        let mut out = format!("### {title}\n*KPI* {}", code(id));
+        let mut out = heading(kind, self);
         if let Some(priority) = &self.priority {
             let _ = write!(out, " · priority {}", priority.value);
             if priority.value == 1 {
@@ -337,10 +343,9 @@ impl Card for Kpi {
 }
 
 impl Card for Goal {
-    fn card(&self, _: EntityKind, plan: &Plan) -> String {
+    fn card(&self, kind: EntityKind, plan: &Plan) -> String {
         let id = self.id.text.as_str();
-        let title = self.name.as_ref().map_or(id, |n| n.value.as_str());
-        let mut out = format!("### {title}\n*goal* {}", code(id));
+        let mut out = heading(kind, self);
         out.push_str(&owner_text(&self.common));
         common_lines(&mut out, &self.common);
         let kpis: Vec<String> = plan
@@ -356,10 +361,8 @@ impl Card for Goal {
 }
 
 impl Card for Flow {
-    fn card(&self, _: EntityKind, _: &Plan) -> String {
-        let id = self.id.text.as_str();
-        let title = self.name.as_ref().map_or(id, |n| n.value.as_str());
-        let mut out = format!("### {title}\n*flow* {}", code(id));
+    fn card(&self, kind: EntityKind, _: &Plan) -> String {
+        let mut out = heading(kind, self);
         out.push_str(&owner_text(&self.common));
         common_lines(&mut out, &self.common);
         if !self.kpis.is_empty() {
@@ -382,10 +385,9 @@ impl Card for Flow {
 }
 
 impl Card for Team {
-    fn card(&self, _: EntityKind, plan: &Plan) -> String {
+    fn card(&self, kind: EntityKind, plan: &Plan) -> String {
         let id = self.id.text.as_str();
-        let title = self.name.as_ref().map_or(id, |n| n.value.as_str());
-        let mut out = format!("### {title}\n*team* {}", code(id));
+        let mut out = heading(kind, self);
         if let Some(contact) = &self.contact {
             let _ = write!(out, " · {}", contact.value);
         }

@@ -6,9 +6,9 @@ use crate::schema::entity_kinds;
 use std::any::Any;
 
 /// What every kind of entity has: a name (its id or exact name), the common fields and the
-/// references it makes. The typed struct behind a `dyn Entity` is reached with
+/// references it makes ([`References`]). The typed struct behind a `dyn Entity` is reached with
 /// [`Definition::get`].
-pub trait Entity: AsAny + std::fmt::Debug + Sync {
+pub trait Entity: References + AsAny + std::fmt::Debug + Sync {
     /// The key that names it: a kebab-case id or the exact name sent.
     fn name(&self) -> &Name;
 
@@ -18,9 +18,14 @@ pub trait Entity: AsAny + std::fmt::Debug + Sync {
     fn display_name(&self) -> Option<&Spanned<String>> {
         None
     }
+}
 
-    /// Every reference it makes, nested definitions included, in the order they are written.
-    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>);
+/// The references an entity makes.
+pub trait References {
+    /// Every reference, nested definitions included, in the order they are written.
+    fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
+        let _ = out;
+    }
 }
 
 /// Lets a `dyn Entity` be turned back into its struct.
@@ -139,62 +144,59 @@ impl Plan {
     }
 }
 
-impl Entity for Team {
-    fn name(&self) -> &Name {
-        &self.id
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn display_name(&self) -> Option<&Spanned<String>> {
-        self.name.as_ref()
-    }
+/// [`Entity`] for kinds keyed by an id, with their display name in `name:`.
+macro_rules! keyed_by_id {
+    ($($ty:ident),*) => {$(
+        impl Entity for $ty {
+            fn name(&self) -> &Name {
+                &self.id
+            }
+            fn common(&self) -> &Common {
+                &self.common
+            }
+            fn display_name(&self) -> Option<&Spanned<String>> {
+                self.name.as_ref()
+            }
+        }
+    )*};
+}
+keyed_by_id!(Team, Goal, Kpi, Flow);
+
+/// [`Entity`] for kinds keyed by the exact name sent.
+macro_rules! keyed_by_name {
+    ($($ty:ident),*) => {$(
+        impl Entity for $ty {
+            fn name(&self) -> &Name {
+                &self.name
+            }
+            fn common(&self) -> &Common {
+                &self.common
+            }
+        }
+    )*};
+}
+keyed_by_name!(Event, PropertyDef);
+
+impl References for Team {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.common.owner.iter());
     }
 }
 
-impl Entity for Goal {
-    fn name(&self) -> &Name {
-        &self.id
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn display_name(&self) -> Option<&Spanned<String>> {
-        self.name.as_ref()
-    }
+impl References for Goal {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.common.owner.iter());
     }
 }
 
-impl Entity for Kpi {
-    fn name(&self) -> &Name {
-        &self.id
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn display_name(&self) -> Option<&Spanned<String>> {
-        self.name.as_ref()
-    }
+impl References for Kpi {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.goal.iter());
         out.extend(self.common.owner.iter());
     }
 }
 
-impl Entity for Flow {
-    fn name(&self) -> &Name {
-        &self.id
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
-    fn display_name(&self) -> Option<&Spanned<String>> {
-        self.name.as_ref()
-    }
+impl References for Flow {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.kpis.iter());
         out.extend(self.all_steps());
@@ -202,13 +204,7 @@ impl Entity for Flow {
     }
 }
 
-impl Entity for Event {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
+impl References for Event {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.kpis.iter());
         out.extend(self.replaced_by.iter());
@@ -222,13 +218,7 @@ impl Entity for Event {
     }
 }
 
-impl Entity for PropertyDef {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn common(&self) -> &Common {
-        &self.common
-    }
+impl References for PropertyDef {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.replaced_by.iter());
         out.extend(self.common.owner.iter());

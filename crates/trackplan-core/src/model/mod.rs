@@ -9,7 +9,7 @@ mod lower;
 mod value;
 
 pub use crate::schema::{Case, EntityKind, IdMerge, LintLevel, Platform, PropertyType, Status};
-pub use entity::{Definition, Entity, FilePart};
+pub use entity::{Definition, Entity, FilePart, References};
 pub use issue::{Expected, Found, ModelIssue, ShapeHint, Whose};
 pub use lower::lower_file;
 pub use value::Value;

@@ -26,21 +26,9 @@
 
 use super::prelude::*;
 
-pub struct DeprecatedReference;
-
-const RULE: RuleName = RuleName::DeprecatedReference;
-
-pub const NAME: &str = "deprecated-reference";
+declare_rule!(DeprecatedReference, "deprecated-reference", Warning);
 
 impl Rule for DeprecatedReference {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let any_deprecated = cx.plan.events().any(|e| e.is_deprecated())
             || cx.plan.properties().any(|p| p.is_deprecated());
@@ -70,7 +58,8 @@ impl Rule for DeprecatedReference {
         for event in cx.plan.events().filter(|e| e.is_deprecated()) {
             for kpi in &event.kpis {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         kpi.span,
                         format!("KPI `{}` is measured by deprecated event `{}`", kpi.name, event.name.text),
                     )
@@ -93,7 +82,8 @@ impl DeprecatedReference {
         replacement: Option<&Reference>,
     ) -> Diagnostic {
         let noun = reference.namespace.noun();
-        let d = Diagnostic::new(RULE,
+        let d = Diagnostic::new(
+            RULE,
             reference.span,
             format!("{noun} `{}` is deprecated", reference.name),
         )

@@ -29,21 +29,9 @@
 use super::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-pub struct DuplicateDefinition;
-
-const RULE: RuleName = RuleName::DuplicateDefinition;
-
-pub const NAME: &str = "duplicate-definition";
+declare_rule!(DuplicateDefinition, "duplicate-definition", Error);
 
 impl Rule for DuplicateDefinition {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for &namespace in EntityKind::ALL {
             let mut first: HashMap<&str, Span> = HashMap::default();
@@ -54,7 +42,8 @@ impl Rule for DuplicateDefinition {
                         first.insert(&name.text, name.span);
                     }
                     Some(&earlier) => out.push(
-                        Diagnostic::new(RULE,
+                        Diagnostic::new(
+                            RULE,
                             name.span,
                             format!("{} `{}` is defined more than once", namespace.noun(), name.text),
                         )

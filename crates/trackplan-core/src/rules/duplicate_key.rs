@@ -30,21 +30,9 @@ use super::prelude::*;
 use crate::syntax::{walk, NodeKind};
 use rustc_hash::FxHashMap as HashMap;
 
-pub struct DuplicateKey;
-
-const RULE: RuleName = RuleName::DuplicateKey;
-
-pub const NAME: &str = "duplicate-key";
+declare_rule!(DuplicateKey, "duplicate-key", Error);
 
 impl Rule for DuplicateKey {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
         fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         let tree = file.tree;
         let Some(root) = &tree.root else { return };

@@ -28,21 +28,9 @@
 use super::prelude::*;
 use crate::case;
 
-pub struct EventNameCase;
-
-const RULE: RuleName = RuleName::EventNameCase;
-
-pub const NAME: &str = "event-name-case";
+declare_rule!(EventNameCase, "event-name-case", Warning);
 
 impl Rule for EventNameCase {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(convention) = cx.plan.conventions().event_case else {
             return;

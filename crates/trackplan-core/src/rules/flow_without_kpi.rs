@@ -27,21 +27,9 @@
 
 use super::prelude::*;
 
-pub struct FlowWithoutKpi;
-
-const RULE: RuleName = RuleName::FlowWithoutKpi;
-
-pub const NAME: &str = "flow-without-kpi";
+declare_rule!(FlowWithoutKpi, "flow-without-kpi", Warning);
 
 impl Rule for FlowWithoutKpi {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for flow in cx.plan.flows() {
             if flow.kpis.is_empty() {

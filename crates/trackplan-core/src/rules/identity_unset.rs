@@ -28,24 +28,12 @@
 use super::prelude::*;
 use crate::suggest::fold;
 
-pub struct IdentityUnset;
-
-const RULE: RuleName = RuleName::IdentityUnset;
-
-pub const NAME: &str = "identity-unset";
+declare_rule!(IdentityUnset, "identity-unset", Warning);
 
 /// Folded name fragments of events where a user becomes known.
 const IDENTIFYING: &[&str] = &["signup", "signedup", "regist", "login", "loggedin", "signin", "signedin"];
 
 impl Rule for IdentityUnset {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let has_identify = cx.plan.identity().is_some_and(|i| !i.identify.is_empty());
         if has_identify {

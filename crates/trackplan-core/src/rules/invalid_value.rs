@@ -41,21 +41,9 @@ use crate::case;
 use crate::model::{Expected, Found, ShapeHint};
 use crate::suggest::did_you_mean;
 
-pub struct InvalidValue;
-
-const RULE: RuleName = RuleName::InvalidValue;
-
-pub const NAME: &str = "invalid-value";
+declare_rule!(InvalidValue, "invalid-value", Error);
 
 impl Rule for InvalidValue {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         for issue in file.issues {
             let diagnostic = match issue {

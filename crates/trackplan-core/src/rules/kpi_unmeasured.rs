@@ -26,21 +26,9 @@
 
 use super::prelude::*;
 
-pub struct KpiUnmeasured;
-
-const RULE: RuleName = RuleName::KpiUnmeasured;
-
-pub const NAME: &str = "kpi-unmeasured";
+declare_rule!(KpiUnmeasured, "kpi-unmeasured", Warning);
 
 impl Rule for KpiUnmeasured {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for kpi in cx.plan.kpis() {
             let measured = cx
@@ -50,7 +38,8 @@ impl Rule for KpiUnmeasured {
                 .any(|r| matches!(r.site, RefSite::FlowKpi | RefSite::EventKpi));
             if !measured {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         kpi.id.span,
                         format!("KPI `{}` is not measured by any flow or event", kpi.id.text),
                     )

@@ -24,28 +24,17 @@
 use super::prelude::*;
 use crate::syntax::{MAX_DEPTH, MAX_FILE_BYTES};
 
-pub struct LimitExceeded;
-
-const RULE: RuleName = RuleName::LimitExceeded;
-
-pub const NAME: &str = "limit-exceeded";
+declare_rule!(LimitExceeded, "limit-exceeded", Error);
 
 impl Rule for LimitExceeded {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
         fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         let source = file.source;
         let tree = file.tree;
         for issue in &tree.issues {
             match issue {
                 SyntaxIssue::TooLarge { bytes } => out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         Span::file_start(source.id),
                         format!(
                             "file is {:.1} MB, over the {} MB limit; it was not read",
@@ -56,7 +45,8 @@ impl Rule for LimitExceeded {
                     .with_help("split the plan over several files of the plan folder"),
                 ),
                 SyntaxIssue::TooDeep { span } => out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         *span,
                         format!("nesting deeper than {MAX_DEPTH} levels; what is below was not read"),
                     )

@@ -27,21 +27,9 @@
 
 use super::prelude::*;
 
-pub struct MissingDescription;
-
-const RULE: RuleName = RuleName::MissingDescription;
-
-pub const NAME: &str = "missing-description";
+declare_rule!(MissingDescription, "missing-description", Warning);
 
 impl Rule for MissingDescription {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut report = |noun: &str, name: &Name, common: &Common| {
             let empty = common.description.as_ref().is_none_or(|d| d.value.trim().is_empty());

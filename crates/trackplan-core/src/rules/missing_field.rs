@@ -31,21 +31,9 @@
 use super::prelude::*;
 use crate::model::Whose;
 
-pub struct MissingField;
-
-const RULE: RuleName = RuleName::MissingField;
-
-pub const NAME: &str = "missing-field";
+declare_rule!(MissingField, "missing-field", Error);
 
 impl Rule for MissingField {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         // In a file that was not read to its end, entities may be cut short: whatever they seem
         // to lack is no finding.

@@ -24,21 +24,9 @@
 
 use super::prelude::*;
 
-pub struct MissingOwner;
-
-const RULE: RuleName = RuleName::MissingOwner;
-
-pub const NAME: &str = "missing-owner";
+declare_rule!(MissingOwner, "missing-owner", Warning);
 
 impl Rule for MissingOwner {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let owned = cx
             .plan

@@ -27,10 +27,8 @@ pub struct Context<'a> {
     pub index: &'a Index<'a>,
 }
 
+/// What a rule checks. Its name and default severity are declared with it (`declare_rule!`).
 pub trait Rule: Sync {
-    /// The stable kebab-case name.
-    fn name(&self) -> &'static str;
-    fn default_severity(&self) -> Severity;
     /// Findings that depend on one file alone.
     fn check_file(&self, _file: &FileFacts<'_>, _out: &mut Vec<Diagnostic>) {}
     /// Findings that need the whole plan.
@@ -40,16 +38,20 @@ pub trait Rule: Sync {
 /// A registered rule with its documentation.
 pub struct RuleEntry {
     pub rule: &'static dyn Rule,
+    name: &'static str,
+    default_severity: Severity,
     source: &'static str,
 }
 
 impl RuleEntry {
+    /// The stable kebab-case name.
     pub fn name(&self) -> &'static str {
-        self.rule.name()
+        self.name
     }
 
+    /// The severity the rule reports at unless the plan's `lint:` sets another.
     pub fn default_severity(&self) -> Severity {
-        self.rule.default_severity()
+        self.default_severity
     }
 
     /// The rule's documentation: its file's `//!` comment, as Markdown.
@@ -77,13 +79,34 @@ impl RuleEntry {
     }
 }
 
+/// Declares a rule in its own file: its struct, its stable name (the one place the name is
+/// written) and the severity it reports at unless the plan's `lint:` sets another.
+macro_rules! declare_rule {
+    ($rule:ident, $name:literal, $severity:ident) => {
+        pub struct $rule;
+
+        const RULE: RuleName = RuleName::$rule;
+
+        /// The rule's stable name.
+        pub const NAME: &str = $name;
+
+        /// The severity the rule reports at unless the plan's `lint:` sets another.
+        pub const DEFAULT_SEVERITY: Severity = Severity::$severity;
+    };
+}
+
 macro_rules! rules {
     ($($module:ident: $rule:ident,)*) => {
         $(pub mod $module;)*
 
         /// Every rule, in the order they are documented (the order of [`RuleName::ALL`]).
         pub static RULES: &[RuleEntry] = &[
-            $(RuleEntry { rule: &$module::$rule, source: include_str!(concat!(stringify!($module), ".rs")) },)*
+            $(RuleEntry {
+                rule: &$module::$rule,
+                name: $module::NAME,
+                default_severity: $module::DEFAULT_SEVERITY,
+                source: include_str!(concat!(stringify!($module), ".rs")),
+            },)*
         ];
 
         impl RuleName {

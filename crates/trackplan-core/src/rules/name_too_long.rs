@@ -23,23 +23,11 @@
 
 use super::prelude::*;
 
-pub struct NameTooLong;
-
-const RULE: RuleName = RuleName::NameTooLong;
-
-pub const NAME: &str = "name-too-long";
+declare_rule!(NameTooLong, "name-too-long", Error);
 
 pub const MAX_NAME_CHARS: usize = 255;
 
 impl Rule for NameTooLong {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let names = cx
             .plan
@@ -54,7 +42,8 @@ impl Rule for NameTooLong {
             let length = name.text.chars().count();
             if length > MAX_NAME_CHARS {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         name.span,
                         format!("{noun} name is {length} characters long, over Mixpanel's limit of {MAX_NAME_CHARS}"),
                     )

@@ -25,21 +25,9 @@
 
 use super::prelude::*;
 
-pub struct OrphanEvent;
-
-const RULE: RuleName = RuleName::OrphanEvent;
-
-pub const NAME: &str = "orphan-event";
+declare_rule!(OrphanEvent, "orphan-event", Info);
 
 impl Rule for OrphanEvent {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for event in cx.plan.events() {
             if event.is_deprecated() || !event.kpis.is_empty() {
@@ -57,7 +45,8 @@ impl Rule for OrphanEvent {
                 });
             if !used {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         event.name.span,
                         format!("event `{}` is in no flow and linked to no KPI", event.name.text),
                     )

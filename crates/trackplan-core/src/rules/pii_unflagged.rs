@@ -26,11 +26,7 @@
 
 use super::prelude::*;
 
-pub struct PiiUnflagged;
-
-const RULE: RuleName = RuleName::PiiUnflagged;
-
-pub const NAME: &str = "pii-unflagged";
+declare_rule!(PiiUnflagged, "pii-unflagged", Warning);
 
 /// One-word markers of personal data.
 const WORDS: &[&str] = &[
@@ -81,14 +77,6 @@ pub fn personal_data_word(name: &str) -> Option<String> {
 }
 
 impl Rule for PiiUnflagged {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for &(_, def) in cx.index.property_definitions() {
             if def.pii.is_some() || def.name.text.ends_with("[]") {
@@ -96,7 +84,8 @@ impl Rule for PiiUnflagged {
             }
             if let Some(word) = personal_data_word(&def.name.text) {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         def.name.span,
                         format!("property `{}` looks like personal data ({word}) but is not flagged", def.name.text),
                     )

@@ -28,21 +28,9 @@ use super::event_name_case::case_diagnostic;
 use super::prelude::*;
 use crate::case;
 
-pub struct PropertyNameCase;
-
-const RULE: RuleName = RuleName::PropertyNameCase;
-
-pub const NAME: &str = "property-name-case";
+declare_rule!(PropertyNameCase, "property-name-case", Warning);
 
 impl Rule for PropertyNameCase {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(convention) = cx.plan.conventions().property_case else {
             return;

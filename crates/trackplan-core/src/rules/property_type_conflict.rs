@@ -33,21 +33,9 @@
 use super::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-pub struct PropertyTypeConflict;
-
-const RULE: RuleName = RuleName::PropertyTypeConflict;
-
-pub const NAME: &str = "property-type-conflict";
+declare_rule!(PropertyTypeConflict, "property-type-conflict", Warning);
 
 impl Rule for PropertyTypeConflict {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Dictionary definitions first, so that they are the reference type.
         let mut first: HashMap<&str, (&Spanned<PropertyType>, &'static str)> = HashMap::default();
@@ -64,7 +52,8 @@ impl Rule for PropertyTypeConflict {
                     first.insert(&def.name.text, (ty, "another event"));
                 }
                 Some((earlier, where_)) if earlier.value != ty.value => out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         ty.span,
                         format!(
                             "property `{}` is `{}` in event `{}` but `{}` in {where_}",

@@ -30,11 +30,7 @@
 
 use super::prelude::*;
 
-pub struct ReservedName;
-
-const RULE: RuleName = RuleName::ReservedName;
-
-pub const NAME: &str = "reserved-name";
+declare_rule!(ReservedName, "reserved-name", Error);
 
 /// Names Mixpanel reserves without a prefix.
 const RESERVED: &[&str] = &["distinct_id", "time", "token"];
@@ -55,14 +51,6 @@ pub const PROFILE_PROPERTIES: &[&str] = &[
 ];
 
 impl Rule for ReservedName {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for event in cx.plan.events() {
             if let Some(why) = reserved(&event.name.text) {

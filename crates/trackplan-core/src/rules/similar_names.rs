@@ -27,21 +27,9 @@ use super::prelude::*;
 use std::hash::Hasher;
 use rustc_hash::FxHashMap as HashMap;
 
-pub struct SimilarNames;
-
-const RULE: RuleName = RuleName::SimilarNames;
-
-pub const NAME: &str = "similar-names";
+declare_rule!(SimilarNames, "similar-names", Warning);
 
 impl Rule for SimilarNames {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let events = cx.plan.events().map(|e| &e.name);
         self.report("event", events, out);
@@ -74,7 +62,8 @@ impl SimilarNames {
             match earlier {
                 None => {}
                 Some(earlier) if earlier.text != name.text => out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         name.span,
                         format!("{noun} `{}` is easily confused with `{}`", name.text, earlier.text),
                     )

@@ -22,23 +22,11 @@
 use super::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
 
-pub struct TooManyProperties;
-
-const RULE: RuleName = RuleName::TooManyProperties;
-
-pub const NAME: &str = "too-many-properties";
+declare_rule!(TooManyProperties, "too-many-properties", Error);
 
 pub const MAX_PROPERTIES: usize = 255;
 
 impl Rule for TooManyProperties {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let supers: HashSet<&str> = cx.plan.super_properties().map(|r| r.name.as_str()).collect();
         for event in cx.plan.events() {
@@ -49,7 +37,8 @@ impl Rule for TooManyProperties {
             let total = own.union(&supers).count();
             if total > MAX_PROPERTIES {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         event.name.span,
                         format!(
                             "event `{}` is sent with {total} properties ({} of its own, {} super properties), over Mixpanel's limit of {MAX_PROPERTIES}",

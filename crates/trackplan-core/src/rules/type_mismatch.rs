@@ -25,21 +25,9 @@
 
 use super::prelude::*;
 
-pub struct TypeMismatch;
-
-const RULE: RuleName = RuleName::TypeMismatch;
-
-pub const NAME: &str = "type-mismatch";
+declare_rule!(TypeMismatch, "type-mismatch", Error);
 
 impl Rule for TypeMismatch {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for &(_, def) in cx.index.property_definitions() {
             let values = def.enum_values.iter().flatten().map(|v| ("enum value", v));
@@ -67,7 +55,8 @@ impl Rule for TypeMismatch {
                     if let Some(allowed) = &def.enum_values {
                         if !allowed.iter().any(|a| a.value == value.value) {
                             out.push(
-                                Diagnostic::new(RULE,
+                                Diagnostic::new(
+                                    RULE,
                                     value.span,
                                     format!("`{}` is not one of the values property `{}` allows", value.value, def.name.text),
                                 )
@@ -88,7 +77,8 @@ impl TypeMismatch {
         let name = &def.name.text;
         if let Some((problem, help)) = mismatch(ty.value, def, &value.value) {
             out.push(
-                Diagnostic::new(RULE,
+                Diagnostic::new(
+                    RULE,
                     value.span,
                     format!("{what} {} of `{name}` {problem}", shown(&value.value)),
                 )

@@ -28,21 +28,9 @@ use super::prelude::*;
 use crate::schema::{self, Place};
 use crate::suggest::did_you_mean;
 
-pub struct UnknownKey;
-
-const RULE: RuleName = RuleName::UnknownKey;
-
-pub const NAME: &str = "unknown-key";
+declare_rule!(UnknownKey, "unknown-key", Error);
 
 impl Rule for UnknownKey {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         for issue in file.issues {
             match issue {

@@ -37,21 +37,9 @@
 use super::prelude::*;
 use crate::suggest::did_you_mean;
 
-pub struct UnknownReference;
-
-const RULE: RuleName = RuleName::UnknownReference;
-
-pub const NAME: &str = "unknown-reference";
+declare_rule!(UnknownReference, "unknown-reference", Error);
 
 impl Rule for UnknownReference {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for reference in cx.index.references() {
             let namespace = reference.namespace;

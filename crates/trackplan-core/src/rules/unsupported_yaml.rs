@@ -26,21 +26,9 @@
 use super::prelude::*;
 use crate::syntax::Unsupported;
 
-pub struct UnsupportedYaml;
-
-const RULE: RuleName = RuleName::UnsupportedYaml;
-
-pub const NAME: &str = "unsupported-yaml";
+declare_rule!(UnsupportedYaml, "unsupported-yaml", Error);
 
 impl Rule for UnsupportedYaml {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
         fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         let tree = file.tree;
         for issue in &tree.issues {

@@ -27,26 +27,15 @@
 use super::prelude::*;
 use crate::suggest::did_you_mean;
 
-pub struct UnusedIgnore;
+declare_rule!(UnusedIgnore, "unused-ignore", Info);
 
-const RULE: RuleName = RuleName::UnusedIgnore;
-
-pub const NAME: &str = "unused-ignore";
-
-impl Rule for UnusedIgnore {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-}
+impl Rule for UnusedIgnore {}
 
 /// The finding for a rule name in an ignore comment that silenced nothing.
 pub fn diagnostic(rule: &Name) -> Diagnostic {
     if super::find(&rule.text).is_some() {
-        return Diagnostic::new(RULE,
+        return Diagnostic::new(
+            RULE,
             rule.span,
             format!("`# trackplan-ignore: {}` silences nothing here", rule.text),
         )

@@ -29,21 +29,9 @@
 
 use super::prelude::*;
 
-pub struct UnusedProperty;
-
-const RULE: RuleName = RuleName::UnusedProperty;
-
-pub const NAME: &str = "unused-property";
+declare_rule!(UnusedProperty, "unused-property", Info);
 
 impl Rule for UnusedProperty {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Info
-    }
-
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for def in cx.plan.properties() {
             if def.is_deprecated() {
@@ -56,7 +44,8 @@ impl Rule for UnusedProperty {
                 .any(|r| matches!(r.site, RefSite::EventProperty | RefSite::SuperProperty));
             if !used {
                 out.push(
-                    Diagnostic::new(RULE,
+                    Diagnostic::new(
+                        RULE,
                         def.name.span,
                         format!("property `{}` is used by no event", def.name.text),
                     )

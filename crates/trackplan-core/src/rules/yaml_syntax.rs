@@ -24,21 +24,9 @@
 
 use super::prelude::*;
 
-pub struct YamlSyntax;
-
-const RULE: RuleName = RuleName::YamlSyntax;
-
-pub const NAME: &str = "yaml-syntax";
+declare_rule!(YamlSyntax, "yaml-syntax", Error);
 
 impl Rule for YamlSyntax {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-
         fn check_file(&self, file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
         let source = file.source;
         let tree = file.tree;

@@ -20,7 +20,7 @@ use trackplan_core::ide::{self, CompletionContext, Expect};
 use trackplan_core::model::{
     Definition, EntityKind, Event, EventPropertyKind, Kpi, Plan, PropertyDef, Value,
 };
-use trackplan_core::schema::{self, Shape};
+use trackplan_core::schema::{self, Shape, SymbolKind};
 use trackplan_core::syntax::{quote_if_needed, requote};
 use trackplan_core::{LineCol, LineIndex};
 
@@ -148,13 +148,7 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
                 } else {
                     quoted
                 };
-                let kind = match namespace {
-                    EntityKind::Event => CompletionItemKind::EVENT,
-                    EntityKind::Property | EntityKind::UserProperty => CompletionItemKind::FIELD,
-                    EntityKind::Team => CompletionItemKind::STRUCT,
-                    EntityKind::Flow => CompletionItemKind::FUNCTION,
-                    _ => CompletionItemKind::CONSTANT,
-                };
+                let kind = item_kind(namespace.info().symbol);
                 let (detail, doc) = detail_and_doc(definition);
                 let mut item = item(name, kind, range, insert, &context);
                 item.sort_text = Some(format!("{rank}{:05}", items.len()));
@@ -238,6 +232,17 @@ fn match_rank(prefix: &str, name: &str) -> Option<u8> {
         .filter(|c| !c.is_whitespace())
         .all(|p| chars.any(|c| c == p))
         .then_some(3)
+}
+
+/// How an editor shows a name of a kind.
+fn item_kind(symbol: SymbolKind) -> CompletionItemKind {
+    match symbol {
+        SymbolKind::Event => CompletionItemKind::EVENT,
+        SymbolKind::Property => CompletionItemKind::FIELD,
+        SymbolKind::Struct => CompletionItemKind::STRUCT,
+        SymbolKind::Function => CompletionItemKind::FUNCTION,
+        SymbolKind::Constant | SymbolKind::Object => CompletionItemKind::CONSTANT,
+    }
 }
 
 /// An item's detail line (what the kind does not already say) and documentation.

@@ -46,20 +46,7 @@ impl Rule for UnknownKey {
 
 /// A key that `place` does not allow.
 fn diagnostic(span: Span, text: &str, place: Place) -> Diagnostic {
-    let where_ = match place {
-        Place::Root => "in the root file".to_string(),
-        Place::PartFile => "at the top of a plan file".to_string(),
-        Place::Conventions => "in `conventions`".to_string(),
-        Place::Identity => "in `identity`".to_string(),
-        Place::Team => "in a team".to_string(),
-        Place::Goal => "in a goal".to_string(),
-        Place::Kpi => "in a KPI".to_string(),
-        Place::Flow => "in a flow".to_string(),
-        Place::Event => "in an event".to_string(),
-        Place::Property | Place::InlineProperty => "in a property definition".to_string(),
-        Place::PropertyReference => "in a reference to a dictionary property".to_string(),
-    };
-    let mut d = Diagnostic::new(RULE, span, format!("unknown key `{text}` {where_}"));
+    let mut d = Diagnostic::new(RULE, span, format!("unknown key `{text}` {}", place.location()));
     if place == Place::PartFile && schema::is_root_only(text) {
         return d.with_help(format!("`{text}` belongs in the plan's root file, trackplan.yaml"));
     }

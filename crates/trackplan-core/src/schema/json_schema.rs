@@ -10,19 +10,11 @@ use serde_json::{json, Map, Value};
 pub fn json_schema(root: bool) -> Value {
     let place = if root { Place::Root } else { Place::PartFile };
     let mut defs = Map::new();
-    for place in [
-        Place::Conventions,
-        Place::Identity,
-        Place::Team,
-        Place::Goal,
-        Place::Kpi,
-        Place::Flow,
-        Place::Event,
-        Place::Property,
-        Place::InlineProperty,
-        Place::PropertyReference,
-    ] {
-        defs.insert(place_name(place).into(), object_schema(place));
+    // Every place below the top of a file is a definition the top refers to.
+    for &place in Place::ALL {
+        if !matches!(place, Place::Root | Place::PartFile) {
+            defs.insert(place.schema_name().into(), object_schema(place));
+        }
     }
     defs.insert(
         "value".into(),
@@ -56,23 +48,6 @@ pub fn json_schema(root: bool) -> Value {
     Value::Object(head)
 }
 
-fn place_name(place: Place) -> &'static str {
-    match place {
-        Place::Root => "root",
-        Place::PartFile => "planFile",
-        Place::Conventions => "conventions",
-        Place::Identity => "identity",
-        Place::Team => "team",
-        Place::Goal => "goal",
-        Place::Kpi => "kpi",
-        Place::Flow => "flow",
-        Place::Event => "event",
-        Place::Property => "property",
-        Place::InlineProperty => "inlineProperty",
-        Place::PropertyReference => "propertyReference",
-    }
-}
-
 fn object_schema(place: Place) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
@@ -99,7 +74,7 @@ fn object_schema(place: Place) -> Value {
 }
 
 fn reference(place: Place) -> Value {
-    json!({"$ref": format!("#/$defs/{}", place_name(place))})
+    json!({"$ref": format!("#/$defs/{}", place.schema_name())})
 }
 
 fn shape_schema(shape: Shape) -> Value {

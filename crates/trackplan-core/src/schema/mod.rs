@@ -15,26 +15,52 @@ pub(crate) use kinds::entity_kinds;
 pub use kinds::{EntityKind, KeyedBy, KindInfo, SymbolKind, KINDS};
 pub use words::{Case, IdMerge, LintLevel, Platform, PropertyType, Requiredness, Status, Word};
 
-/// A place in a plan file where a mapping of known keys stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Place {
+macro_rules! places {
+    ($( $(#[$doc:meta])* $place:ident => $schema_name:literal, $location:literal; )*) => {
+        /// A place in a plan file where a mapping of known keys stands.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Place {
+            $( $(#[$doc])* $place, )*
+        }
+
+        impl Place {
+            pub const ALL: &'static [Place] = &[ $( Place::$place, )* ];
+
+            /// The name of its definition in the JSON Schemas (`#/$defs/kpi`).
+            pub fn schema_name(self) -> &'static str {
+                match self {
+                    $( Place::$place => $schema_name, )*
+                }
+            }
+
+            /// Where it stands, for messages: "in a KPI".
+            pub fn location(self) -> &'static str {
+                match self {
+                    $( Place::$place => $location, )*
+                }
+            }
+        }
+    };
+}
+
+places! {
     /// The top of `trackplan.yaml`.
-    Root,
+    Root => "root", "in the root file";
     /// The top of any other file of the plan.
-    PartFile,
-    Conventions,
-    Identity,
-    Team,
-    Goal,
-    Kpi,
-    Flow,
-    Event,
+    PartFile => "planFile", "at the top of a plan file";
+    Conventions => "conventions", "in `conventions`";
+    Identity => "identity", "in `identity`";
+    Team => "team", "in a team";
+    Goal => "goal", "in a goal";
+    Kpi => "kpi", "in a KPI";
+    Flow => "flow", "in a flow";
+    Event => "event", "in an event";
     /// A property definition in `properties:` or `user_properties:` (or `items`/nested properties).
-    Property,
+    Property => "property", "in a property definition";
     /// A property defined inline in an event (a mapping with `type`).
-    InlineProperty,
+    InlineProperty => "inlineProperty", "in a property definition";
     /// A mapping without `type` in an event's `properties:`: a dictionary reference with overrides.
-    PropertyReference,
+    PropertyReference => "propertyReference", "in a reference to a dictionary property";
 }
 
 /// What a key's value must be.

@@ -19,17 +19,18 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { resolveBinary, type Resolution } from './binary';
+import { type BinarySource, resolveBinary, type Resolution } from './binary';
 import { documentSelector, EXCLUDE_GLOB, planOf, planRoots, ROOT_FILE_GLOB, sameRoots } from './plans';
 import { errorSummary, lastLine, run } from './run';
 import { RESTART_SETTINGS, readSettings, SECTION, serverSettings, type Settings } from './settings';
 
 const CLIENT_ID = 'trackplan';
 const CLIENT_NAME = 'trackplan';
-const INSTALL_URL = 'https://github.com/trackplan/trackplan#editors';
+const INSTALL_URL = 'https://github.com/trackplan/trackplan#install';
 const OPEN_SETTINGS = 'Open Settings';
-const INSTALL_GUIDE = 'How to Install';
 const SHOW_OUTPUT = 'Show Output';
+/** Opens the settings at `trackplan.server.path` (User, or Remote in a remote window); not in the palette. */
+const OPEN_SERVER_PATH_SETTING = 'trackplan.openServerPathSetting';
 
 /** What `activate` returns: read by other extensions and by the tests. */
 export interface TrackplanApi {
@@ -73,6 +74,8 @@ class Trackplan implements vscode.Disposable {
   private readonly traceChannel: vscode.LogOutputChannel;
   private readonly checkChannel: vscode.OutputChannel;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The "cannot start" notification while it is shown: closed once the server starts. */
+  private missingBinaryNotice: (() => void) | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('trackplan', { log: true });
@@ -92,6 +95,7 @@ class Trackplan implements vscode.Disposable {
       vscode.commands.registerCommand('trackplan.diff', () => this.diff()),
       vscode.commands.registerCommand('trackplan.restartServer', () => this.enqueue(() => this.restart())),
       vscode.commands.registerCommand('trackplan.showOutput', () => this.log.show()),
+      vscode.commands.registerCommand(OPEN_SERVER_PATH_SETTING, () => openServerPathSetting()),
     );
   }
 
@@ -99,6 +103,7 @@ class Trackplan implements vscode.Disposable {
     if (this.refreshTimer !== undefined) {
       clearTimeout(this.refreshTimer);
     }
+    this.closeMissingBinaryNotice();
     void this.shutdown();
     for (const disposable of this.disposables) {
       disposable.dispose();
@@ -166,6 +171,7 @@ class Trackplan implements vscode.Disposable {
   private resolve(settings: Settings): Resolution {
     return resolveBinary(settings.serverPath, {
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      extensionPath: this.context.extensionPath,
       env: process.env,
       platform: process.platform,
       homedir: os.homedir(),
@@ -184,6 +190,7 @@ class Trackplan implements vscode.Disposable {
 
   private async start(): Promise<void> {
     if (this.roots.length === 0) {
+      this.closeMissingBinaryNotice();
       return;
     }
     const settings = this.settings();
@@ -192,6 +199,7 @@ class Trackplan implements vscode.Disposable {
       this.reportMissingBinary(binary.message);
       return;
     }
+    this.closeMissingBinaryNotice();
     const serverOptions: ServerOptions = {
       command: binary.path,
       args: ['lsp', ...settings.extraArgs],
@@ -205,7 +213,7 @@ class Trackplan implements vscode.Disposable {
       diagnosticCollectionName: CLIENT_ID,
       markdown: { isTrusted: false, supportHtml: false },
     };
-    this.log.info(`starting ${binary.path} ${['lsp', ...settings.extraArgs].join(' ')}`);
+    this.log.info(`starting ${binary.path} ${['lsp', ...settings.extraArgs].join(' ')} (${SOURCES[binary.source]})`);
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     this.client = client;
     try {
@@ -231,17 +239,34 @@ class Trackplan implements vscode.Disposable {
     }
   }
 
+  /**
+   * Says that the server cannot start, in a notification that closes by itself once it can (the
+   * setting fixed, the binary installed and the server restarted). VS Code cannot close a message
+   * of `showErrorMessage`, so this is a notification with progress, which ends with its task; its
+   * ways out are links (notifications render links, and command links, but no other Markdown).
+   */
   private reportMissingBinary(message: string): void {
     this.log.error(message);
-    void vscode.window
-      .showErrorMessage(`trackplan: cannot start the language server: ${message}`, OPEN_SETTINGS, INSTALL_GUIDE)
-      .then(async (choice) => {
-        if (choice === OPEN_SETTINGS) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
-        } else if (choice === INSTALL_GUIDE) {
-          await vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
-        }
-      });
+    this.closeMissingBinaryNotice();
+    let close: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => {
+      close = resolve;
+    });
+    this.missingBinaryNotice = close;
+    const links = `[${OPEN_SETTINGS}](command:${OPEN_SERVER_PATH_SETTING}) · [How to Install](${INSTALL_URL})`;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'trackplan cannot start the language server', cancellable: true },
+      (progress, token) => {
+        progress.report({ message: `${message} ${links}` });
+        token.onCancellationRequested(() => close());
+        return closed;
+      },
+    );
+  }
+
+  private closeMissingBinaryNotice(): void {
+    this.missingBinaryNotice?.();
+    this.missingBinaryNotice = undefined;
   }
 
   /** The binary for a command, or `undefined` after telling the user why there is none. */
@@ -250,7 +275,7 @@ class Trackplan implements vscode.Disposable {
     if (!binary.found) {
       void vscode.window.showErrorMessage(`trackplan: ${binary.message}`, OPEN_SETTINGS).then(async (choice) => {
         if (choice === OPEN_SETTINGS) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+          await openServerPathSetting();
         }
       });
       return undefined;
@@ -260,7 +285,7 @@ class Trackplan implements vscode.Disposable {
 
   private async noPlan(): Promise<void> {
     await vscode.window.showInformationMessage(
-      'trackplan: there is no plan in this workspace (a folder with a trackplan.yaml). Create one with `trackplan init`.',
+      'trackplan: there is no plan in this workspace (a folder with a trackplan.yaml). Create one with "trackplan init".',
     );
   }
 
@@ -356,6 +381,25 @@ class Trackplan implements vscode.Disposable {
       { placeHolder: 'Which plan?' },
     );
     return picked?.root;
+  }
+}
+
+const SOURCES: Record<BinarySource, string> = {
+  setting: 'set in trackplan.server.path',
+  bundled: 'bundled with the extension',
+  PATH: 'found on PATH',
+};
+
+/**
+ * Opens the settings at `trackplan.server.path`. In a remote window (code-server, Remote-SSH, WSL)
+ * the machine-overridable setting is shown in the Remote settings, not in the User settings.
+ */
+async function openServerPathSetting(): Promise<void> {
+  const query = `${SECTION}.server.path`;
+  if (vscode.env.remoteName !== undefined && vscode.env.remoteName !== '') {
+    await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+  } else {
+    await vscode.commands.executeCommand('workbench.action.openSettings', query);
   }
 }
 

@@ -6,7 +6,10 @@
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
 export interface Settings {
-  /** `trackplan.server.path`: a command looked up on PATH, or a path to the binary. */
+  /**
+   * `trackplan.server.path`: a command looked up on PATH, or a path to the binary; empty (the
+   * default) for the binary bundled with the extension, else `trackplan` on PATH.
+   */
   readonly serverPath: string;
   /** `trackplan.server.extraArgs`: appended to `trackplan lsp`. */
   readonly extraArgs: readonly string[];
@@ -22,7 +25,6 @@ export interface ConfigurationLike {
 }
 
 export const SECTION = 'trackplan';
-export const DEFAULT_SERVER_PATH = 'trackplan';
 const TRACE_LEVELS: readonly TraceLevel[] = ['off', 'messages', 'verbose'];
 
 /** Settings whose change needs a new server process. */
@@ -34,7 +36,7 @@ export function readSettings(config: ConfigurationLike): Settings {
   const trace = config.get<unknown>('trace.server');
   const docsBaseUrl = config.get<unknown>('docsBaseUrl');
   return {
-    serverPath: typeof path === 'string' && path.trim() !== '' ? path.trim() : DEFAULT_SERVER_PATH,
+    serverPath: typeof path === 'string' ? path.trim() : '',
     extraArgs: Array.isArray(extraArgs) ? extraArgs.filter((a): a is string => typeof a === 'string') : [],
     trace: TRACE_LEVELS.find((level) => level === trace) ?? 'off',
     docsBaseUrl: typeof docsBaseUrl === 'string' ? docsBaseUrl.trim() : '',

@@ -103,4 +103,5 @@ test('the server path is looked up on PATH, extra arguments are passed, and the 
   await waitFor('the initialize request in the trace', () => trace.text.includes("Sending request 'initialize"));
   assert.match(trace.text, /Params: \{/, 'verbose traces show message contents');
   assert.deepEqual(session.host.messages, [], 'no notification on a clean start');
+  assert.deepEqual(session.host.progressNotifications, [], 'no notice either');
 });

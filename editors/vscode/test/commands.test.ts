@@ -78,14 +78,15 @@ test('"trackplan: Show Plan Changes" opens the semantic diff against the default
   assert.match(markdown, /breaking/i, 'removing an event is breaking');
 });
 
-test('a missing binary is one clear message with a way out, and fixing the setting starts the server', async (t) => {
+test('a missing binary is one clear notice with a way out, and it closes once the server starts', async (t) => {
   const binary = trackplanBinary(t);
   if (binary === undefined) {
     return;
   }
   const workspace = copyTemplate('blank', tempDir('missing'));
+  const emptyPath = tempDir('empty-path');
   const savedPath = process.env.PATH;
-  process.env.PATH = tempDir('empty-path');
+  process.env.PATH = emptyPath;
   t.after(() => {
     process.env.PATH = savedPath;
   });
@@ -94,28 +95,60 @@ test('a missing binary is one clear message with a way out, and fixing the setti
   const { host, api } = session;
 
   assert.equal(api.client(), undefined, 'no server without a binary');
-  assert.equal(host.messages.length, 1, JSON.stringify(host.messages));
-  const [message] = host.messages;
-  assert.equal(message?.level, 'error');
-  assert.match(message.text, /`trackplan` was not found on PATH/);
-  assert.match(message.text, /cargo install --path crates\/trackplan-cli/);
-  assert.match(message.text, /trackplan\.server\.path/);
-  assert.deepEqual(message.items, ['Open Settings', 'How to Install']);
+  assert.equal(host.messages.length, 0, 'no error message that would stay after the fix');
+  assert.equal(host.progressNotifications.length, 1);
+  const [notice] = host.progressNotifications;
+  assert.ok(notice !== undefined && notice.open);
+  assert.match(notice.text, /^trackplan cannot start the language server: trackplan was not found on the PATH of your login shell/);
+  assert.ok(notice.text.includes(`(${emptyPath})`), `the PATH that was searched is shown: ${notice.text}`);
+  assert.match(notice.text, /"pipx install trackplan" or "npm install -g trackplan"/);
+  assert.ok(!notice.text.includes('`'), `no Markdown backticks in a notification: ${notice.text}`);
+  assert.ok(notice.cancellable, 'the user can dismiss it');
 
-  // A configured path that does not exist says which one.
-  host.answer = (shown) => (shown.items.includes('Open Settings') ? 'Open Settings' : undefined);
+  // "Open Settings" opens the User settings at the setting; in a remote window, the Remote settings,
+  // where a machine-overridable setting is shown.
+  const openSettings = notice.links.get('Open Settings');
+  assert.equal(openSettings, 'command:trackplan.openServerPathSetting');
+  assert.equal(notice.links.get('How to Install'), 'https://github.com/trackplan/trackplan#install');
+  await host.executeCommand('trackplan.openServerPathSetting');
+  assert.deepEqual(host.executed.at(-1), { command: 'workbench.action.openSettings', args: ['trackplan.server.path'] });
+  host.remoteName = 'ssh-remote';
+  await host.executeCommand('trackplan.openServerPathSetting');
+  assert.deepEqual(host.executed.at(-1), { command: 'workbench.action.openRemoteSettings', args: [{ query: 'trackplan.server.path' }] });
+
+  // A configured path that does not exist says which one; the first notice makes way for it.
   host.setSetting('trackplan.server.path', path.join(workspace, 'bin', 'trackplan'));
-  await waitFor('the second message', () => host.messages.length === 2);
+  await waitFor('the second notice', () => host.progressNotifications.length === 2);
   await api.settled();
-  assert.match(host.messages[1]?.text ?? '', /bin\/trackplan` \(set in `trackplan\.server\.path`\) does not exist/);
-  await waitFor('the settings to open', () =>
-    host.executed.some((command) => command.command === 'workbench.action.openSettings' && command.args[0] === 'trackplan.server.path'),
-  );
+  const second = host.progressNotifications[1];
+  assert.ok(second !== undefined);
+  assert.match(second.text, /bin\/trackplan \(set in trackplan\.server\.path\) does not exist/);
+  await waitFor('the first notice to close', () => !notice.open);
+  assert.ok(second.open);
 
-  // Pointing the setting at the binary restarts the server, without reloading the window.
+  // Pointing the setting at the binary starts the server, without reloading the window, and the
+  // notice goes away.
   host.setSetting('trackplan.server.path', binary);
   await waitFor('the client to run', () => api.client()?.isRunning());
-  assert.equal(host.messages.length, 2, 'no further message');
+  await waitFor('the notice to close', () => !second.open);
+  assert.equal(host.progressNotifications.length, 2, 'no further notice');
+  assert.equal(host.messages.length, 0);
+
+  // A command run while the binary is missing answers with an error message and a way to the setting.
+  host.setSetting('trackplan.server.path', path.join(workspace, 'nowhere'));
+  await api.settled();
+  host.answer = (shown) => (shown.items.includes('Open Settings') ? 'Open Settings' : undefined);
+  await host.executeCommand('trackplan.check');
+  const [error] = host.messages;
+  assert.equal(error?.level, 'error');
+  assert.match(error.text, /nowhere \(set in trackplan\.server\.path\) does not exist/);
+  assert.ok(!error.text.includes('`'), error.text);
+  await waitFor('the Remote settings to open', () => host.executed.filter((c) => c.command === 'workbench.action.openRemoteSettings').length === 2);
+  // Dismissed by the user: it closes.
+  const third = host.progressNotifications.at(-1);
+  assert.ok(third !== undefined && third.open);
+  third.cancel();
+  await waitFor('the dismissed notice to close', () => !third.open);
 });
 
 test('a workspace without a plan starts nothing, and one appears when a trackplan.yaml is created', async (t) => {

@@ -4,11 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { resolveBinary } from '../src/binary';
+import { bundledBinary, INSTALL_COMMANDS, INSTALL_HINT, resolveBinary } from '../src/binary';
 import { documentSelector, escapeGlob, planOf, planRoots } from '../src/plans';
 import { errorSummary, lastLine } from '../src/run';
 import { readSettings, serverSettings } from '../src/settings';
-import { tempDir } from './helpers';
+import { REPO_ROOT, tempDir } from './helpers';
 import { globMatches } from './stub/host';
 
 function config(values: Record<string, unknown>) {
@@ -16,7 +16,7 @@ function config(values: Record<string, unknown>) {
 }
 
 test('settings: defaults when unset', () => {
-  assert.deepEqual(readSettings(config({})), { serverPath: 'trackplan', extraArgs: [], trace: 'off', docsBaseUrl: '' });
+  assert.deepEqual(readSettings(config({})), { serverPath: '', extraArgs: [], trace: 'off', docsBaseUrl: '' });
 });
 
 test('settings: values are read and hand-edited wrong types fall back to the defaults', () => {
@@ -25,8 +25,8 @@ test('settings: values are read and hand-edited wrong types fall back to the def
   );
   assert.deepEqual(settings, { serverPath: '/opt/trackplan', extraArgs: ['--stdio'], trace: 'verbose', docsBaseUrl: 'https://x/{rule}' });
   const wrong = readSettings(config({ 'server.path': 42, 'server.extraArgs': '--stdio', 'trace.server': 'loud', docsBaseUrl: false }));
-  assert.deepEqual(wrong, { serverPath: 'trackplan', extraArgs: [], trace: 'off', docsBaseUrl: '' });
-  assert.equal(readSettings(config({ 'server.path': '   ' })).serverPath, 'trackplan');
+  assert.deepEqual(wrong, { serverPath: '', extraArgs: [], trace: 'off', docsBaseUrl: '' });
+  assert.equal(readSettings(config({ 'server.path': '   ' })).serverPath, '');
   assert.deepEqual(serverSettings(settings), { docsBaseUrl: 'https://x/{rule}' });
 });
 
@@ -42,34 +42,71 @@ function fakeBinaries(): { dir: string; good: string; plain: string } {
 
 const base = { env: {}, platform: 'linux' as const, homedir: '/home/someone' };
 
-test('binary: the default command is found on PATH', () => {
+test('binary: without a setting or a bundled binary, `trackplan` is found on PATH', () => {
   const { dir, good } = fakeBinaries();
   const env = { PATH: ['/nonexistent', '', dir].join(path.delimiter) };
-  assert.deepEqual(resolveBinary('trackplan', { ...base, env }), { found: true, path: good });
+  assert.deepEqual(resolveBinary('', { ...base, env }), { found: true, path: good, source: 'PATH' });
+  assert.deepEqual(resolveBinary('', { ...base, env, extensionPath: tempDir('universal-vsix') }), { found: true, path: good, source: 'PATH' });
+  assert.deepEqual(resolveBinary('trackplan', { ...base, env }), { found: true, path: good, source: 'setting' }, 'a command set by hand');
 });
 
-test('binary: a command missing from PATH is a clear message', () => {
-  const result = resolveBinary('trackplan', { ...base, env: { PATH: tempDir('empty') } });
-  assert.equal(result.found, false);
+test('binary: the binary bundled in a platform-specific .vsix comes before PATH, and after the setting', () => {
+  const { dir, good } = fakeBinaries();
+  const extension = tempDir('extension');
+  const bundled = bundledBinary(extension, 'linux');
+  assert.equal(bundled, path.join(extension, 'bin', 'trackplan'));
+  fs.mkdirSync(path.dirname(bundled));
+  // Unzipped by a tool that drops file modes: the extension makes it executable again.
+  fs.writeFileSync(bundled, '#!/bin/sh\n', { mode: 0o644 });
+  const env = { PATH: dir };
+  assert.deepEqual(resolveBinary('', { ...base, env, extensionPath: extension }), { found: true, path: bundled, source: 'bundled' });
+  assert.equal(fs.statSync(bundled).mode & 0o111, 0o111);
+  assert.deepEqual(resolveBinary(good, { ...base, env, extensionPath: extension }), { found: true, path: good, source: 'setting' });
+  assert.equal(bundledBinary(extension, 'win32'), path.join(extension, 'bin', 'trackplan.exe'));
+});
+
+test('binary: not found is a plain-text message that shows the PATH searched and how to install', () => {
+  const empty = tempDir('empty');
+  const result = resolveBinary('', { ...base, env: { PATH: `${empty}:/usr/local/bin` } });
   assert.ok(!result.found);
-  assert.match(result.message, /^`trackplan` was not found on PATH\. Install it with `cargo install --path crates\/trackplan-cli`/);
-  assert.match(result.message, /or set `trackplan\.server\.path`/);
+  assert.equal(
+    result.message,
+    `trackplan was not found on the PATH of your login shell, which is the one VS Code's extensions get (${empty}:/usr/local/bin). ${INSTALL_HINT}`,
+  );
+  assert.ok(!result.message.includes('`'), 'VS Code shows notifications without Markdown');
+  assert.match(result.message, /or set trackplan\.server\.path to the binary\.$/);
+  const unset = resolveBinary('', { ...base, env: {} });
+  assert.ok(!unset.found && unset.message.includes('(empty)'));
+  const windows = resolveBinary('', { ...base, platform: 'win32', env: { Path: 'C:\\Tools' } });
+  assert.ok(!windows.found && windows.message.startsWith('trackplan was not found on PATH (C:\\Tools).'));
   const other = resolveBinary('trackplan-nightly', { ...base, env: {} });
-  assert.ok(!other.found && other.message.startsWith('`trackplan-nightly` (set in `trackplan.server.path`) was not found on PATH'));
+  assert.ok(!other.found && other.message.startsWith('trackplan-nightly (set in trackplan.server.path) was not found on the PATH of your login shell'));
+});
+
+test("binary: the install hint gives the README's install commands", () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const install = /\n## Install\n([\s\S]*?)\n## /.exec(readme)?.[1];
+  assert.ok(install !== undefined, 'the README has an Install section');
+  assert.ok(INSTALL_COMMANDS.length > 0);
+  for (const command of INSTALL_COMMANDS) {
+    assert.ok(install.includes(command), `the README's Install section shows ${command}`);
+    assert.ok(INSTALL_HINT.includes(`"${command}"`));
+  }
 });
 
 test('binary: paths, relative to the workspace, with ~ and ${workspaceFolder}', () => {
   const { dir, good, plain } = fakeBinaries();
   const home = path.dirname(dir);
   const options = { ...base, workspaceFolder: dir, homedir: home };
-  assert.deepEqual(resolveBinary(good, options), { found: true, path: good });
-  assert.deepEqual(resolveBinary('./trackplan', options), { found: true, path: good });
-  assert.deepEqual(resolveBinary('${workspaceFolder}/trackplan', options), { found: true, path: good });
-  assert.deepEqual(resolveBinary(`~/${path.basename(dir)}/trackplan`, options), { found: true, path: good });
+  const found = { found: true, path: good, source: 'setting' };
+  assert.deepEqual(resolveBinary(good, options), found);
+  assert.deepEqual(resolveBinary('./trackplan', options), found);
+  assert.deepEqual(resolveBinary('${workspaceFolder}/trackplan', options), found);
+  assert.deepEqual(resolveBinary(`~/${path.basename(dir)}/trackplan`, options), found);
 
   const missing = resolveBinary('./bin/trackplan', options);
   assert.ok(!missing.found);
-  assert.equal(missing.message.split('. ')[0], `\`${path.join(dir, 'bin', 'trackplan')}\` (set in \`trackplan.server.path\`) does not exist`);
+  assert.equal(missing.message.split('. ')[0], `${path.join(dir, 'bin', 'trackplan')} (set in trackplan.server.path) does not exist`);
   const notExecutable = resolveBinary(plain, options);
   assert.ok(!notExecutable.found && notExecutable.message.includes('is not an executable file'));
   const folder = resolveBinary(path.join(dir, 'folder'), options);
@@ -80,8 +117,8 @@ test('binary: Windows looks for PATHEXT extensions', () => {
   const dir = tempDir('win');
   const exe = path.join(dir, 'trackplan.exe');
   fs.writeFileSync(exe, '');
-  const result = resolveBinary('trackplan', { ...base, platform: 'win32', env: { Path: dir, PATHEXT: '.COM;.EXE' } });
-  assert.deepEqual(result, { found: true, path: exe });
+  const result = resolveBinary('', { ...base, platform: 'win32', env: { Path: dir, PATHEXT: '.COM;.EXE' } });
+  assert.deepEqual(result, { found: true, path: exe, source: 'PATH' });
 });
 
 test('plan folders: the folders of the trackplan.yaml files, sorted, once each', () => {

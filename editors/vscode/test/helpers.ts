@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { type Host, resetHost } from './stub/host';
+import * as yauzl from 'yauzl';
 import { Uri } from './stub/types';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
@@ -97,26 +98,31 @@ export interface Session {
 
 /**
  * Opens a window on the given folders with the given settings (as VS Code would, defaults from the
- * manifest) and activates the extension from its built bundle.
+ * manifest) and activates the extension from its built bundle (or from an installed extension's
+ * folder, as unpacked from a `.vsix`).
  */
-export async function activate(folders: readonly string[], settings: Record<string, unknown> = {}): Promise<Session> {
+export async function activate(
+  folders: readonly string[],
+  settings: Record<string, unknown> = {},
+  extensionDir: string = PACKAGE_DIR,
+): Promise<Session> {
   const host = resetHost();
-  host.loadManifestDefaults(path.join(PACKAGE_DIR, 'package.json'));
+  host.loadManifestDefaults(path.join(extensionDir, 'package.json'));
   host.setWorkspaceFolders(folders);
   for (const [key, value] of Object.entries(settings)) {
     host.settings.set(key, value);
   }
-  const extension = require(BUNDLE) as LoadedExtension;
+  const extension = require(path.join(extensionDir, 'out', 'extension.js')) as LoadedExtension;
   const storage = tempDir('storage');
   const subscriptions: { dispose(): unknown }[] = [];
   const context = {
     subscriptions,
-    extensionPath: PACKAGE_DIR,
-    extensionUri: Uri.file(PACKAGE_DIR),
+    extensionPath: extensionDir,
+    extensionUri: Uri.file(extensionDir),
     storageUri: Uri.file(path.join(storage, 'workspace')),
     globalStorageUri: Uri.file(path.join(storage, 'global')),
     logUri: Uri.file(path.join(storage, 'log')),
-    asAbsolutePath: (relative: string) => path.join(PACKAGE_DIR, relative),
+    asAbsolutePath: (relative: string) => path.join(extensionDir, relative),
   };
   const api = extension.activate(context);
   await api.settled();
@@ -167,4 +173,40 @@ export function locate(file: string, text: string, offsetInText = 0): { line: nu
   const line = lines.findIndex((candidate) => candidate.includes(text));
   assert.ok(line >= 0, `${text} is in ${file}`);
   return { line, character: (lines[line] ?? '').indexOf(text) + offsetInText };
+}
+
+/** A file of a zip archive (a `.vsix`): its content and its Unix mode, as an unzip restores it. */
+export interface ZipEntry {
+  readonly data: Buffer;
+  readonly mode: number;
+}
+
+/** Every file of a zip archive, by name. */
+export function readZip(file: string): Promise<Map<string, ZipEntry>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error !== null || zip === undefined) {
+        reject(error ?? new Error(`cannot open ${file}`));
+        return;
+      }
+      const entries = new Map<string, ZipEntry>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError !== null || stream === undefined) {
+            reject(streamError ?? new Error(`cannot read ${entry.fileName}`));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            entries.set(entry.fileName, { data: Buffer.concat(chunks), mode: (entry.externalFileAttributes >>> 16) & 0o7777 });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
 }

@@ -8,8 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import * as yauzl from 'yauzl';
-import { PACKAGE_DIR } from './helpers';
+import { PACKAGE_DIR, readZip } from './helpers';
 
 const VSIX = process.env.TRACKPLAN_VSIX ?? path.join(PACKAGE_DIR, 'trackplan.vsix');
 
@@ -30,41 +29,12 @@ interface Manifest {
   };
 }
 
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error !== null || zip === undefined) {
-        reject(error ?? new Error(`cannot open ${file}`));
-        return;
-      }
-      const entries = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError !== null || stream === undefined) {
-            reject(streamError ?? new Error(`cannot read ${entry.fileName}`));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
 let files: Map<string, Buffer>;
 let manifest: Manifest;
 
 before(async () => {
   assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: the test set-up runs \`npm ci && npm run build && npm run package\``);
-  files = await readZip(VSIX);
+  files = new Map([...(await readZip(VSIX))].map(([name, entry]) => [name, entry.data]));
   const packaged = files.get('extension/package.json');
   assert.ok(packaged !== undefined, 'the .vsix has a manifest');
   manifest = JSON.parse(packaged.toString('utf8')) as Manifest;
@@ -119,7 +89,7 @@ test('its settings: the server path, extra arguments, trace level, docs links', 
     'trackplan.server.path',
     'trackplan.trace.server',
   ]);
-  assert.equal(properties['trackplan.server.path']?.default, 'trackplan', 'by default the binary is found on PATH');
+  assert.equal(properties['trackplan.server.path']?.default, '', 'by default the bundled binary, else `trackplan` on PATH');
   assert.deepEqual(properties['trackplan.server.extraArgs']?.default, []);
   assert.equal(properties['trackplan.trace.server']?.default, 'off');
   assert.deepEqual(properties['trackplan.trace.server']?.enum, ['off', 'messages', 'verbose']);

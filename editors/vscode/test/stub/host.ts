@@ -125,6 +125,45 @@ export interface ShownMessage {
   readonly items: readonly string[];
 }
 
+/**
+ * A notification with progress (`window.withProgress` at `ProgressLocation.Notification`): VS Code
+ * shows `title: message` until the task ends; links in the message are clickable.
+ */
+export class ProgressNotification {
+  message = '';
+  open = true;
+
+  constructor(
+    readonly title: string,
+    readonly cancellable: boolean,
+    private readonly onCancel: () => void,
+  ) {}
+
+  report(value: { message?: string }): void {
+    if (value.message !== undefined) {
+      this.message = value.message;
+    }
+  }
+
+  /** What VS Code shows. */
+  get text(): string {
+    return this.message === '' ? this.title : `${this.title}: ${this.message}`;
+  }
+
+  /** The targets of the message's links, `[label](target)`, by label. */
+  get links(): Map<string, string> {
+    return new Map([...this.message.matchAll(/\[([^\]]+)\]\(([^)\s]+)\)/g)].map((match) => [match[1] ?? '', match[2] ?? '']));
+  }
+
+  /** The user clicks Cancel (only offered when the notification is cancellable). */
+  cancel(): void {
+    if (!this.cancellable) {
+      throw new Error('this notification cannot be cancelled');
+    }
+    this.onCancel();
+  }
+}
+
 export class StubOutputChannel {
   text = '';
   shown = false;
@@ -328,6 +367,10 @@ export class Host {
   readonly documents: StubTextDocument[] = [];
   readonly messages: ShownMessage[] = [];
   answer: Answer = () => undefined;
+  /** Notifications with progress, in the order shown; `open` until their task ends. */
+  readonly progressNotifications: ProgressNotification[] = [];
+  /** `vscode.env.remoteName`: set for a remote window (code-server, Remote-SSH, WSL). */
+  remoteName: string | undefined;
   readonly outputChannels: StubOutputChannel[] = [];
   readonly diagnosticCollections: StubDiagnosticCollection[] = [];
   readonly watchers: StubFileSystemWatcher[] = [];

@@ -9,7 +9,7 @@
  */
 
 import * as path from 'node:path';
-import { host, type StubTextDocument, StubDiagnosticCollection, StubFileSystemWatcher, StubOutputChannel, matchSelector } from './host';
+import { host, type StubTextDocument, StubDiagnosticCollection, StubFileSystemWatcher, StubOutputChannel, matchSelector, ProgressNotification } from './host';
 import * as types from './types';
 
 function current() {
@@ -258,8 +258,23 @@ const window = guard('window', {
   showQuickPick<T>(items: readonly T[] | Promise<readonly T[]>) {
     return Promise.resolve(items).then((resolved) => resolved[0]);
   },
-  withProgress<R>(_options: unknown, task: (progress: { report(value: unknown): void }, token: types.CancellationToken) => Promise<R>) {
-    return task({ report: () => undefined }, new types.CancellationTokenSource().token);
+  withProgress<R>(
+    options: { location: number; title?: string; cancellable?: boolean },
+    task: (progress: { report(value: { message?: string }): void }, token: types.CancellationToken) => Promise<R>,
+  ) {
+    const cancellation = new types.CancellationTokenSource();
+    if (options.location !== enums.ProgressLocation.Notification) {
+      return task({ report: () => undefined }, cancellation.token);
+    }
+    // A notification with progress: shown until its task ends (or the user cancels it).
+    const notice = new ProgressNotification(options.title ?? '', options.cancellable === true, () => cancellation.cancel());
+    current().progressNotifications.push(notice);
+    const result = task({ report: (value) => notice.report(value) }, cancellation.token);
+    const close = () => {
+      notice.open = false;
+    };
+    result.then(close, close);
+    return result;
   },
   showTextDocument(document: StubTextDocument) {
     current().openDocument(document.uri.fsPath);
@@ -291,7 +306,9 @@ const env = guard('env', {
   sessionId: 'stand-in',
   uriScheme: 'vscode',
   uiKind: enums.UIKind.Desktop,
-  remoteName: undefined,
+  get remoteName() {
+    return current().remoteName;
+  },
   openExternal(uri: types.Uri) {
     current().openedExternally.push(uri);
     return Promise.resolve(true);

@@ -640,6 +640,113 @@ fn errors_are_clear() {
     );
 }
 
+/// `diff`, `changelog` and `log` find the plan as `check` does: the plan of the current folder, else
+/// the one below it; with several below, `diff` reports each and the others ask for `--plan`.
+#[test]
+fn history_commands_find_the_plan_as_check_does() {
+    let mut repo = GitRepo::new();
+    repo.write("README.md", "# App\n");
+    repo.write("src/main.txt", "code\n");
+    repo.write(
+        "analytics/plan/trackplan.yaml",
+        "trackplan: 1\nname: Shop\n",
+    );
+    repo.write(
+        "analytics/plan/events.yaml",
+        "events:\n  Order Completed:\n    description: An order.\n",
+    );
+    repo.commit("Plan");
+    repo.edit(
+        "analytics/plan/events.yaml",
+        "    description: An order.\n",
+        "    description: An order was placed.\n",
+    );
+    repo.commit("Describe the order");
+
+    // One plan below the repository root (a new user's first try): it is the one.
+    let from_root = ok(repo.path(), &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let named = ok(
+        repo.path(),
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            "--plan",
+            "analytics/plan",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(from_root, named);
+    assert!(from_root.contains("\"description-changed\""), "{from_root}");
+    let changelog = ok(repo.path(), &["changelog"]);
+    assert!(
+        changelog.contains("# Changelog of the tracking plan Shop"),
+        "{changelog}"
+    );
+    assert_eq!(
+        changelog,
+        ok(repo.path(), &["changelog", "--plan", "analytics/plan"])
+    );
+    let log = ok(repo.path(), &["log", "Order Completed"]);
+    assert!(
+        log.contains("history of `Order Completed` in analytics/plan"),
+        "{log}"
+    );
+
+    // A second plan: `diff` reports each in its own section; `changelog` and `log` ask which.
+    repo.write("web/trackplan.yaml", "trackplan: 1\nname: Web\n");
+    repo.commit("A plan for the web team");
+    let both = ok(
+        repo.path(),
+        &["diff", "HEAD~2", "HEAD", "--format", "markdown"],
+    );
+    assert!(
+        both.contains("analytics/plan") && both.contains("web"),
+        "{both}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        repo.path(),
+        &["diff", "HEAD~2", "HEAD", "--format", "json"],
+    ))
+    .unwrap();
+    let paths: Vec<&str> = json["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["analytics/plan", "web"]);
+    let (code, _, stderr) = trackplan(repo.path(), &["changelog"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("there are 2 plans below"), "{stderr}");
+    assert!(stderr.contains("name one with --plan"), "{stderr}");
+    assert!(
+        stderr.contains("  trackplan changelog --plan analytics/plan\n")
+            && stderr.contains("  trackplan changelog --plan web"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = trackplan(repo.path(), &["log", "Order Completed"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("  trackplan log 'Order Completed' --plan analytics/plan\n"),
+        "{stderr}"
+    );
+    // Inside one of them, that one.
+    let log = ok(&repo.join("analytics"), &["log", "Order Completed"]);
+    assert!(log.contains("in analytics/plan"), "{log}");
+
+    // No plan anywhere near: the error names the flag that solves it.
+    let (code, _, stderr) = trackplan(&repo.join("src"), &["changelog"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no trackplan.yaml found"), "{stderr}");
+    assert!(stderr.contains("--plan DIR"), "{stderr}");
+    assert!(
+        !stderr.contains("trackplan check"),
+        "a hint about another command: {stderr}"
+    );
+}
+
 #[test]
 fn shallow_clone_without_the_base_says_to_fetch() {
     let mut repo = golden();

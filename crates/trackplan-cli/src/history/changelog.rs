@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::render::{change_json, count_words, counts_json, escape};
-use super::{locate, PlanDir};
+use super::{locate, PlanDir, Several};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value as Json};
@@ -16,7 +16,7 @@ use trackplan_git::{Changelog, ChangelogOptions, Entry, Outcome, Repo};
 #[derive(Args)]
 pub struct ChangelogArgs {
     /// The plan folder, a file in it, or a folder with plans below it (default: the plan of the
-    /// current folder)
+    /// current folder, else the one plan below it)
     #[arg(long, value_name = "DIR")]
     pub plan: Option<PathBuf>,
     /// Leave out this revision and what came before it (`--from v1.0` lists what changed since)
@@ -52,8 +52,9 @@ pub fn walk(
     to: &str,
     all_parents: bool,
     cwd: &Path,
+    several: &Several,
 ) -> Result<Vec<PlanLog>> {
-    let (repo, plans) = locate(plan, cwd, to)?;
+    let (repo, plans) = locate(plan, cwd, to, several)?;
     let mut out = Vec::new();
     for plan in plans {
         let bar = Bar::stderr();
@@ -84,6 +85,7 @@ pub fn run(args: &ChangelogArgs, cwd: &Path) -> Result<ExitCode> {
         &args.to,
         args.all_parents,
         cwd,
+        &Several::AskFor("changelog".to_string()),
     )?;
     let output = match args.format {
         Format::Markdown => {

@@ -2,7 +2,7 @@
 //! revision and the work tree, for pull-request review.
 
 use super::render::{self, DiffReport, Label, PlanChanges};
-use super::{locate, PlanDir};
+use super::{locate, PlanDir, Several};
 use crate::discover::{self, UsageError};
 use crate::render::Color;
 use anyhow::{bail, Result};
@@ -22,7 +22,7 @@ pub struct DiffArgs {
     /// included)
     head: Option<String>,
     /// The plan folder, a file in it, or a folder with plans below it (default: the plan of the
-    /// current folder)
+    /// current folder, else every plan below it)
     #[arg(long, value_name = "DIR")]
     plan: Option<PathBuf>,
     /// Compare from the merge base of BASE and HEAD, as a pull request does (without BASE, the merge
@@ -66,7 +66,7 @@ enum Head {
 
 pub fn run(args: &DiffArgs, cwd: &Path) -> Result<ExitCode> {
     let head_rev = args.head.as_deref().unwrap_or("HEAD");
-    let (repo, plans) = locate(args.plan.as_deref(), cwd, head_rev)?;
+    let (repo, plans) = locate(args.plan.as_deref(), cwd, head_rev, &Several::Each)?;
     let head = match &args.head {
         Some(rev) => Head::Revision(repo.resolve(rev)?),
         None if repo.workdir().is_some() => Head::WorkTree,

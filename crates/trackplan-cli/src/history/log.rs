@@ -3,6 +3,7 @@
 
 use super::changelog::{entry_json, entry_markdown, walk, PlanLog};
 use super::render::{human_change, Paint};
+use super::Several;
 use crate::discover::UsageError;
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
@@ -19,7 +20,7 @@ pub struct LogArgs {
     /// The event, property or KPI (or flow, goal, team) name, exactly as in the plan
     entity: String,
     /// The plan folder, a file in it, or a folder with plans below it (default: the plan of the
-    /// current folder)
+    /// current folder, else the one plan below it)
     #[arg(long, value_name = "DIR")]
     plan: Option<PathBuf>,
     /// Leave out this revision and what came before it
@@ -110,6 +111,7 @@ pub fn run(args: &LogArgs, cwd: &Path) -> Result<ExitCode> {
         &args.to,
         args.all_parents,
         cwd,
+        &Several::AskFor(format!("log {}", shell_word(&args.entity))),
     )?;
     let histories: Vec<_> = logs
         .iter()
@@ -179,6 +181,16 @@ pub fn run(args: &LogArgs, cwd: &Path) -> Result<ExitCode> {
     };
     super::print(&output)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A name as one word of a shell command (`'Order Completed'`), for the commands errors suggest.
+fn shell_word(name: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./".contains(c);
+    if !name.is_empty() && name.chars().all(plain) {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
 }
 
 /// An entry restricted to some of its changes, shown as a plain change list.

@@ -10,6 +10,7 @@ pub mod render;
 use crate::discover::{self, UsageError};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
+use trackplan_fs::{enclosing_plan, normalize, plans_below};
 use trackplan_git::Repo;
 
 /// A plan folder as the history commands see it.
@@ -40,11 +41,26 @@ impl PlanDir {
     }
 }
 
+/// What a command does when no `--plan` is given and several plans lie below the current folder.
+pub enum Several {
+    /// Handle each of them (`diff`: one section per plan).
+    Each,
+    /// Ask for `--plan`, listing them as commands to run: the command's name and arguments before
+    /// `--plan` (`changelog`, `log`: one history at a time reads best).
+    AskFor(String),
+}
+
 /// Opens the repository and finds the plan folders the command is about: `--plan` (a plan folder, a
-/// file in one, or a folder with plans below it), else the plan of the current folder. A path that
-/// is not in the work tree (a plan deleted since, or a bare repository) names a folder of the
-/// repository's tree; in a bare repository without `--plan`, every plan in `rev`'s tree is used.
-pub fn locate(plan: Option<&Path>, cwd: &Path, rev: &str) -> Result<(Repo, Vec<PlanDir>)> {
+/// file in one, or a folder with plans below it), else the plan of the current folder, else the plan
+/// or plans below it, as `trackplan check` finds them. A path that is not in the work tree (a plan
+/// deleted since, or a bare repository) names a folder of the repository's tree; in a bare
+/// repository without `--plan`, every plan in `rev`'s tree is used.
+pub fn locate(
+    plan: Option<&Path>,
+    cwd: &Path,
+    rev: &str,
+    several: &Several,
+) -> Result<(Repo, Vec<PlanDir>)> {
     let start = plan.map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
     let on_disk = start.exists();
     let probe = if on_disk {
@@ -89,13 +105,16 @@ pub fn locate(plan: Option<&Path>, cwd: &Path, rev: &str) -> Result<(Repo, Vec<P
         };
         return Ok((repo, vec![PlanDir { dir, disk: None }]));
     }
-    let paths: Vec<PathBuf> = plan.map(Path::to_path_buf).into_iter().collect();
-    let roots = discover::plan_roots(&paths, cwd)?;
+    let roots = match plan {
+        Some(path) => discover::plan_roots(&[path.to_path_buf()], cwd)?,
+        None => plans_of_the_current_folder(cwd, several)?,
+    };
     let mut dirs = Vec::new();
     for root in roots {
         let Some(dir) = repo.relative_to_workdir(&root) else {
             bail!(UsageError(format!(
-                "the plan in {} is not inside the git work tree at {}",
+                "the plan in {} is not inside the git work tree at {}; run the command in that \
+                 repository, or name a plan of this one with --plan",
                 root.display(),
                 workdir.display()
             )));
@@ -106,6 +125,38 @@ pub fn locate(plan: Option<&Path>, cwd: &Path, rev: &str) -> Result<(Repo, Vec<P
         });
     }
     Ok((repo, dirs))
+}
+
+/// Without `--plan`: the plan holding the current folder, else the one plan below it, else (by
+/// `several`) every plan below it or an error that lists them. Each error names `--plan`.
+fn plans_of_the_current_folder(cwd: &Path, several: &Several) -> Result<Vec<PathBuf>> {
+    if let Some(root) = enclosing_plan(cwd) {
+        return Ok(vec![root]);
+    }
+    let below = plans_below(cwd);
+    match (below.len(), several) {
+        (0, _) => bail!(UsageError(format!(
+            "no trackplan.yaml found in {}, any parent folder or below it; name the plan folder with \
+             --plan DIR (also a folder of a plan deleted since), or run `trackplan init` to create a plan",
+            cwd.display()
+        ))),
+        (1, _) | (_, Several::Each) => Ok(below),
+        (n, Several::AskFor(command)) => {
+            let base = normalize(cwd);
+            let choices: Vec<String> = below
+                .iter()
+                .map(|root| {
+                    let shown = root.strip_prefix(&base).unwrap_or(root);
+                    format!("\n  trackplan {command} --plan {}", shown.display())
+                })
+                .collect();
+            bail!(UsageError(format!(
+                "there are {n} plans below {}; name one with --plan:{}",
+                cwd.display(),
+                choices.concat()
+            )))
+        }
+    }
 }
 
 /// A path given for a bare repository, as a tree path.

@@ -905,15 +905,22 @@ fn review_doc_lists_every_kind_of_change() {
     );
 }
 
+/// The example workflows docs/review.md shows: the one-line action and the step-by-step variant.
+const WORKFLOWS: [&str; 2] = [
+    "docs/examples/trackplan-review.yml",
+    "docs/examples/trackplan-review-steps.yml",
+];
+
 #[test]
-fn review_doc_shows_the_workflow_file() {
+fn review_doc_shows_the_workflow_files() {
     let doc = std::fs::read_to_string(repo_root().join("docs/review.md")).unwrap();
-    let workflow =
-        std::fs::read_to_string(repo_root().join("docs/examples/trackplan-review.yml")).unwrap();
-    assert!(
-        doc.contains(&format!("```yaml\n{workflow}```")),
-        "docs/review.md must show docs/examples/trackplan-review.yml exactly"
-    );
+    for file in WORKFLOWS {
+        let workflow = std::fs::read_to_string(repo_root().join(file)).unwrap();
+        assert!(
+            doc.contains(&format!("```yaml\n{workflow}```")),
+            "docs/review.md must show {file} exactly"
+        );
+    }
 }
 
 /// actionlint from scripts/setup-test-deps.sh (.ci/cache), else from PATH.
@@ -927,22 +934,24 @@ fn actionlint() -> Option<std::path::PathBuf> {
 }
 
 #[test]
-fn review_workflow_passes_actionlint() {
+fn review_workflows_pass_actionlint() {
     let Some(actionlint) = actionlint() else {
         eprintln!(
-            "SKIPPED review_workflow_passes_actionlint: actionlint is not installed; run scripts/setup-test-deps.sh"
+            "SKIPPED review_workflows_pass_actionlint: actionlint is not installed; run scripts/setup-test-deps.sh"
         );
         return;
     };
-    let output = Command::new(actionlint)
-        .arg("-no-color")
-        .arg(repo_root().join("docs/examples/trackplan-review.yml"))
-        .output()
-        .expect("actionlint runs");
-    assert!(
-        output.status.success(),
-        "actionlint finds problems in docs/examples/trackplan-review.yml:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    for file in WORKFLOWS {
+        let output = Command::new(&actionlint)
+            .arg("-no-color")
+            .arg(repo_root().join(file))
+            .output()
+            .expect("actionlint runs");
+        assert!(
+            output.status.success(),
+            "actionlint finds problems in {file}:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

@@ -74,3 +74,20 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends shellcheck >/dev/null
 fi
 # ---- end of plan history -------------------------------------------------------------------------
+
+# ---- packages (issue 10) --------------------------------------------------------------------------
+# pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds): pinned, from PyPI, into
+# .ci/cache (git-ignored), reinstalled only when the pin changes. The build tools of scripts/dist.sh
+# (maturin, ziglang) are installed by that script itself, which also runs outside the tests.
+packages_root="$(cd "$(dirname "$0")/.." && pwd)"
+pipx_version=1.18.4
+pipx_dir="$packages_root/.ci/cache/pipx"
+if [ ! -d "$pipx_dir/pipx" ] || [ "$(cat "$pipx_dir/.version" 2>/dev/null)" != "$pipx_version" ]; then
+  echo "setup-test-deps: installing pipx==$pipx_version (PyPI) into .ci/cache" >&2
+  rm -rf "$pipx_dir"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-compile \
+    --only-binary=:all: --target "$pipx_dir" "pipx==$pipx_version"
+  echo "$pipx_version" > "$pipx_dir/.version"
+fi
+echo "setup-test-deps: pipx $(PYTHONPATH="$pipx_dir" python3 -m pipx --version)" >&2
+# ---- end of packages -----------------------------------------------------------------------------

@@ -77,6 +77,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Runs `BINARY check` on a fresh copy of the template and expects it clean.
+#[track_caller]
+fn checks_a_template(binary: &Path, what: &str) {
+    let temp = tempfile::tempdir().unwrap();
+    let plan = template(temp.path());
+    assert_checked(&succeeds(
+        Command::new(binary)
+            .args(["check", "--color", "never"])
+            .arg(&plan)
+            .current_dir(temp.path())
+            .output()
+            .unwrap(),
+        what,
+    ));
+}
+
 #[track_caller]
 fn assert_checked(stdout: &str) {
     assert!(
@@ -122,16 +138,10 @@ fn the_wheel_installs_into_a_fresh_virtual_environment_and_runs() {
             .unwrap(),
         "pip install the wheel",
     );
-    let plan = template(temp.path());
-    let out = succeeds(
-        Command::new(venv.join("bin/trackplan"))
-            .args(["check", "--color", "never"])
-            .current_dir(&plan)
-            .output()
-            .unwrap(),
+    checks_a_template(
+        &venv.join("bin/trackplan"),
         "trackplan from the virtual environment",
     );
-    assert_checked(&out);
     let version = succeeds(
         Command::new(venv.join("bin/trackplan"))
             .arg("--version")
@@ -351,16 +361,7 @@ fn every_file_has_its_sum_and_the_archive_holds_a_portable_binary() {
         assert!(folder.join(file).is_file(), "the archive holds {file}");
     }
     let binary = folder.join("trackplan");
-    let plan = template(temp.path());
-    assert_checked(&succeeds(
-        Command::new(&binary)
-            .args(["check", "--color", "never"])
-            .arg(&plan)
-            .current_dir(temp.path())
-            .output()
-            .unwrap(),
-        "trackplan from the archive",
-    ));
+    checks_a_template(&binary, "trackplan from the archive");
 
     // Portable: it asks for no glibc symbol newer than 2.17 and does not link the system's zlib.
     let bytes = std::fs::read(&binary).unwrap();
@@ -420,16 +421,7 @@ fn the_action_installs_the_release_archive_checked_against_its_sum() {
     let log = succeeds(output, "action/install.sh");
     assert!(log.contains(&format!("trackplan {VERSION}")), "{log}");
     let bin = PathBuf::from(github_path.trim());
-    let plan = template(temp.path());
-    assert_checked(&succeeds(
-        Command::new(bin.join("trackplan"))
-            .args(["check", "--color", "never"])
-            .arg(&plan)
-            .current_dir(temp.path())
-            .output()
-            .unwrap(),
-        "the installed trackplan",
-    ));
+    checks_a_template(&bin.join("trackplan"), "the installed trackplan");
 
     // An archive that does not match its sum is refused and not installed.
     let tampered = temp.path().join("tampered.tar.gz");

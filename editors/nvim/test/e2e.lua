@@ -190,7 +190,7 @@ local function check_missing_binary()
   local message = notifications[1] and notifications[1].message or ''
   report('it is an error', notifications[1] ~= nil and notifications[1].level == vim.log.levels.ERROR, vim.inspect(notifications))
   report('it names the binary', message:find('`trackplan` is not an executable on PATH', 1, true) ~= nil, message)
-  report('it says how to install it', message:find('cargo install --path crates/trackplan-cli', 1, true) ~= nil, message)
+  report('it says how to install it', message:find('pipx install trackplan', 1, true) ~= nil, message)
   report('it says how to point at it', message:find("setup{ cmd = {", 1, true) ~= nil, message)
   vim.cmd('buffer ' .. flows)
   local health = checkhealth()

@@ -90,7 +90,7 @@ end
 ---@return string[]
 function M.install_advice()
   return {
-    'install it: `cargo install --path crates/trackplan-cli` in a clone of https://github.com/trackplan/trackplan',
+    'install it: `pipx install trackplan` or `npm install -g trackplan` (https://github.com/trackplan/trackplan#install)',
     "or point the plugin at it: require('trackplan').setup{ cmd = { '/path/to/trackplan', 'lsp' } }",
   }
 end

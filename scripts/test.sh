@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 scripts/setup-test-deps.sh
 cargo test --workspace --locked
 # The VS Code extension's tests (node's test runner): its configuration logic, the packaged .vsix,
-# and its real language client against the `trackplan` that cargo just built.
+# its real language client against the `trackplan` that cargo just built, and the .vsix in a real
+# VS Code (code-server in Chromium; screenshots in editors/vscode/test-results/).
 TRACKPLAN_BIN="$PWD/target/debug/trackplan" npm --prefix editors/vscode test --silent

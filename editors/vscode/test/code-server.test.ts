@@ -167,12 +167,22 @@ test('VS Code with the packaged extension: diagnostics, completion, hover, go to
       entries.filter((entry) => entry.level === 'error' || entry.message.startsWith('Server process exited')),
       [{ level: 'info', message: 'Server process exited with code 0.' }],
     );
+    // Nothing of the extension failed in the extension host (an exception in a command, say).
+    const host = findFile(path.join(box.userData, 'logs'), (file) => path.basename(file) === 'remoteexthost.log');
+    assert.ok(host !== undefined, "the extension host's log");
+    const failures = fs
+      .readFileSync(host, 'utf8')
+      .split(/\n(?=\d{4}-\d{2}-\d{2} )/)
+      .filter((entry) => /^\S+ \S+ \[error\]/.test(entry) && /trackplan/i.test(entry));
+    assert.deepEqual(failures, [], 'no error of the extension in the extension host');
   } catch (error) {
     await editor.screenshot('failure').catch(() => undefined);
     throw error;
   } finally {
     fs.writeFileSync(path.join(ARTIFACTS, 'code-server.log'), served.output());
-    fs.cpSync(path.join(box.userData, 'logs'), path.join(ARTIFACTS, 'logs'), { recursive: true });
+    if (fs.existsSync(path.join(box.userData, 'logs'))) {
+      fs.cpSync(path.join(box.userData, 'logs'), path.join(ARTIFACTS, 'logs'), { recursive: true });
+    }
   }
 });
 

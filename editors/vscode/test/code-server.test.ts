@@ -65,7 +65,7 @@ test('VS Code with the packaged extension: diagnostics, completion, hover, go to
   await installExtension(programs.codeServer, box, VSIX);
   const served = await serve(programs.codeServer, box, repo);
   t.after(() => served.stop());
-  const { context, page } = await openBrowser(programs.chromium, path.join(box.home, 'chromium-profile'));
+  const { context, page } = await openBrowser(programs.chromium, box, path.join(box.home, 'chromium-profile'));
   t.after(() => context.close());
   const editor = new Workbench(page);
 

@@ -174,10 +174,14 @@ async function stopGroup(child: ChildProcess, exited: Promise<void>): Promise<vo
   signal('SIGKILL');
 }
 
-/** A fresh headless Chromium profile in `profile`, with one page. */
-export async function openBrowser(chromiumPath: string, profile: string): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * A fresh headless Chromium profile in `profile`, with one page. It runs in the machine's home too:
+ * Chromium keeps its crash reports in `~/.config/chromium` whatever the profile.
+ */
+export async function openBrowser(chromiumPath: string, box: Machine, profile: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
+    env: box.env,
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: { width: 1400, height: 900 },

@@ -18,8 +18,12 @@ import { gitPlanRepository, locate, PACKAGE_DIR, tempDir, trackplanBinary, waitF
 const VSIX = process.env.TRACKPLAN_VSIX ?? path.join(PACKAGE_DIR, 'trackplan.vsix');
 const ARTIFACTS = path.join(PACKAGE_DIR, 'test-results', 'code-server');
 
-/** Settings written before the page loads: a quiet window, suggestions only when asked for. */
+/**
+ * Settings written before the page loads: a quiet window, suggestions only when asked for, and no
+ * auto-save (on by default in a browser), so that typed text reaches the disk only when saved.
+ */
 const USER_SETTINGS = {
+  'files.autoSave': 'off',
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -58,7 +62,8 @@ test('VS Code with the packaged extension: diagnostics, completion, hover, go to
   const original = fs.readFileSync(flowsFile, 'utf8');
   const guestOrder = 'after-guest-order: [Order Completed, Sign Up Completed]';
   assert.ok(original.includes(guestOrder));
-  fs.writeFileSync(flowsFile, original.replace(guestOrder, 'after-guest-order: [Order Completed, Sign Up Complted]'));
+  const onDisk = original.replace(guestOrder, 'after-guest-order: [Order Completed, Sign Up Complted]');
+  fs.writeFileSync(flowsFile, onDisk);
   const typo = locate(flowsFile, 'Sign Up Complted');
 
   writeUserSettings(box, USER_SETTINGS);
@@ -129,7 +134,8 @@ test('VS Code with the packaged extension: diagnostics, completion, hover, go to
     // The commands: check, diff, restart, show output.
     await editor.command('trackplan: Check the Plan');
     const checked = await editor.notification(new RegExp(`^trackplan check: checked ${path.basename(plan)} `));
-    assert.match(checked, /1 error/, checked);
+    assert.match(checked, /: 1 error,/, 'the typo on disk; the one typed and undone never reached the disk');
+    assert.equal(fs.readFileSync(flowsFile, 'utf8'), onDisk);
     await editor.screenshot('07-check');
     await editor.dismissNotifications();
 
@@ -246,7 +252,7 @@ class Workbench {
   /** Moves the cursor with Go to Line (Ctrl+G); line and character are 0-based. */
   async goTo(line: number, character: number): Promise<void> {
     await this.openQuickInput('Control+G');
-    await this.quickInput(`:${line + 1}:${character + 1}`);
+    await this.quickInput(`:${line + 1}:${character + 1}`, `Go to line ${line + 1} and character ${character + 1}`);
     await waitFor(`the cursor at ${line + 1}:${character + 1}`, async () =>
       (await this.cursor()).startsWith(`Ln ${line + 1}, Col ${character + 1}`),
     );
@@ -306,16 +312,25 @@ class Workbench {
     });
   }
 
-  /** Types into the open quick input and accepts its first entry once it is the wanted one. */
-  private async quickInput(text: string, expected?: string): Promise<void> {
+  /**
+   * Types into the open quick input and accepts its entry once it is the wanted one. An Enter that
+   * arrives while the input is still updating its entries is dropped, so it is pressed again while
+   * the input stays open.
+   */
+  private async quickInput(text: string, expected: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget:visible input');
     await this.page.keyboard.type(text);
-    if (expected !== undefined) {
-      await waitFor(`"${expected}" in the quick input`, async () =>
-        ((await this.page.locator('.quick-input-list .monaco-list-row.focused').getAttribute('aria-label').catch(() => null)) ?? '').includes(expected),
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused');
+    await waitFor(`"${expected}" in the quick input`, async () => {
+      if (!((await focused.getAttribute('aria-label', { timeout: 1_000 }).catch(() => null)) ?? '').includes(expected)) {
+        return false;
+      }
+      await this.page.keyboard.press('Enter');
+      return input.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+        () => true,
+        () => false,
       );
-    }
-    await this.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
+    });
   }
+
 }

@@ -91,3 +91,53 @@ if [ ! -d "$pipx_dir/pipx" ] || [ "$(cat "$pipx_dir/.version" 2>/dev/null)" != "
 fi
 echo "setup-test-deps: pipx $(PYTHONPATH="$pipx_dir" python3 -m pipx --version)" >&2
 # ---- end of packages -----------------------------------------------------------------------------
+# ---- VS Code end-to-end (issue 16) ---------------------------------------------------------------
+# A real VS Code for editors/vscode/test/code-server.test.ts: code-server (VS Code served to a
+# browser, from npm) driven by Debian's Chromium. 4.100.3 (VS Code 1.100.3) is the newest release that
+# runs on Node 20. Its install scripts download from GitHub, which CI cannot reach, so: install it
+# without scripts, build argon2 against Debian's Node headers, deny @vscode/ripgrep's download in VS
+# Code's own package.json and give it Debian's `rg`, then run code-server's postinstall (VS Code's
+# native modules, built from source). About 300 MB in .ci/cache (git-ignored), redone only when the
+# pin changes; the `.version` file is written last, so an interrupted install starts again.
+e2e_root="$(cd "$(dirname "$0")/.." && pwd)"
+code_server_version=4.100.3
+code_server_dir="$e2e_root/.ci/cache/code-server"
+code_server_package="$code_server_dir/node_modules/code-server"
+e2e_missing=""
+for package in chromium libkrb5-dev ripgrep build-essential; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || e2e_missing="$e2e_missing $package"
+done
+if [ -n "$e2e_missing" ]; then
+  echo "setup-test-deps: installing$e2e_missing (apt)" >&2
+  ${SUDO-} apt-get update -qq
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends $e2e_missing >/dev/null
+fi
+if [ ! -f "$code_server_package/out/node/entry.js" ] || [ "$(cat "$code_server_dir/.version" 2>/dev/null)" != "$code_server_version" ]; then
+  echo "setup-test-deps: installing code-server@$code_server_version (npm) into .ci/cache, building its native modules" >&2
+  rm -rf "$code_server_dir"
+  mkdir -p "$code_server_dir"
+  echo '{ "private": true }' > "$code_server_dir/package.json"
+  npm_quiet=(--no-audit --no-fund --loglevel=error)
+  (cd "$code_server_dir" && npm install "${npm_quiet[@]}" --ignore-scripts "code-server@$code_server_version" >&2)
+  (cd "$code_server_dir" && npm_config_nodedir=/usr npm_config_build_from_source=true npm rebuild "${npm_quiet[@]}" argon2 >&2)
+  node -e '
+    const fs = require("fs");
+    const file = process.argv[1];
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.allowScripts = { ...manifest.allowScripts, "@vscode/ripgrep": false };
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
+  ' "$code_server_package/lib/vscode/package.json"
+  # postinstall.sh wants npm's user agent (so `npm run`) and, as root, npm's old unsafe-perm flag.
+  (cd "$code_server_package" && npm_config_yes=true npm_config_nodedir=/usr npm_config_build_from_source=true \
+    npm_config_unsafe_perm=true npm run --silent postinstall >"$code_server_dir/postinstall.log" 2>&1) || {
+    tail -n 40 "$code_server_dir/postinstall.log" >&2
+    exit 1
+  }
+  ripgrep_bin="$code_server_package/lib/vscode/node_modules/@vscode/ripgrep/bin"
+  mkdir -p "$ripgrep_bin"
+  cp "$(command -v rg)" "$ripgrep_bin/rg"
+  echo "$code_server_version" > "$code_server_dir/.version"
+fi
+echo "setup-test-deps: code-server $(node "$code_server_package/out/node/entry.js" --version | head -1), $(chromium --version 2>/dev/null | head -1)" >&2
+# ---- end of VS Code end-to-end -------------------------------------------------------------------

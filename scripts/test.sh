@@ -9,8 +9,9 @@ scripts/setup-test-deps.sh
 scripts/dist.sh
 cargo test --workspace --locked
 # The VS Code extension's tests (node's test runner): its configuration logic, the packaged .vsix,
-# the platform .vsix with its bundled binary, and its real language client against the `trackplan`
-# that cargo just built.
+# the platform .vsix with its bundled binary, its real language client against the `trackplan`
+# that cargo just built, and the .vsix in a real VS Code (code-server in Chromium; screenshots in
+# editors/vscode/test-results/).
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)"
 TRACKPLAN_BIN="$PWD/target/debug/trackplan" \
   TRACKPLAN_PLATFORM_VSIX="$PWD/dist/trackplan-linux-x64-$version.vsix" \

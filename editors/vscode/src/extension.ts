@@ -22,6 +22,7 @@ import {
 import { type BinarySource, resolveBinary, type Resolution } from './binary';
 import { documentSelector, EXCLUDE_GLOB, planOf, planRoots, ROOT_FILE_GLOB, sameRoots } from './plans';
 import { errorSummary, lastLine, run } from './run';
+import { ServerLog } from './serverLog';
 import { RESTART_SETTINGS, readSettings, SECTION, serverSettings, type Settings } from './settings';
 
 const CLIENT_ID = 'trackplan';
@@ -208,8 +209,10 @@ class Trackplan implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(this.roots),
       initializationOptions: serverSettings(settings),
-      outputChannel: this.log,
-      traceOutputChannel: this.traceChannel,
+      // Adapters, new for each server process: they strip the timestamps the client and the
+      // server put on their lines, which the log channels stamp already.
+      outputChannel: new ServerLog(this.log),
+      traceOutputChannel: new ServerLog(this.traceChannel),
       diagnosticCollectionName: CLIENT_ID,
       markdown: { isTrusted: false, supportHtml: false },
     };
@@ -345,7 +348,9 @@ class Trackplan implements vscode.Disposable {
     if (root === undefined) {
       return;
     }
-    const args = ['diff', '--format', 'markdown', '--plan', '.'];
+    // The plan folder as it is: the CLI joins `--plan` to its working folder, and `.` showed in its
+    // messages as `…/shop/.`.
+    const args = ['diff', '--format', 'markdown', '--plan', root];
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'trackplan diff' },
       () => run(binary, args, root),

@@ -222,3 +222,21 @@ test('restarting the server from the command palette gives a new running client'
   assert.notEqual(first, second);
   assert.equal(first.isRunning(), false, 'the old server is stopped');
 });
+
+test('the diff of a plan outside git says so, naming the plan folder as it is', async (t) => {
+  const binary = trackplanBinary(t);
+  if (binary === undefined) {
+    return;
+  }
+  const plan = copyTemplate('blank', path.join(tempDir('nogit'), 'shop'));
+  const session = await activate([plan], { 'trackplan.server.path': binary });
+  t.after(() => session.close());
+  const { host } = session;
+  await host.executeCommand('trackplan.diff');
+  const errors = host.messages.filter((message) => message.level === 'error');
+  assert.deepEqual(
+    errors.map((message) => message.text),
+    [`trackplan diff failed: ${plan} is not inside a git repository`],
+  );
+  assert.match(host.outputChannel('trackplan')?.text ?? '', new RegExp(`\\[error\\] trackplan diff .* --plan ${plan.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(in `));
+});

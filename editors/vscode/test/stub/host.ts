@@ -164,11 +164,18 @@ export class ProgressNotification {
   }
 }
 
+/**
+ * An output channel. A log channel (`{ log: true }`) behaves as VS Code's: every `append` and
+ * `appendLine` is an `info` entry, and every entry is one line stamped with the time and its level
+ * (`2026-01-02 10:12:03.123 [info] message`); entries below the channel's level (Info, VS Code's
+ * default) are dropped.
+ */
 export class StubOutputChannel {
   text = '';
   shown = false;
   disposed = false;
-  readonly logLevel = 2;
+  /** `vscode.LogLevel.Info`. */
+  readonly logLevel = 3;
   private readonly levelChanged = new EventEmitter<number>();
   readonly onDidChangeLogLevel = this.levelChanged.event;
   constructor(
@@ -176,13 +183,22 @@ export class StubOutputChannel {
     readonly log: boolean,
   ) {}
   append(value: string): void {
-    this.text += value;
+    if (this.log) {
+      this.info(value);
+    } else {
+      this.text += value;
+    }
   }
   appendLine(value: string): void {
-    this.text += `${value}\n`;
+    if (this.log) {
+      this.info(value);
+    } else {
+      this.text += `${value}\n`;
+    }
   }
   replace(value: string): void {
-    this.text = value;
+    this.text = '';
+    this.append(value);
   }
   clear(): void {
     this.text = '';
@@ -197,19 +213,30 @@ export class StubOutputChannel {
     this.disposed = true;
   }
   trace(message: string): void {
-    this.appendLine(`[trace] ${message}`);
+    this.entry(1, 'trace', message);
   }
   debug(message: string): void {
-    this.appendLine(`[debug] ${message}`);
+    this.entry(2, 'debug', message);
   }
   info(message: string): void {
-    this.appendLine(`[info] ${message}`);
+    this.entry(3, 'info', message);
   }
   warn(message: string): void {
-    this.appendLine(`[warning] ${message}`);
+    this.entry(4, 'warning', message);
   }
   error(message: string | Error): void {
-    this.appendLine(`[error] ${message instanceof Error ? message.message : message}`);
+    this.entry(5, 'error', message instanceof Error ? message.message : message);
+  }
+  private entry(level: number, name: string, message: string): void {
+    if (level < this.logLevel) {
+      return;
+    }
+    const now = new Date();
+    const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+    const stamp =
+      `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ` +
+      `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds(), 3)}`;
+    this.text += `${stamp} [${name}] ${message}\n`;
   }
 }
 

@@ -163,7 +163,7 @@ test('VS Code with the packaged extension: diagnostics, completion, hover, go to
     // and a restart is no error.
     const entries = log();
     assert.ok(
-      entries.some((entry) => entry.message === `starting ${path.join(cargoBin, 'trackplan')} lsp`),
+      entries.some((entry) => entry.message === `starting ${path.join(cargoBin, 'trackplan')} lsp (found on PATH)`),
       'the server is the `trackplan` on the login shell PATH',
     );
     for (const entry of entries) {

@@ -5,11 +5,32 @@
 //! entities are matched by name across files, so moving an event to another file is no change, and
 //! comments, quoting, key order and line wrapping are invisible. Files that are the same on both sides
 //! (same path and text) are not looked into, which keeps a long changelog fast.
+//!
+//! The comparison is split by job; each module uses only modules listed before it:
+//! - `change.rs`, `kind.rs`: what a change is, its kinds and levels, the changes of whole entities;
+//! - `links.rs`: the KPIs and flows a change touches;
+//! - `scope.rs`: the names to look at, those defined in files that differ;
+//! - `side.rs`: matching entities by name across the two plans;
+//! - `emit.rs`: where a change stands, its wording, and the list of changes being made;
+//! - `fields.rs`: per-field comparison, from a table of each entity type's fields (one row each);
+//! - `property.rs`: properties, as the dictionary and as an event sees them;
+//! - `renames.rs`: one rename pass for every kind that can be renamed;
+//! - `entities.rs`: the entities of each kind, added, removed, renamed or compared field by field;
+//! - `settings.rs`: the root file's settings and the super properties;
+//! - `run.rs`: the order of it all.
 
 mod change;
-mod compare;
+mod emit;
+mod entities;
+mod fields;
 mod kind;
 mod links;
+mod property;
+mod renames;
+mod run;
+mod scope;
+mod settings;
+mod side;
 #[cfg(test)]
 mod tests;
 
@@ -24,7 +45,7 @@ use serde::Serialize;
 /// Compares two plans. The result is sorted by entity type, name and property; it is empty when the
 /// plans say the same thing, however differently their files are written.
 pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
-    compare::run(old, new)
+    run::run(old, new)
 }
 
 /// Why a plan cannot be compared: one of its files does not parse.

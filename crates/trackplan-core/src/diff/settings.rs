@@ -5,7 +5,7 @@ use super::emit::{describe_list, list, set, text, At, Differ, Values};
 use super::fields::{field, Fields, Shape, Tell};
 use super::kind::{Entity, Kind, Level};
 use super::links::Touch;
-use crate::model::{Identity, LintLevel, LintSetting, Plan, Reference, RootSettings};
+use crate::model::{Identity, LintSetting, Plan, Reference, RootSettings};
 use crate::span::Span;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,15 +25,6 @@ fn word(word: Option<&str>) -> String {
 
 fn names(refs: &[Reference]) -> Vec<&str> {
     refs.iter().map(|r| r.name.as_str()).collect()
-}
-
-fn lint_level(level: LintLevel) -> &'static str {
-    match level {
-        LintLevel::Error => "error",
-        LintLevel::Warning => "warning",
-        LintLevel::Info => "info",
-        LintLevel::Off => "off",
-    }
 }
 
 impl<'a> Differ<'a> {
@@ -108,12 +99,12 @@ impl<'a> Differ<'a> {
         let mut o: BTreeMap<&str, &str> = BTreeMap::new();
         for s in old {
             o.entry(s.rule.text.as_str())
-                .or_insert(lint_level(s.level.value));
+                .or_insert(s.level.value.as_str());
         }
         let mut n: BTreeMap<&str, (&str, Span)> = BTreeMap::new();
         for s in new {
             n.entry(s.rule.text.as_str())
-                .or_insert((lint_level(s.level.value), s.level.span));
+                .or_insert((s.level.value.as_str(), s.level.span));
         }
         let rules: BTreeSet<&str> = o.keys().chain(n.keys()).copied().collect();
         for rule in rules {

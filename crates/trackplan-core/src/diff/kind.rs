@@ -211,27 +211,58 @@ kinds! {
 impl Kind {
     /// The change that adds an entity of a kind.
     pub fn added(kind: EntityKind) -> Kind {
-        match kind {
-            EntityKind::Team => Kind::TeamAdded,
-            EntityKind::Goal => Kind::GoalAdded,
-            EntityKind::Kpi => Kind::KpiAdded,
-            EntityKind::Flow => Kind::FlowAdded,
-            EntityKind::Event => Kind::EventAdded,
-            EntityKind::Property => Kind::PropertyAdded,
-            EntityKind::UserProperty => Kind::UserPropertyAdded,
-        }
+        EntityChanges::of(kind).added
     }
 
     /// The change that removes an entity of a kind.
     pub fn removed(kind: EntityKind) -> Kind {
-        match kind {
-            EntityKind::Team => Kind::TeamRemoved,
-            EntityKind::Goal => Kind::GoalRemoved,
-            EntityKind::Kpi => Kind::KpiRemoved,
-            EntityKind::Flow => Kind::FlowRemoved,
-            EntityKind::Event => Kind::EventRemoved,
-            EntityKind::Property => Kind::PropertyRemoved,
-            EntityKind::UserProperty => Kind::UserPropertyRemoved,
+        EntityChanges::of(kind).removed
+    }
+}
+
+/// The changes told about whole entities of one kind.
+pub(super) struct EntityChanges {
+    pub added: Kind,
+    pub removed: Kind,
+    /// How much removing one hurts: a removed team or goal leaves only dangling names behind.
+    pub removal: Level,
+    /// Kinds whose entities can be renamed (deprecated with `replaced_by`, or removed while an
+    /// identical one appears under a new name).
+    pub renamed: Option<Kind>,
+}
+
+impl EntityChanges {
+    pub fn of(kind: EntityKind) -> EntityChanges {
+        use Kind::*;
+        let (added, removed, removal, renamed) = match kind {
+            EntityKind::Team => (TeamAdded, TeamRemoved, Level::Dangerous, None),
+            EntityKind::Goal => (GoalAdded, GoalRemoved, Level::Dangerous, None),
+            EntityKind::Kpi => (KpiAdded, KpiRemoved, Level::Breaking, None),
+            EntityKind::Flow => (FlowAdded, FlowRemoved, Level::Breaking, None),
+            EntityKind::Event => (
+                EventAdded,
+                EventRemoved,
+                Level::Breaking,
+                Some(EventRenamed),
+            ),
+            EntityKind::Property => (
+                PropertyAdded,
+                PropertyRemoved,
+                Level::Breaking,
+                Some(PropertyRenamed),
+            ),
+            EntityKind::UserProperty => (
+                UserPropertyAdded,
+                UserPropertyRemoved,
+                Level::Breaking,
+                Some(UserPropertyRenamed),
+            ),
+        };
+        EntityChanges {
+            added,
+            removed,
+            removal,
+            renamed,
         }
     }
 }

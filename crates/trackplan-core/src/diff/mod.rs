@@ -5,89 +5,47 @@
 //! entities are matched by name across files, so moving an event to another file is no change, and
 //! comments, quoting, key order and line wrapping are invisible. Files that are the same on both sides
 //! (same path and text) are not looked into, which keeps a long changelog fast.
+//!
+//! The comparison is split by job; each module uses only modules listed before it:
+//! - `change.rs`, `kind.rs`: what a change is, its kinds and levels, the changes of whole entities;
+//! - `links.rs`: the KPIs and flows a change touches;
+//! - `scope.rs`: the names to look at, those defined in files that differ;
+//! - `side.rs`: matching entities by name across the two plans;
+//! - `emit.rs`: where a change stands, its wording, and the list of changes being made;
+//! - `fields.rs`: per-field comparison, from a table of each entity type's fields (one row each);
+//! - `property.rs`: properties, as the dictionary and as an event sees them;
+//! - `renames.rs`: one rename pass for every kind that can be renamed;
+//! - `entities.rs`: the entities of each kind, added, removed, renamed or compared field by field;
+//! - `settings.rs`: the root file's settings and the super properties;
+//! - `run.rs`: the order of it all.
 
-mod compare;
+mod change;
+mod emit;
+mod entities;
+mod fields;
 mod kind;
 mod links;
+mod property;
+mod renames;
+mod run;
+mod scope;
+mod settings;
+mod side;
 #[cfg(test)]
 mod tests;
 
+pub use change::{Change, Counts};
 pub use kind::{Entity, Kind, Level};
 
 use crate::model::{ParsedFile, Plan};
 use crate::rules::RuleName;
-use crate::span::{ColumnUnit, Span};
+use crate::span::ColumnUnit;
 use serde::Serialize;
-
-/// One change between two plans.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Change {
-    pub kind: Kind,
-    pub level: Level,
-    pub entity: Entity,
-    /// The entity's name: an event or property name, a KPI, goal, flow or team id, the plan's name
-    /// for plan settings, `identity` or `conventions`. For a rename, the old name.
-    pub name: String,
-    /// For changes inside a property: its path within the entity (`revenue` for an event's property,
-    /// `address.city` or `items[]` for nested ones).
-    pub property: Option<String>,
-    /// The field that changed (`type`, `enum`, `description`, `steps`, `alternatives.buy-now`,
-    /// `identify`, ...), when the change is about one field.
-    pub field: Option<String>,
-    /// The value before and after (a string, a list of strings, a number or a boolean); `None` where
-    /// the field or entity did not exist.
-    pub old: Option<serde_json::Value>,
-    pub new: Option<serde_json::Value>,
-    /// One line that says what changed, for people.
-    pub summary: String,
-    /// The KPIs and flows the change touches, in either plan (sorted).
-    pub kpis: Vec<String>,
-    pub flows: Vec<String>,
-    /// Where the change stands in the old and the new plan (a span of that plan's files).
-    #[serde(skip)]
-    pub old_span: Option<Span>,
-    #[serde(skip)]
-    pub new_span: Option<Span>,
-}
 
 /// Compares two plans. The result is sorted by entity type, name and property; it is empty when the
 /// plans say the same thing, however differently their files are written.
 pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
-    compare::run(old, new)
-}
-
-/// Number of changes per level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub breaking: usize,
-    pub dangerous: usize,
-    pub safe: usize,
-}
-
-impl Counts {
-    pub fn of(changes: &[Change]) -> Counts {
-        let mut counts = Counts::default();
-        for change in changes {
-            match change.level {
-                Level::Breaking => counts.breaking += 1,
-                Level::Dangerous => counts.dangerous += 1,
-                Level::Safe => counts.safe += 1,
-            }
-        }
-        counts
-    }
-
-    pub fn get(&self, level: Level) -> usize {
-        match level {
-            Level::Breaking => self.breaking,
-            Level::Dangerous => self.dangerous,
-            Level::Safe => self.safe,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        self.breaking + self.dangerous + self.safe
-    }
+    run::run(old, new)
 }
 
 /// Why a plan cannot be compared: one of its files does not parse.

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 800;
 
 fn crates() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join("crates");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join("crates");
     let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
         .expect("crates/")
         .map(|e| e.expect("entry").path().join("src"))
@@ -44,7 +46,10 @@ fn modules(src: &Path) -> BTreeMap<ModPath, PathBuf> {
     files
         .into_iter()
         .map(|path| {
-            let relative = path.strip_prefix(src).expect("below src").with_extension("");
+            let relative = path
+                .strip_prefix(src)
+                .expect("below src")
+                .with_extension("");
             let mut parts: ModPath = relative
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -265,7 +270,10 @@ fn no_source_file_is_longer_than_800_lines() {
         let mut files = Vec::new();
         rust_files(&src, &mut files);
         for file in files {
-            let lines = std::fs::read_to_string(&file).expect("source").lines().count();
+            let lines = std::fs::read_to_string(&file)
+                .expect("source")
+                .lines()
+                .count();
             if lines > MAX_LINES {
                 long.push(format!("{} has {lines} lines", file.display()));
             }
@@ -301,7 +309,13 @@ fn one_enum_lists_the_kinds_of_entity() {
                 let body = &text[at + open..at + open + close];
                 let variants: BTreeSet<&str> = body
                     .lines()
-                    .map(|l| l.trim().trim_end_matches(',').split(['(', ' ']).next().unwrap_or(""))
+                    .map(|l| {
+                        l.trim()
+                            .trim_end_matches(',')
+                            .split(['(', ' '])
+                            .next()
+                            .unwrap_or("")
+                    })
                     .collect();
                 if kinds.iter().all(|k| variants.contains(k)) {
                     let name = text[at + 5..at + open].trim();

@@ -13,8 +13,7 @@ trait Card {
 }
 
 macro_rules! card_of_kind {
-    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
-        $heading:literal, $stable:literal, $place:ident, $symbol:ident, $doc:literal; )*) => {
+    ($( $kind:ident => $section:ident, $ty:ident, $($rest:tt),*; )*) => {
         /// The Markdown card of the entity of a kind named `name` (the first definition, as
         /// everywhere); for a name the plan does not define, a card that says so.
         pub fn card(plan: &Plan, kind: EntityKind, name: &str) -> Option<String> {

@@ -66,8 +66,7 @@ impl<'a> Definition<'a> {
 }
 
 macro_rules! define_entities {
-    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
-        $heading:literal, $stable:literal, $place:ident, $symbol:ident, $doc:literal; )*) => {
+    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $($rest:tt),*; )*) => {
         /// Everything one file defines.
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct FilePart {

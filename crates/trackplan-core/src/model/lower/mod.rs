@@ -70,8 +70,7 @@ fn unique_entries(node: &Node) -> impl Iterator<Item = &Entry> {
 }
 
 macro_rules! lower_sections {
-    ($( $kind:ident => $section:ident, $ty:ident, $keyed:ident, $noun:literal, $plural:literal,
-        $heading:literal, $stable:literal, $place:ident, $symbol:ident, $doc:literal; )*) => {
+    ($( $kind:ident => $section:ident, $ty:ident, $($rest:tt),*; )*) => {
         impl Lower<'_> {
             /// A section of entities, each read by its kind's lowering.
             fn section(&mut self, kind: EntityKind, node: &Node, part: &mut FilePart) {

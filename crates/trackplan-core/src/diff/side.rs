@@ -4,34 +4,35 @@
 use crate::model::{Definition, Entity, EntityKind, Plan};
 use crate::span::Span;
 use rustc_hash::FxHashMap;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 /// One plan's definitions by kind and name (the first definition wins, as everywhere in the core).
 pub(super) struct Side<'a> {
     pub plan: &'a Plan,
-    /// Indexed by `EntityKind as usize`.
-    by_name: Vec<FxHashMap<&'a str, Definition<'a>>>,
+    /// Indexed by `EntityKind as usize`; made when a kind is first looked into (a diff usually
+    /// touches one or two kinds, and a changelog makes a diff per commit).
+    by_name: Vec<OnceCell<FxHashMap<&'a str, &'a dyn Entity>>>,
 }
 
 impl<'a> Side<'a> {
     pub fn new(plan: &'a Plan) -> Side<'a> {
-        let by_name = EntityKind::ALL
-            .iter()
-            .map(|&kind| {
-                let mut map = FxHashMap::default();
-                for definition in plan.definitions(kind) {
-                    map.entry(definition.name().text.as_str())
-                        .or_insert(definition);
-                }
-                map
-            })
-            .collect();
+        let by_name = EntityKind::ALL.iter().map(|_| OnceCell::new()).collect();
         Side { plan, by_name }
     }
 
     /// The definition of a name of a kind, as its model type.
     pub fn get<T: Entity + 'static>(&self, kind: EntityKind, name: &str) -> Option<&'a T> {
-        self.by_name[kind as usize].get(name)?.get()
+        let names = self.by_name[kind as usize].get_or_init(|| {
+            let mut map = FxHashMap::default();
+            for definition in self.plan.definitions(kind) {
+                map.entry(definition.name().text.as_str())
+                    .or_insert(definition.entity);
+            }
+            map
+        });
+        let entity = *names.get(name)?;
+        Definition { kind, entity }.get()
     }
 
     /// The text of an entry of this plan.

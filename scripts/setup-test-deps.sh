@@ -141,3 +141,24 @@ if [ ! -f "$code_server_package/out/node/entry.js" ] || [ "$(cat "$code_server_d
 fi
 echo "setup-test-deps: code-server $(node "$code_server_package/out/node/entry.js" --version | head -1), $(chromium --version 2>/dev/null | head -1)" >&2
 # ---- end of VS Code end-to-end -------------------------------------------------------------------
+# ---- the documentation page (issue 14) ---------------------------------------------------------
+# tests/doc_browser.rs loads the page of `trackplan doc` in Debian's Chromium, driven by npm's
+# playwright-core (given Chromium's path: it downloads no browser of its own) and checked by npm's
+# axe-core, both pinned in tests/browser/package-lock.json and installed with `npm ci` into
+# tests/browser/node_modules (git-ignored) when the lock changes.
+doc_root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup-test-deps: installing chromium (apt)" >&2
+  ${SUDO-} apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+echo "setup-test-deps: $(/usr/bin/chromium --version 2>/dev/null | head -1)" >&2
+browser_dir="$doc_root/tests/browser"
+browser_lock_hash="$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$browser_dir/node_modules/.trackplan-lock-hash" 2>/dev/null)" != "$browser_lock_hash" ]; then
+  echo "setup-test-deps: npm ci in tests/browser" >&2
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$browser_lock_hash" > "$browser_dir/node_modules/.trackplan-lock-hash"
+fi
+echo "setup-test-deps: playwright-core $(node -p "require('$browser_dir/node_modules/playwright-core/package.json').version"), axe-core $(node -p "require('$browser_dir/node_modules/axe-core/package.json').version")" >&2
+# ---- end of the documentation page -------------------------------------------------------------

@@ -117,6 +117,26 @@ fn run(nvim: &Path, scenario: &str, init: Init, with_trackplan: bool) -> String 
     };
     std::fs::write(config.join("init.lua"), init_lua).unwrap();
 
+    // The browser `:TrackplanDoc` opens the page in: the system opener (`xdg-open`, which
+    // `vim.ui.open` also runs on Linux), here one that writes down what it was given.
+    let opener = home.join("opener");
+    std::fs::create_dir_all(&opener).unwrap();
+    let opened = home.join("opened.txt");
+    let xdg_open = opener.join("xdg-open");
+    std::fs::write(
+        &xdg_open,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" > '{}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&xdg_open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::env::split_paths(&search_path(with_trackplan)).collect::<Vec<_>>();
+    path.insert(0, opener);
+    let path = std::env::join_paths(path).unwrap();
+
     let harness = home.join("e2e.lua");
     std::fs::write(&harness, HARNESS).unwrap();
     let result = home.join("result.txt");
@@ -124,7 +144,7 @@ fn run(nvim: &Path, scenario: &str, init: Init, with_trackplan: bool) -> String 
         .args(["--headless", "-n", "-c"])
         .arg(format!("luafile {}", harness.display()))
         .current_dir(home.join("work"))
-        .env("PATH", search_path(with_trackplan))
+        .env("PATH", &path)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
@@ -137,6 +157,7 @@ fn run(nvim: &Path, scenario: &str, init: Init, with_trackplan: bool) -> String 
         .env("TP_SCENARIO", scenario)
         .env("TP_PLAN", &plan)
         .env("TP_OUTSIDE", &outside)
+        .env("TP_OPENED", &opened)
         .env("TP_RESULT", &result)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -191,6 +212,11 @@ const SERVED: &[&str] = &[
     "checkhealth: the buffer is served",
     "checkhealth: no warning or error",
     "no notification",
+    ":TrackplanDoc exists",
+    ":TrackplanDoc opens a page in the browser",
+    "the page is written in the cache folder",
+    "the page is the plan's dictionary",
+    "it says where the page is",
 ];
 
 const MISSING: &[&str] = &[

@@ -2,6 +2,7 @@
 
 mod check;
 mod discover;
+mod doc;
 mod docs;
 mod history;
 mod init;
@@ -49,6 +50,9 @@ enum Command {
     Changelog(history::changelog::ChangelogArgs),
     /// Print the history of one event, property or KPI
     Log(history::log::LogArgs),
+    /// Write the plan's documentation as one HTML page (map, entity pages, search, history), or
+    /// serve it with --serve
+    Doc(doc::DocArgs),
     /// Create a plan folder from a template
     Init {
         /// Where to write the plan (default: the current folder)
@@ -122,6 +126,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => history::diff::run(&args, &cwd),
         Command::Changelog(args) => history::changelog::run(&args, &cwd),
         Command::Log(args) => history::log::run(&args, &cwd),
+        Command::Doc(args) => doc::run(&args, &cwd),
         Command::Init { dir, template } => {
             let dir = cwd.join(dir.unwrap_or_default());
             let written = init::run(&dir, template.name())?;

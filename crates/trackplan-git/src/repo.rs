@@ -343,6 +343,21 @@ impl Repo {
         Ok(tags)
     }
 
+    /// The URL of a remote (`origin`) as configured, when there is one.
+    pub fn remote_url(&self, name: &str) -> Option<String> {
+        let remote = self.repo.find_remote(name).ok()?;
+        remote.url().ok().map(str::to_string)
+    }
+
+    /// The branch HEAD is on (`main`); `None` when HEAD is detached or the branch has no commit.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.repo.head().ok()?;
+        if !head.is_branch() {
+            return None;
+        }
+        head.shorthand().ok().map(str::to_string)
+    }
+
     /// A path inside the work tree, relative to it with `/` (the plan folder as git names it).
     pub fn relative_to_workdir(&self, path: &Path) -> Option<String> {
         let workdir = self.workdir()?;

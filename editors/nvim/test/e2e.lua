@@ -98,6 +98,33 @@ local function checkhealth()
   return text
 end
 
+-- `:TrackplanDoc`: the page of the plan written and handed to the browser ($TP_OPENED is written by
+-- the test's stand-in for the system opener).
+local function check_doc()
+  local opened_file = os.getenv('TP_OPENED')
+  open(plan .. '/events/checkout.yaml')
+  report(':TrackplanDoc exists', vim.fn.exists(':TrackplanDoc') == 2, 'no such command')
+  vim.cmd('TrackplanDoc')
+  local opened = vim.wait(WAIT, function()
+    return vim.fn.filereadable(opened_file) == 1 and #vim.fn.readfile(opened_file) > 0
+  end, 50)
+  report(':TrackplanDoc opens a page in the browser', opened, vim.inspect(notifications))
+  if not opened then
+    return
+  end
+  local page = vim.fn.readfile(opened_file)[1]
+  local cache = realpath(vim.fn.stdpath('cache'))
+  report('the page is written in the cache folder', realpath(page):sub(1, #cache) == cache, page)
+  local html = table.concat(vim.fn.readfile(page), '\n')
+  report(
+    "the page is the plan's dictionary",
+    html:find('<!doctype html>', 1, true) == 1 and html:find('"name":"Acme Shop"', 1, true) ~= nil,
+    html:sub(1, 300)
+  )
+  local said = notifications[#notifications]
+  report('it says where the page is', said ~= nil and said.message:find(page, 1, true) ~= nil, vim.inspect(notifications))
+end
+
 local function check_served_plan()
   local flows_file = plan .. '/flows.yaml'
   local flows = open(flows_file)
@@ -177,6 +204,7 @@ local function check_served_plan()
   report('checkhealth: the buffer is served', health:find('is attached to it', 1, true) ~= nil, health)
   report('checkhealth: no warning or error', health:find('WARNING', 1, true) == nil and health:find('ERROR', 1, true) == nil, health)
   report('no notification', #notifications == 0, vim.inspect(notifications))
+  check_doc()
 end
 
 local function check_missing_binary()

@@ -20,6 +20,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { type BinarySource, resolveBinary, type Resolution } from './binary';
+import { PlanDictionary } from './dictionary';
 import { documentSelector, EXCLUDE_GLOB, planOf, planRoots, ROOT_FILE_GLOB, sameRoots } from './plans';
 import { errorSummary, lastLine, run } from './run';
 import { ServerLog } from './serverLog';
@@ -83,7 +84,14 @@ class Trackplan implements vscode.Disposable {
     this.traceChannel = vscode.window.createOutputChannel('trackplan Language Server Trace', { log: true });
     this.checkChannel = vscode.window.createOutputChannel('trackplan check');
     const watcher = vscode.workspace.createFileSystemWatcher(ROOT_FILE_GLOB, false, true, false);
+    const dictionary = new PlanDictionary(() => this.commandBinary(), this.log);
     this.disposables.push(
+      dictionary,
+      vscode.commands.registerCommand('trackplan.showDictionary', async () => {
+        await this.settled();
+        const root = await this.pickPlan();
+        return root === undefined ? undefined : dictionary.show(root);
+      }),
       this.log,
       this.traceChannel,
       this.checkChannel,

@@ -96,9 +96,9 @@ test('its settings: the server path, extra arguments, trace level, docs links', 
   assert.match(String(properties['trackplan.docsBaseUrl']?.default), /\{rule\}/);
 });
 
-test('its commands: check, the diff preview, restart, output', () => {
+test('its commands: check, the diff preview, the dictionary, restart, output', () => {
   const commands = manifest.contributes.commands.map((command) => command.command).sort();
-  assert.deepEqual(commands, ['trackplan.check', 'trackplan.diff', 'trackplan.restartServer', 'trackplan.showOutput']);
+  assert.deepEqual(commands, ['trackplan.check', 'trackplan.diff', 'trackplan.restartServer', 'trackplan.showDictionary', 'trackplan.showOutput']);
   for (const command of manifest.contributes.commands) {
     assert.equal(command.category, 'trackplan');
   }

@@ -4,7 +4,7 @@
 pub mod changelog;
 pub mod diff;
 pub mod log;
-mod progress;
+pub mod progress;
 pub mod render;
 
 use crate::discover::{self, UsageError};

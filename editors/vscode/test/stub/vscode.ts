@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { host, type StubTextDocument, StubDiagnosticCollection, StubFileSystemWatcher, StubOutputChannel, matchSelector, ProgressNotification } from './host';
 import * as types from './types';
+import { createWebviewPanel } from './webview';
 
 function current() {
   return host;
@@ -276,6 +277,7 @@ const window = guard('window', {
     result.then(close, close);
     return result;
   },
+  createWebviewPanel,
   showTextDocument(document: StubTextDocument) {
     current().openDocument(document.uri.fsPath);
     return Promise.resolve(current().activeEditor());

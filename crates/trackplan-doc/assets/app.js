@@ -1558,8 +1558,8 @@
         h('option', { value: '' }, 'any'),
         values.map((value) => h('option', { value, selected: filters[key] === value }, text ? text(value) : value))));
     const results = h('div', { class: 'results' });
-    const heading = h('h1', { tabindex: '-1' }, 'Browse the plan');
-    searchState = { filters, results, heading };
+    const title = h('h1', { tabindex: '-1' }, 'Browse the plan');
+    searchState = { filters, results, title };
     const form = h('form', { class: 'filters no-print', 'aria-label': 'Filters', onsubmit: (event) => event.preventDefault() },
       select('kind', 'Kind', ORDER, (k) => heading(k)),
       options.statuses.length ? select('status', 'Status', options.statuses) : null,
@@ -1570,7 +1570,7 @@
         h('input', { type: 'checkbox', id: 'filter-pii', checked: Boolean(filters.pii), onchange: (event) => { filters.pii = event.target.checked ? 'yes' : undefined; refreshSearch(); } }),
         h('label', { for: 'filter-pii' }, 'Personal data (PII) only')));
     fillResults(query);
-    return h('div', { class: 'search-view' }, heading, h('div', { class: 'search-body' }, form, results));
+    return h('div', { class: 'search-view' }, title, h('div', { class: 'search-body' }, form, results));
   }
 
   function refreshSearch() {
@@ -1583,9 +1583,9 @@
 
   function fillResults(query) {
     performance.mark('trackplan-search-start');
-    const { filters, results, heading } = searchState;
+    const { filters, results, title } = searchState;
     const found = search(query, filters);
-    heading.textContent = query.trim() ? `Search: “${query.trim()}”` : 'Browse the plan';
+    title.textContent = query.trim() ? `Search: “${query.trim()}”` : 'Browse the plan';
     const list = h('ol', { class: 'results-list', 'aria-label': 'Results' });
     const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const add = (from, to) => {

@@ -184,7 +184,12 @@
           properties.set(use[NAME], property);
           lists.get('property').push(property);
         }
-        if (property && property.inline && holdsPii(use[DEFINITION])) property.pii = true;
+        if (property && property.inline) {
+          // What search reads of a property defined in events: what those events say of it.
+          const def = use[DEFINITION];
+          if (def) property.$.texts = (property.$.texts || '') + `\n${def.description || ''}\n${def.notes || ''}`;
+          if (holdsPii(def)) property.pii = true;
+        }
         const definition = use[DEFINITION] || (property && !property.inline ? property : null);
         if (holdsPii(definition)) event.$.pii = true;
       }
@@ -228,7 +233,7 @@
   function holdsPii(def) {
     if (!def) return false;
     if (def.pii) return true;
-    if ((def.properties || []).some(([, nested]) => holdsPii(nested))) return true;
+    if (def.properties) for (const [, nested] of def.properties) if (holdsPii(nested)) return true;
     return typeof def.items === 'object' && holdsPii(def.items);
   }
 
@@ -286,7 +291,7 @@
 
   function prepareRecord(record) {
     const texts = [record.description, record.notes, (record.tags || []).join(' '), record.definition];
-    if (record.inline) for (const { use } of usesOf(record)) texts.push(use[DEFINITION].description, use[DEFINITION].notes);
+    if (record.inline) texts.push(record.$.texts);
     record.$.n = record.id.toLowerCase();
     record.$.d = (record.name || '').toLowerCase();
     record.$.t = texts.filter(Boolean).join('\n').toLowerCase();

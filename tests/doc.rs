@@ -4,16 +4,19 @@
 //! file changes, and the requests it refuses. What the page does in a browser is tested by
 //! `tests/doc_browser.rs`.
 
+#[path = "../crates/trackplan-doc/tests/support/mod.rs"]
+mod page;
 #[path = "../crates/trackplan-git/tests/support/mod.rs"]
 mod support;
 
+use page::{embedded, entity, ids};
 use serde_json::Value as Json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::GitRepo;
+use support::{copy_dir, GitRepo};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,45 +49,6 @@ fn succeeds(output: &Output) -> String {
         text(&output.stdout)
     );
     text(&output.stdout)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The data the page embeds.
-fn embedded(html: &str) -> Json {
-    let marker = "<script type=\"application/json\" id=\"trackplan-data\">";
-    let start = html.find(marker).expect("the page holds its data") + marker.len();
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).expect("the data is JSON")
-}
-
-fn ids(data: &Json, section: &str) -> Vec<String> {
-    data[section]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn entity<'a>(data: &'a Json, section: &str, id: &str) -> &'a Json {
-    data[section]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {section}"))
 }
 
 #[test]

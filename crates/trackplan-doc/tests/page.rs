@@ -2,9 +2,12 @@
 //! record says, the links the page follows, where findings land, and a page that cannot be broken
 //! out of or made to load anything.
 
+mod support;
+
 use serde_json::Value as Json;
 use std::path::Path;
 use std::sync::Arc;
+use support::{embedded, entity, ids};
 use trackplan_core::{parse_file, FileId, Plan};
 use trackplan_doc::{render, Input, Live};
 
@@ -39,24 +42,6 @@ fn data() -> Json {
     let plan = fixture_plan();
     let diagnostics = trackplan_core::check(&plan);
     serde_json::to_value(trackplan_doc::data(&input(&plan, &diagnostics))).unwrap()
-}
-
-fn ids(data: &Json, section: &str) -> Vec<String> {
-    data[section]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn entity<'a>(data: &'a Json, section: &str, id: &str) -> &'a Json {
-    data[section]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {section}"))
 }
 
 #[test]
@@ -252,16 +237,6 @@ fn findings_land_on_the_entity_that_holds_them() {
     for problem in problems {
         assert!(problem["at"][1].as_u64().unwrap() >= 1);
     }
-}
-
-/// The JSON document the page embeds, read back from the HTML.
-fn embedded(html: &str) -> Json {
-    let start = html
-        .find("<script type=\"application/json\" id=\"trackplan-data\">")
-        .expect("the data element")
-        + "<script type=\"application/json\" id=\"trackplan-data\">".len();
-    let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).unwrap()
 }
 
 #[test]

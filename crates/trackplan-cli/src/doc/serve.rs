@@ -44,6 +44,9 @@ pub fn run(source: &mut Source, port: u16) -> Result<ExitCode> {
         }
     })?;
     let port = listener.local_addr()?.port();
+    // Taken before the first page is made: a change made while it is made, or right after the
+    // address is printed, is a change.
+    let seen = fingerprint(source);
     let shared = Arc::new(Shared {
         current: Mutex::new(Current {
             html: build(source, 1),
@@ -62,7 +65,7 @@ pub fn run(source: &mut Source, port: u16) -> Result<ExitCode> {
     let _ = std::io::stdout().flush();
     std::thread::scope(|scope| {
         let watched = shared.clone();
-        scope.spawn(move || watch(source, &watched));
+        scope.spawn(move || watch(source, &watched, seen));
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
             let shared = shared.clone();
@@ -128,8 +131,7 @@ fn fingerprint(source: &Source) -> Fingerprint {
     }
 }
 
-fn watch(source: &mut Source, shared: &Shared) {
-    let mut last = fingerprint(source);
+fn watch(source: &mut Source, shared: &Shared, mut last: Fingerprint) {
     loop {
         std::thread::sleep(POLL);
         let now = fingerprint(source);

@@ -1,6 +1,7 @@
 //! `trackplan check`.
 
 use crate::discover::{self, LoadedPlan};
+use crate::output;
 use crate::render::{self, Color, Report};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -54,16 +55,13 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
             })
             .collect(),
     };
-    let output = match args.format {
-        Format::Human => {
-            let color = args.color.enabled();
-            render::human::render(&report, cwd, color)
-        }
-        Format::Json => render::json::render(&report, cwd),
-        Format::Github => render::github::render(&report, cwd),
-        Format::Sarif => render::sarif::render(&report, cwd),
-    };
-    print!("{output}");
+    // Written as it is rendered: a large report is never held in memory whole.
+    output::to_stdout(|out| match args.format {
+        Format::Human => render::human::render(&report, cwd, args.color.enabled(), out),
+        Format::Json => render::json::render(&report, cwd, out),
+        Format::Github => render::github::render(&report, cwd, out),
+        Format::Sarif => render::sarif::render(&report, cwd, out),
+    })?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

@@ -86,7 +86,10 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
             }
             roots.extend(below);
         } else {
-            eprintln!("note: {} belongs to no plan; skipped", path.display());
+            crate::output::note(format_args!(
+                "note: {} belongs to no plan; skipped",
+                path.display()
+            ));
         }
     }
     if roots.is_empty() {
@@ -115,7 +118,11 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
         };
         let size = std::fs::metadata(&path).map_err(cannot_read)?.len();
         let content = Content::of_size(size, || std::fs::read(&path)).map_err(cannot_read)?;
-        Ok(content.parse(id, relative))
+        let mut parsed = content.parse(id, relative);
+        // Nothing after reading needs the syntax tree (the model and the findings are made), and
+        // on a large plan it is a good part of the memory.
+        parsed.drop_tree();
+        Ok(parsed)
     };
     // Threads take the next file from a shared counter, largest files first, so that one thread is
     // not left with the big ones; results go back in path order.

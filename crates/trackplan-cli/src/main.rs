@@ -6,6 +6,7 @@ mod doc;
 mod docs;
 mod history;
 mod init;
+mod output;
 mod render;
 
 use anyhow::Result;
@@ -113,7 +114,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             // Bad usage, unreadable paths and no plan found all exit with 2; findings exit with 1.
-            eprintln!("error: {error:#}");
+            output::note(format_args!("error: {error:#}"));
             ExitCode::from(2)
         }
     }
@@ -136,32 +137,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 shown.as_str()
             };
-            println!("created a {} plan in {shown}:", template.name());
+            let mut text = format!("created a {} plan in {shown}:\n", template.name());
             for file in written {
-                println!("  {file}");
+                text.push_str(&format!("  {file}\n"));
             }
-            println!("next: edit the plan, then run `trackplan check`");
+            text.push_str("next: edit the plan, then run `trackplan check`\n");
+            output::print(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { markdown } => {
-            print!(
-                "{}",
-                if markdown {
-                    docs::rules_markdown()
-                } else {
-                    docs::rules_table()
-                }
-            );
+            output::print(&if markdown {
+                docs::rules_markdown()
+            } else {
+                docs::rules_table()
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match trackplan_core::rules::find(&rule) {
             Some(rule) => {
-                println!(
-                    "# {}\n\nDefault severity: {}\n\n{}",
+                output::print(&format!(
+                    "# {}\n\nDefault severity: {}\n\n{}\n",
                     rule.name(),
                     rule.default_severity(),
                     rule.doc()
-                );
+                ))?;
                 Ok(ExitCode::SUCCESS)
             }
             None => {
@@ -180,7 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Schema { root } => {
             let schema = trackplan_core::schema::json_schema(root);
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            output::print(&format!("{}\n", serde_json::to_string_pretty(&schema)?))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -3,6 +3,7 @@
 pub use crate::rule_names::RuleName;
 use crate::span::Span;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +50,9 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// A large plan can have millions of findings (one per event without a description, say), so a
+/// finding is kept small: its help is most often a fixed text and is then not copied, and its fix,
+/// which few findings have, is boxed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The rule that found it.
@@ -57,9 +61,43 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub span: Span,
-    pub help: Option<String>,
+    pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
+}
+
+/// The most characters of a `quoted` name a message shows; a longer one is cut with `…`, so that a
+/// finding's size does not grow with the size of what it is about (a 1 MB key, say).
+pub const MAX_NAME_SHOWN: usize = 80;
+
+/// `text` with every `quoted` stretch longer than [`MAX_NAME_SHOWN`] characters cut.
+pub fn cut_long_names(text: String) -> String {
+    if text.len() <= MAX_NAME_SHOWN {
+        return text;
+    }
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    let mut quoted = false;
+    let mut changed = false;
+    while let Some(at) = rest.find('`') {
+        let (piece, after) = (&rest[..at], &rest[at + 1..]);
+        match piece.char_indices().nth(MAX_NAME_SHOWN) {
+            Some((cut, _)) if quoted => {
+                out.push_str(&piece[..cut]);
+                out.push('…');
+                changed = true;
+            }
+            _ => out.push_str(piece),
+        }
+        out.push('`');
+        quoted = !quoted;
+        rest = after;
+    }
+    if !changed {
+        return text;
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Diagnostic {
@@ -67,7 +105,7 @@ impl Diagnostic {
         Diagnostic {
             rule,
             severity: Severity::Error,
-            message: message.into(),
+            message: cut_long_names(message.into()),
             span,
             help: None,
             related: Vec::new(),
@@ -75,24 +113,46 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
+        self.help = Some(match help.into() {
+            Cow::Owned(text) => Cow::Owned(cut_long_names(text)),
+            fixed => fixed,
+        });
         self
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.related.push(Related {
             span,
-            message: message.into(),
+            message: cut_long_names(message.into()),
         });
         self
     }
 
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Diagnostic {
-        self.fix = Some(Fix {
-            title: title.into(),
+        self.fix = Some(Box::new(Fix {
+            title: cut_long_names(title.into()),
             edits,
-        });
+        }));
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_names_are_cut_in_messages() {
+        let huge = "A".repeat(10_000);
+        let message = cut_long_names(format!("unknown event `{huge}`; see `{huge}` and more"));
+        let cut = format!("`{}…`", "A".repeat(MAX_NAME_SHOWN));
+        assert_eq!(message, format!("unknown event {cut}; see {cut} and more"));
+        let short =
+            "a message about `Order Completed` that is longer than eighty characters in all";
+        assert_eq!(cut_long_names(short.to_string()), short);
+        // Text outside quotes is never cut, nor is an unclosed quote.
+        let open = format!("{huge} `{huge}");
+        assert_eq!(cut_long_names(open.clone()).len(), open.len());
     }
 }

@@ -131,7 +131,22 @@ pub enum ColumnUnit {
 pub struct LineIndex {
     starts: Vec<u32>,
     len: u32,
+    ascii: bool,
+    /// Made on the first column asked far into a long line of a text that is not all ASCII, so
+    /// that a column costs the same however long its line is.
+    checkpoints: std::sync::OnceLock<Box<[Checkpoint]>>,
 }
+
+/// Characters and UTF-16 units before a byte offset of the text.
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    byte: u32,
+    chars: u32,
+    utf16: u32,
+}
+
+/// Bytes between checkpoints: a column is counted over at most about this many bytes.
+const CHECKPOINT_BYTES: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
@@ -150,6 +165,44 @@ impl LineIndex {
         LineIndex {
             starts,
             len: text.len() as u32,
+            ascii: text.is_ascii(),
+            checkpoints: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Columns (in `unit`) of the text before a byte offset, counted from the nearest checkpoint.
+    fn units_before(&self, text: &str, offset: usize, unit: ColumnUnit) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut out = vec![Checkpoint {
+                byte: 0,
+                chars: 0,
+                utf16: 0,
+            }];
+            let (mut chars, mut utf16) = (0u32, 0u32);
+            let mut next = CHECKPOINT_BYTES;
+            for (byte, ch) in text.char_indices() {
+                if byte >= next {
+                    out.push(Checkpoint {
+                        byte: byte as u32,
+                        chars,
+                        utf16,
+                    });
+                    next = byte + CHECKPOINT_BYTES;
+                }
+                chars += 1;
+                utf16 += ch.len_utf16() as u32;
+            }
+            out.into_boxed_slice()
+        });
+        let at = checkpoints.partition_point(|c| c.byte as usize <= offset) - 1;
+        let checkpoint = checkpoints[at];
+        let rest = &text[checkpoint.byte as usize..offset];
+        match unit {
+            ColumnUnit::Char => checkpoint.chars as usize + rest.chars().count(),
+            ColumnUnit::Utf16 => {
+                checkpoint.utf16 as usize + rest.chars().map(char::len_utf16).sum::<usize>()
+            }
+            ColumnUnit::Utf8 => offset,
         }
     }
 
@@ -194,9 +247,13 @@ impl LineIndex {
         let start = self.line_start(line).min(offset);
         let prefix = &text[start..offset];
         let col = match unit {
+            _ if self.ascii && text.len() == self.len as usize => prefix.len(),
+            ColumnUnit::Utf8 => prefix.len(),
+            _ if prefix.len() > 2 * CHECKPOINT_BYTES && text.len() == self.len as usize => {
+                self.units_before(text, offset, unit) - self.units_before(text, start, unit)
+            }
             ColumnUnit::Char => prefix.chars().count(),
             ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-            ColumnUnit::Utf8 => prefix.len(),
         };
         LineCol {
             line: line as u32,
@@ -251,6 +308,26 @@ mod tests {
             LineCol { line: 3, col: 0 }
         );
         assert_eq!(&text[index.line_range(text, 1)], "b");
+    }
+
+    #[test]
+    fn columns_far_into_long_lines_count_like_a_scan_from_the_line_start() {
+        let mut text = String::from("ab\n");
+        for i in 0..3000 {
+            text.push_str(["é", "😀", "x", "日本", " "][i % 5]);
+        }
+        text.push_str("\nend é\n");
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(7).chain([text.len()]) {
+            let offset = floor_char_boundary(&text, offset);
+            let start = index.line_start(index.line_of(offset));
+            let prefix = &text[start..offset];
+            let at = |unit| index.line_col(&text, offset, unit).col as usize;
+            assert_eq!(at(ColumnUnit::Char), prefix.chars().count(), "{offset}");
+            let utf16: usize = prefix.chars().map(char::len_utf16).sum();
+            assert_eq!(at(ColumnUnit::Utf16), utf16, "{offset}");
+            assert_eq!(at(ColumnUnit::Utf8), prefix.len(), "{offset}");
+        }
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn run(args: &ChangelogArgs, cwd: &Path) -> Result<ExitCode> {
             serde_json::to_string_pretty(&value).expect("JSON values serialize") + "\n"
         }
     };
-    super::print(&output)?;
+    crate::output::print(&output)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -125,7 +125,7 @@ pub fn run(args: &DiffArgs, cwd: &Path) -> Result<ExitCode> {
         Format::Json => render::json(&report),
         Format::Github => render::github(&report),
     };
-    super::print(&output)?;
+    crate::output::print(&output)?;
     let threshold = args.fail_on.map(|f| match f {
         FailOn::Breaking => Level::Breaking,
         FailOn::Dangerous => Level::Dangerous,

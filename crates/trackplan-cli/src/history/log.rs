@@ -179,7 +179,7 @@ pub fn run(args: &LogArgs, cwd: &Path) -> Result<ExitCode> {
             serde_json::to_string_pretty(&value).expect("JSON values serialize") + "\n"
         }
     };
-    super::print(&output)?;
+    crate::output::print(&output)?;
     Ok(ExitCode::SUCCESS)
 }
 

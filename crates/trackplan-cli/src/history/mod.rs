@@ -195,17 +195,3 @@ fn relative_inside(path: &Path, base: &Path) -> Option<String> {
             .join("/"),
     )
 }
-
-/// Writes a command's output to stdout; a closed pipe (`trackplan changelog | head`) ends the
-/// output quietly instead of failing.
-pub fn print(output: &str) -> Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
-        _ => Ok(()),
-    }
-}

@@ -1,16 +1,31 @@
 //! `--format github`: GitHub Actions workflow commands, which annotate the pull request's files.
 
 use super::{display_path, git_root, locate, Position, Report};
+use crate::discover::LoadedPlan;
+use std::io::{self, Write};
 use std::path::Path;
-use trackplan_core::Severity;
+use trackplan_core::{Diagnostic, Severity};
 
-pub fn render(report: &Report, cwd: &Path) -> String {
-    let mut out = String::new();
-    for (plan, d) in report.diagnostics() {
-        let Some(at) = locate(plan, d.span) else {
-            continue;
-        };
+pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
+    for (plan, diagnostics) in &report.plans {
         let base = git_root(&plan.root).unwrap_or_else(|| cwd.to_path_buf());
+        for d in diagnostics {
+            write_one(plan, d, &base, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_one(
+    plan: &LoadedPlan,
+    d: &Diagnostic,
+    base: &Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    {
+        let Some(at) = locate(plan, d.span) else {
+            return Ok(());
+        };
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -27,15 +42,17 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             end_line: at.end_line,
             end_column: at.end_column,
         };
-        let file = display_path(&at.path, &base);
-        out.push_str(&workflow_command(
-            command,
-            Some((&file, position)),
-            &format!("trackplan {}", d.rule),
-            &message,
-        ));
+        let file = display_path(&at.path, base);
+        out.write_all(
+            workflow_command(
+                command,
+                Some((&file, position)),
+                &format!("trackplan {}", d.rule),
+                &message,
+            )
+            .as_bytes(),
+        )
     }
-    out
 }
 
 /// One workflow command line (`::error file=...,line=...::message`), escaped; without a file it

@@ -1,12 +1,14 @@
 //! `--format sarif`: SARIF 2.1.0, for code-scanning dashboards.
 
 use super::{display_path, git_root, locate, Report};
+use crate::output::write_json_streaming;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use trackplan_core::rules::RULES;
 use trackplan_core::Severity;
 
-pub fn render(report: &Report, cwd: &Path) -> String {
+pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
@@ -19,11 +21,18 @@ pub fn render(report: &Report, cwd: &Path) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = report
-        .diagnostics()
-        .filter_map(|(plan, d)| {
+    let bases: Vec<PathBuf> = report
+        .plans
+        .iter()
+        .map(|(plan, _)| git_root(&plan.root).unwrap_or_else(|| cwd.to_path_buf()))
+        .collect();
+    let results = report
+        .plans
+        .iter()
+        .zip(&bases)
+        .flat_map(|((plan, diagnostics), base)| diagnostics.iter().map(move |d| (plan, d, base)))
+        .filter_map(|(plan, d, base)| {
             let at = locate(plan, d.span)?;
-            let base = git_root(&plan.root).unwrap_or_else(|| cwd.to_path_buf());
             let location = |path: &Path, line: u32, column: u32, end: Option<(u32, u32)>| {
                 let mut region = json!({"startLine": line, "startColumn": column});
                 if let Some((end_line, end_column)) = end {
@@ -32,7 +41,7 @@ pub fn render(report: &Report, cwd: &Path) -> String {
                 }
                 json!({
                     "physicalLocation": {
-                        "artifactLocation": {"uri": display_path(path, &base), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": display_path(path, base), "uriBaseId": "%SRCROOT%"},
                         "region": region,
                     }
                 })
@@ -61,8 +70,8 @@ pub fn render(report: &Report, cwd: &Path) -> String {
                 "locations": [location(&at.path, at.line, at.column, Some((at.end_line, at.end_column)))],
                 "relatedLocations": related,
             }))
-        })
-        .collect();
+        });
+    const RESULTS: &str = "@results";
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -74,10 +83,10 @@ pub fn render(report: &Report, cwd: &Path) -> String {
                 "rules": rules,
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The root of the git repository."}}},
-            "results": results,
+            "results": RESULTS,
         }],
     });
-    serde_json::to_string_pretty(&sarif).expect("JSON values serialize") + "\n"
+    write_json_streaming(out, &sarif, RESULTS, results)
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -305,3 +305,244 @@ fn a_plan_of_many_tiny_events_is_checked_in_bounded_memory_in_every_format() {
         );
     }
 }
+
+// No silent passes: what the plan could not read is said.
+
+/// Whether the tests run as root, who may read any folder.
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let uids = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))?
+                .to_string();
+            Some(uids.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// `trackplan` run as a user whom permissions apply to: as `nobody` (with a copy of the binary it
+/// can reach) when the tests run as root, who reads everything.
+fn as_ordinary_user(dir: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if !is_root() {
+        return trackplan(dir, args);
+    }
+    let bin = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(bin.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let copy = bin.path().join("trackplan");
+    std::fs::copy(env!("CARGO_BIN_EXE_trackplan"), &copy).unwrap();
+    let mut command = Command::new(&copy);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .uid(65534)
+        .gid(65534);
+    run(command)
+}
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_symlinked_root_file_is_missing_field_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("real/trackplan.yaml"),
+        "trackplan: 1\nname: Real\n",
+    );
+    std::fs::create_dir(dir.path().join("plan")).unwrap();
+    std::os::unix::fs::symlink(
+        "../real/trackplan.yaml",
+        dir.path().join("plan/trackplan.yaml"),
+    )
+    .unwrap();
+    let output = trackplan(dir.path(), &["check", "plan"]);
+    assert_eq!(code(&output), 1, "{}", text(&output.stdout));
+    let out = text(&output.stdout);
+    assert!(
+        out.starts_with(
+            "error[missing-field]: the plan has no trackplan.yaml\n--> plan/trackplan.yaml:1:1"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("symbolic link"), "{out}");
+    for format in ["json", "github", "sarif"] {
+        let output = trackplan(dir.path(), &["check", "plan", "--format", format]);
+        assert_eq!(code(&output), 1, "{format}");
+        assert!(text(&output.stdout).contains("missing-field"), "{format}");
+    }
+    // With other files, the finding is on the first of them, with the same explanation.
+    write(&dir.path().join("plan/events.yaml"), "events:\n  A: {}\n");
+    let output = trackplan(dir.path(), &["check", "plan", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let missing: Vec<&serde_json::Value> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "missing-field")
+        .collect();
+    assert_eq!(missing.len(), 1, "{value}");
+    assert_eq!(missing[0]["file"], "plan/events.yaml");
+    assert!(missing[0]["help"]
+        .as_str()
+        .unwrap()
+        .contains("symbolic link"));
+}
+
+#[test]
+fn an_unreadable_folder_of_the_plan_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    chmod(dir.path(), 0o755);
+    let plan = dir.path().join("plan");
+    write(&plan.join("trackplan.yaml"), "trackplan: 1\nname: Locked\n");
+    write(&plan.join("events/shop.yaml"), "events:\n  A: {}\n");
+    // A folder of the plan the user may not read.
+    chmod(&plan.join("events"), 0o000);
+    let output = as_ordinary_user(dir.path(), &["check", "plan"]);
+    chmod(&plan.join("events"), 0o755);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    let events = plan.canonicalize().unwrap().join("events");
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "error: cannot read {}: permission denied\n",
+            events.display()
+        )
+    );
+    // The plan folder itself cannot be listed (its root file can still be found).
+    chmod(&plan, 0o711);
+    let output = as_ordinary_user(dir.path(), &["check", "plan"]);
+    chmod(&plan, 0o755);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    assert!(
+        text(&output.stderr).contains(&format!(
+            "cannot read {}: permission denied",
+            plan.canonicalize().unwrap().display()
+        )),
+        "{}",
+        text(&output.stderr)
+    );
+    // A folder with plans below it, one of them unreadable: no plan is passed over.
+    write(
+        &dir.path().join("more/a/trackplan.yaml"),
+        "trackplan: 1\nname: A\n",
+    );
+    std::fs::create_dir_all(dir.path().join("more/locked")).unwrap();
+    chmod(&dir.path().join("more/locked"), 0o000);
+    let output = as_ordinary_user(dir.path(), &["check", "more"]);
+    chmod(&dir.path().join("more/locked"), 0o755);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    assert!(
+        text(&output.stderr).contains("more/locked: permission denied"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_path_longer_than_the_system_allows_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    write(&plan.join("trackplan.yaml"), "trackplan: 1\nname: Deep\n");
+    // Folders nested past the system's limit on a path (4096 bytes on Linux): made in two halves
+    // below the limit, then one moved into the other.
+    let name = "n".repeat(250);
+    let mut first = plan.clone();
+    let mut second = dir.path().join("elsewhere");
+    for i in 0..9 {
+        first.push(format!("{name}{i}"));
+        second.push(format!("{name}{i}"));
+    }
+    std::fs::create_dir_all(&first).unwrap();
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(second.join("deep.yaml"), "events:\n  Deep: {}\n").unwrap();
+    std::fs::rename(
+        dir.path().join("elsewhere").join(format!("{name}0")),
+        first.join(format!("{name}0")),
+    )
+    .unwrap();
+    let output = trackplan(dir.path(), &["check", "plan"]);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot read {}/",
+            plan.canonicalize().unwrap().display()
+        )) && stderr.ends_with(": the path is longer than the system allows\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_read_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("trackplan.yaml"),
+        "trackplan: 1\nname: Latin\n",
+    );
+    let latin1 = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"latin1-\xe9.yaml"));
+    std::fs::write(
+        &latin1,
+        "events:\n  Café Visited: {description: d, ownr: x}\n",
+    )
+    .unwrap();
+    let output = trackplan(dir.path(), &["check"]);
+    assert_eq!(code(&output), 1, "{}", text(&output.stderr));
+    let out = text(&output.stdout);
+    assert!(out.contains(" --> latin1-\\xe9.yaml:2:"), "{out}");
+    assert!(out.contains("2 files"), "{out}");
+    let json = trackplan(dir.path(), &["check", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "unknown-key" && d["file"] == "latin1-\\xe9.yaml"));
+}
+
+// `init` stays inside its folder.
+
+#[test]
+fn init_refuses_to_write_through_a_link_leading_out_of_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(dir.path().join("shop")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join("shop/events")).unwrap();
+    let output = trackplan(dir.path(), &["init", "shop", "--template", "saas"]);
+    assert_eq!(code(&output), 2, "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("refusing to write events/")
+            && stderr.contains(&format!(
+                "events is a symbolic link to {}",
+                elsewhere.display()
+            )),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+    assert!(
+        !dir.path().join("shop/trackplan.yaml").exists(),
+        "nothing written at all"
+    );
+    // A link that stays inside the folder is followed as any folder is.
+    std::fs::remove_file(dir.path().join("shop/events")).unwrap();
+    std::fs::create_dir_all(dir.path().join("shop/real-events")).unwrap();
+    std::os::unix::fs::symlink("real-events", dir.path().join("shop/events")).unwrap();
+    let output = trackplan(dir.path(), &["init", "shop", "--template", "saas"]);
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+}

@@ -7,7 +7,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use trackplan_core::Severity;
+use trackplan_core::rules::missing_field;
+use trackplan_core::{Diagnostic, FileId, Severity, Span};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -40,6 +41,32 @@ enum FailOn {
     Info,
 }
 
+/// A plan folder whose `trackplan.yaml` is not one of its files — a symbolic link (never followed)
+/// or a git-ignored file — has no root file, which is `missing-field` as the format says. With no
+/// other file there is nothing for the core to report it on, so it is reported here, at the path.
+fn explain_missing_root_file(loaded: &LoadedPlan, diagnostics: &mut Vec<Diagnostic>) {
+    if loaded.plan.root_file().is_some() {
+        return;
+    }
+    let path = loaded.root.join(trackplan_core::ROOT_FILE_NAME);
+    let is_link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let why = if is_link {
+        "trackplan.yaml is a symbolic link, and a plan's files are never read through links: put the file itself in the plan folder"
+    } else {
+        "trackplan.yaml is ignored by git here, so it is not part of the plan: remove it from the ignored paths"
+    };
+    let no_root = missing_field::no_root_file(Span::file_start(FileId(u32::MAX))).with_help(why);
+    match diagnostics
+        .iter_mut()
+        .find(|d| d.rule == no_root.rule && d.message == no_root.message)
+    {
+        Some(found) => found.help = no_root.help,
+        None => diagnostics.insert(0, no_root),
+    }
+}
+
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
     let roots = discover::plan_roots(&args.paths, cwd)?;
     let plans: Vec<LoadedPlan> = roots
@@ -50,7 +77,8 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
         plans: plans
             .into_iter()
             .map(|loaded| {
-                let diagnostics = trackplan_core::check(&loaded.plan);
+                let mut diagnostics = trackplan_core::check(&loaded.plan);
+                explain_missing_root_file(&loaded, &mut diagnostics);
                 (loaded, diagnostics)
             })
             .collect(),

@@ -7,9 +7,8 @@ use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
 use trackplan_core::{Content, FileId, ParsedFile, Plan};
-use trackplan_fs::{enclosing_plan, normalize, plan_file_paths, plans_below};
+use trackplan_fs::{enclosing_plan, io_reason, normalize, plan_files, plans_below, PlanFile};
 
 /// A plan read from disk.
 pub struct LoadedPlan {
@@ -47,7 +46,8 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
                 roots.insert(root);
             }
             None => {
-                let below = plans_below(cwd);
+                // Only a hint: the plans that can be seen will do.
+                let below = plans_below(cwd).items;
                 let hint = match below.first() {
                     Some(first) => format!(
                         "; there {} below it: run `trackplan check .` to check {}, or `trackplan check {}`",
@@ -77,7 +77,7 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
         if let Some(root) = enclosing_plan(&start) {
             roots.insert(root);
         } else if metadata.is_dir() {
-            let below = plans_below(&absolute);
+            let below = plans_below(&absolute).complete().map_err(unreadable)?;
             if below.is_empty() {
                 bail!(UsageError(format!(
                     "no plan found in {}: no trackplan.yaml in it, above it or below it",
@@ -98,27 +98,28 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
     Ok(roots.into_iter().collect())
 }
 
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => error.to_string(),
-    }
+/// A folder the walk could not read: an error (exit 2), never a plan passed without it.
+fn unreadable(error: trackplan_fs::Unreadable) -> UsageError {
+    UsageError(error.to_string())
 }
 
 /// Reads and parses every file of the plan in `root`. Files are parsed in parallel; ids follow the
-/// sorted paths so output never depends on thread timing.
+/// sorted paths so output never depends on thread timing. A folder of the plan that cannot be read is
+/// an error: the plan would pass without its files.
 pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
-    let paths = plan_file_paths(root);
-    let read = |(i, relative): (usize, &String)| -> Result<ParsedFile> {
+    let files = plan_files(root).complete().map_err(unreadable)?;
+    let read = |(i, file): (usize, &PlanFile)| -> Result<ParsedFile> {
         let id = FileId(i as u32);
-        let path = root.join(relative);
         let cannot_read = |e: std::io::Error| {
-            UsageError(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+            UsageError(format!(
+                "cannot read {}: {}",
+                file.path.display(),
+                io_reason(&e)
+            ))
         };
-        let size = std::fs::metadata(&path).map_err(cannot_read)?.len();
-        let content = Content::of_size(size, || std::fs::read(&path)).map_err(cannot_read)?;
-        let mut parsed = content.parse(id, relative);
+        let size = std::fs::metadata(&file.path).map_err(cannot_read)?.len();
+        let content = Content::of_size(size, || std::fs::read(&file.path)).map_err(cannot_read)?;
+        let mut parsed = content.parse(id, &file.name);
         // Nothing after reading needs the syntax tree (the model and the findings are made), and
         // on a large plan it is a good part of the memory.
         parsed.drop_tree();
@@ -126,11 +127,11 @@ pub fn load_plan(root: &Path) -> Result<LoadedPlan> {
     };
     // Threads take the next file from a shared counter, largest files first, so that one thread is
     // not left with the big ones; results go back in path order.
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    let size = |i: &usize| std::fs::metadata(root.join(&paths[*i])).map_or(0, |m| m.len());
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    let size = |i: &usize| std::fs::metadata(&files[*i].path).map_or(0, |m| m.len());
     order.sort_by_key(|i| std::cmp::Reverse(size(i)));
     let mut results: Vec<(usize, Result<ParsedFile>)> =
-        trackplan_core::parallel::map(&order, |&i| (i, read((i, &paths[i]))));
+        trackplan_core::parallel::map(&order, |&i| (i, read((i, &files[i]))));
     results.sort_by_key(|(i, _)| *i);
     let results = results.into_iter().map(|(_, r)| r);
     let files = results

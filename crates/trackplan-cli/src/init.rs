@@ -37,6 +37,7 @@ pub fn run(dir: &Path, template: &str) -> Result<Vec<String>> {
             existing.join(", ")
         )));
     }
+    refuse_links_outside(dir, files.iter().map(|(relative, _)| *relative))?;
     let mut written = Vec::new();
     for (relative, contents) in files {
         let path = dir.join(relative);
@@ -55,4 +56,40 @@ pub fn run(dir: &Path, template: &str) -> Result<Vec<String>> {
         written.push(relative.to_string());
     }
     Ok(written)
+}
+
+/// Refuses to write through a symbolic link inside `dir` that leads out of it (`events/ ->
+/// /elsewhere`): `init` writes into the folder it is given and nowhere else.
+fn refuse_links_outside<'a>(dir: &Path, files: impl Iterator<Item = &'a str>) -> Result<()> {
+    let Ok(target) = dir.canonicalize() else {
+        // The folder does not exist yet: there is no link in it to follow.
+        return Ok(());
+    };
+    for relative in files {
+        let mut at = dir.to_path_buf();
+        for component in Path::new(relative).components() {
+            at.push(component);
+            let Ok(metadata) = at.symlink_metadata() else {
+                break;
+            };
+            if !metadata.file_type().is_symlink() {
+                continue;
+            }
+            let inside = at
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&target));
+            if !inside {
+                let shown = at.strip_prefix(dir).unwrap_or(&at);
+                let points_to = std::fs::read_link(&at)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "somewhere unreadable".to_string());
+                bail!(UsageError(format!(
+                    "refusing to write {relative}: {} is a symbolic link to {points_to}, outside {}",
+                    shown.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }

@@ -55,11 +55,11 @@ fn reason(error: &io::Error) -> String {
 /// Writes a JSON document whose one big array is produced item by item, so that the whole document
 /// is never held in memory. `envelope` holds the string `placeholder` where the array goes; the
 /// result is byte for byte what `serde_json::to_string_pretty` gives for the complete document.
-pub fn write_json_streaming(
+pub fn write_json_streaming<T: serde::Serialize>(
     out: &mut dyn Write,
     envelope: &serde_json::Value,
     placeholder: &str,
-    items: impl Iterator<Item = serde_json::Value>,
+    items: impl Iterator<Item = T>,
 ) -> io::Result<()> {
     let text = serde_json::to_string_pretty(envelope).map_err(io::Error::other)?;
     let quoted = serde_json::to_string(placeholder).map_err(io::Error::other)?;
@@ -69,7 +69,7 @@ pub fn write_json_streaming(
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let indent = text[line_start..at].len() - text[line_start..at].trim_start().len();
     let item_indent = " ".repeat(indent + 2);
-    out.write_all(text[..at].as_bytes())?;
+    out.write_all(&text.as_bytes()[..at])?;
     let mut first = true;
     for item in items {
         let item = serde_json::to_string_pretty(&item).map_err(io::Error::other)?;
@@ -89,7 +89,7 @@ pub fn write_json_streaming(
     } else {
         write!(out, "\n{}]", " ".repeat(indent))?;
     }
-    out.write_all(text[at + quoted.len()..].as_bytes())?;
+    out.write_all(&text.as_bytes()[at + quoted.len()..])?;
     out.write_all(b"\n")
 }
 

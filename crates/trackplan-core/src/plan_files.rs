@@ -47,6 +47,23 @@ pub fn belongs_to_plan(path: &str, holds_root_file: impl Fn(&str) -> bool) -> bo
     classify(path, holds_root_file) == Membership::Belongs
 }
 
+/// A file or folder name as the plan shows it: valid UTF-8 as it is, any other byte as `\xNN`. A
+/// name that is not UTF-8 (`latin1-\xe9.yaml`) is still part of the plan; walkers read it by its
+/// real name and show it by this one.
+pub fn escaped_name(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether a walker should look inside a folder (relative to the plan folder) at all.
 pub fn should_enter(dir: &str, holds_root_file: bool) -> bool {
     !holds_root_file && !dir.split('/').any(|c| c.starts_with('.'))
@@ -77,6 +94,12 @@ mod tests {
         );
         assert_eq!(classify("vendor/mine.yaml", nested), Membership::Belongs);
         assert!(!should_enter("a/.git", false));
+        assert_eq!(escaped_name(b"latin1-\xe9.yaml"), "latin1-\\xe9.yaml");
+        assert_eq!(escaped_name("café.yaml".as_bytes()), "café.yaml");
+        assert_eq!(
+            classify(&escaped_name(b"events/\xff\xfe.yml"), nested),
+            Membership::Belongs
+        );
         assert!(!should_enter("vendor/other", true));
     }
 }

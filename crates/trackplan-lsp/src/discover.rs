@@ -9,19 +9,20 @@ use trackplan_core::Content;
 
 pub use trackplan_fs::{belongs, enclosing_plan, normalize, plan_file_paths, relative_path};
 
-/// The plans of a workspace folder: the one it is inside of, and every plan below it.
+/// The plans of a workspace folder: the one it is inside of, and every plan below it. Folders that
+/// cannot be read are logged; the editor works with the plans it can see.
 pub fn plans_in_folder(dir: &Path) -> Vec<PathBuf> {
+    let below = trackplan_fs::plans_below(dir);
+    for unreadable in &below.unreadable {
+        tracing::warn!("{unreadable}");
+    }
     if let Some(root) = enclosing_plan(dir) {
         let mut plans = vec![root.clone()];
         // Nested plans below the folder are plans of their own.
-        plans.extend(
-            trackplan_fs::plans_below(dir)
-                .into_iter()
-                .filter(|p| *p != root),
-        );
+        plans.extend(below.items.into_iter().filter(|p| *p != root));
         return plans;
     }
-    trackplan_fs::plans_below(dir)
+    below.items
 }
 
 /// What a file on disk looks like, to notice changes without reading it.

@@ -133,7 +133,9 @@ fn plans_of_the_current_folder(cwd: &Path, several: &Several) -> Result<Vec<Path
     if let Some(root) = enclosing_plan(cwd) {
         return Ok(vec![root]);
     }
-    let below = plans_below(cwd);
+    let below = plans_below(cwd)
+        .complete()
+        .map_err(|e| UsageError(e.to_string()))?;
     match (below.len(), several) {
         (0, _) => bail!(UsageError(format!(
             "no trackplan.yaml found in {}, any parent folder or below it; name the plan folder with \

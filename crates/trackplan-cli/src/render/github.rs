@@ -23,9 +23,7 @@ fn write_one(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     {
-        let Some(at) = locate(plan, d.span) else {
-            return Ok(());
-        };
+        let at = locate(plan, d.span);
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -6,7 +6,7 @@
 
 use super::{display_path, Report};
 use crate::discover::LoadedPlan;
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -83,6 +83,13 @@ fn render_one(plan: &LoadedPlan, d: &Diagnostic, cwd: &Path, renderer: &Renderer
     let mut sources: Vec<(Excerpt<'_>, String)> = Vec::new();
     for ((_, file_id), marks) in &by_file {
         let Some(file) = plan.plan.file(*file_id) else {
+            // A plan-wide finding of a plan with no file to show: where its root file should be.
+            let at = super::locate(plan, Span::file_start(*file_id));
+            group = group.element(
+                Origin::path(display_path(&at.path, cwd))
+                    .line(at.line as usize)
+                    .char_column(at.column as usize),
+            );
             continue;
         };
         let path = display_path(&plan.path_of(file), cwd);

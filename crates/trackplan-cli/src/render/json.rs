@@ -2,42 +2,64 @@
 
 use super::{display_path, locate, Report};
 use crate::output::write_json_streaming;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 use std::io::{self, Write};
 use std::path::Path;
 use trackplan_core::Severity;
 
+/// One finding. Fields in alphabetical order: the order the format has always printed them in.
+#[derive(Serialize)]
+struct Finding<'a> {
+    column: u32,
+    end_column: u32,
+    end_line: u32,
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    line: u32,
+    message: &'a str,
+    related: Vec<RelatedFinding<'a>>,
+    rule: &'a str,
+    severity: &'a str,
+}
+
+#[derive(Serialize)]
+struct RelatedFinding<'a> {
+    column: u32,
+    file: String,
+    line: u32,
+    message: &'a str,
+}
+
 pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
-    let diagnostics = report.diagnostics().filter_map(|(plan, d)| {
-        let at = locate(plan, d.span)?;
-        let related: Vec<Value> = d
+    let diagnostics = report.diagnostics().map(|(plan, d)| {
+        let at = locate(plan, d.span);
+        let related = d
             .related
             .iter()
-            .filter_map(|r| {
-                let loc = locate(plan, r.span)?;
-                Some(json!({
-                    "file": display_path(&loc.path, cwd),
-                    "line": loc.line,
-                    "column": loc.column,
-                    "message": r.message,
-                }))
+            .map(|r| {
+                let loc = locate(plan, r.span);
+                RelatedFinding {
+                    column: loc.column,
+                    file: display_path(&loc.path, cwd),
+                    line: loc.line,
+                    message: &r.message,
+                }
             })
             .collect();
-        let mut object = json!({
-            "rule": d.rule,
-            "severity": d.severity.as_str(),
-            "message": d.message,
-            "file": display_path(&at.path, cwd),
-            "line": at.line,
-            "column": at.column,
-            "end_line": at.end_line,
-            "end_column": at.end_column,
-            "related": related,
-        });
-        if let Some(help) = &d.help {
-            object["help"] = json!(help);
+        Finding {
+            column: at.column,
+            end_column: at.end_column,
+            end_line: at.end_line,
+            file: display_path(&at.path, cwd),
+            help: d.help.as_deref(),
+            line: at.line,
+            message: &d.message,
+            related,
+            rule: d.rule.as_str(),
+            severity: d.severity.as_str(),
         }
-        Some(object)
     });
     const DIAGNOSTICS: &str = "@diagnostics";
     let envelope = json!({

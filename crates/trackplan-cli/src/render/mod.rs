@@ -92,21 +92,31 @@ pub struct Location {
     pub end_column: u32,
 }
 
-pub fn locate(plan: &LoadedPlan, span: Span) -> Option<Location> {
-    let file = plan.plan.file(span.file)?;
+/// Where a span is. A span in no file of the plan (a plan whose root file could not be read has no
+/// file to report on) is at the start of the plan's root file.
+pub fn locate(plan: &LoadedPlan, span: Span) -> Location {
+    let Some(file) = plan.plan.file(span.file) else {
+        return Location {
+            path: plan.root.join(trackplan_core::ROOT_FILE_NAME),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        };
+    };
     let Position {
         line,
         column,
         end_line,
         end_column,
     } = Position::of(file, span);
-    Some(Location {
+    Location {
         path: plan.path_of(file),
         line,
         column,
         end_line,
         end_column,
-    })
+    }
 }
 
 /// `path` relative to `base` when it lies below it, else as it is; always with `/`.

@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0, for code-scanning dashboards.
 
-use super::{display_path, git_root, locate, Report};
+use super::{display_path, git_root, locate, Location, Report};
 use crate::output::write_json_streaming;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -31,45 +32,46 @@ pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
         .iter()
         .zip(&bases)
         .flat_map(|((plan, diagnostics), base)| diagnostics.iter().map(move |d| (plan, d, base)))
-        .filter_map(|(plan, d, base)| {
-            let at = locate(plan, d.span)?;
-            let location = |path: &Path, line: u32, column: u32, end: Option<(u32, u32)>| {
-                let mut region = json!({"startLine": line, "startColumn": column});
-                if let Some((end_line, end_column)) = end {
-                    region["endLine"] = json!(end_line);
-                    region["endColumn"] = json!(end_column);
-                }
-                json!({
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": display_path(path, base), "uriBaseId": "%SRCROOT%"},
-                        "region": region,
-                    }
-                })
+        .map(|(plan, d, base)| {
+            let at = locate(plan, d.span);
+            let location = |loc: &Location, end: bool| PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: display_path(&loc.path, base),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: Region {
+                    end_column: end.then_some(loc.end_column),
+                    end_line: end.then_some(loc.end_line),
+                    start_column: loc.column,
+                    start_line: loc.line,
+                },
             };
-            let related: Vec<Value> = d
+            let related = d
                 .related
                 .iter()
                 .enumerate()
-                .filter_map(|(i, r)| {
-                    let loc = locate(plan, r.span)?;
-                    let mut value = location(&loc.path, loc.line, loc.column, None);
-                    value["id"] = json!(i);
-                    value["message"] = json!({"text": r.message});
-                    Some(value)
+                .map(|(i, r)| RelatedLocation {
+                    id: i,
+                    message: Text {
+                        text: r.message.clone(),
+                    },
+                    physical_location: location(&locate(plan, r.span), false),
                 })
                 .collect();
             let mut text = d.message.clone();
             if let Some(help) = &d.help {
                 text.push_str(&format!(" (help: {help})"));
             }
-            Some(json!({
-                "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.name() == d.rule),
-                "level": level(d.severity),
-                "message": {"text": text},
-                "locations": [location(&at.path, at.line, at.column, Some((at.end_line, at.end_column)))],
-                "relatedLocations": related,
-            }))
+            SarifResult {
+                level: level(d.severity),
+                locations: [ResultLocation {
+                    physical_location: location(&at, true),
+                }],
+                message: Text { text },
+                related_locations: related,
+                rule_id: d.rule.as_str(),
+                rule_index: RULES.iter().position(|r| r.name() == d.rule),
+            }
         });
     const RESULTS: &str = "@results";
     let sarif = json!({
@@ -87,6 +89,63 @@ pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
         }],
     });
     write_json_streaming(out, &sarif, RESULTS, results)
+}
+
+// A result. Fields in alphabetical order: the order the format has always printed them in.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    level: &'static str,
+    locations: [ResultLocation; 1],
+    message: Text,
+    related_locations: Vec<RelatedLocation>,
+    rule_id: &'static str,
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    message: Text,
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    start_column: u32,
+    start_line: u32,
 }
 
 fn level(severity: Severity) -> &'static str {

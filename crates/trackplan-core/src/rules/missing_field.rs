@@ -51,12 +51,16 @@ impl Rule for MissingField {
 
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if cx.plan.root_file().is_none() && !cx.plan.files.is_empty() {
-            out.push(
-                Diagnostic::new(RULE, cx.plan.anchor_span(), "the plan has no trackplan.yaml")
-                    .with_help("a plan folder holds a root file trackplan.yaml with `trackplan: 1` and `name:`"),
-            );
+            out.push(no_root_file(cx.plan.anchor_span()));
         }
     }
+}
+
+/// A plan without a root file. Adapters report it too where the plan has no file to anchor it to
+/// (a folder whose `trackplan.yaml` is a symbolic link, which is never followed).
+pub fn no_root_file(at: Span) -> Diagnostic {
+    Diagnostic::new(RULE, at, "the plan has no trackplan.yaml")
+        .with_help("a plan folder holds a root file trackplan.yaml with `trackplan: 1` and `name:`")
 }
 
 fn whose_words(whose: Whose) -> String {

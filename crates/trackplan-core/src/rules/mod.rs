@@ -173,11 +173,7 @@ pub fn check_file(file: &FileFacts<'_>, out: &mut Vec<Diagnostic>) {
 ///
 /// Rules are independent of one another, so on a large plan they run on the available cores (the
 /// caller sorts the findings, so the order they arrive in does not matter).
-pub fn check_plan(
-    cx: &Context<'_>,
-    enabled: impl Fn(RuleName) -> bool,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_plan(cx: &Context<'_>, enabled: impl Fn(RuleName) -> bool, out: &mut Vec<Diagnostic>) {
     /// Below this many references, starting threads costs more than it saves.
     const PARALLEL_FROM: usize = 20_000;
     let threads = if cx.index.references().len() < PARALLEL_FROM {

@@ -7,8 +7,10 @@
 //! makes a long changelog fast. The split is only made when the file's shape makes it certain that
 //! each piece reads as it does in the whole file: plain block mappings, two-level indentation, no
 //! tabs, no CR line ends, no anchors, aliases, tags, directives or document markers, no repeated
-//! top-level key. Anything else is parsed whole, as is every file whose pieces do not all parse (so
-//! that a syntax error is reported where the whole file has it).
+//! key at the top level or within a section (the whole file reads only the first). Anything else is
+//! parsed whole, as is every file whose pieces do not all parse (so that a syntax error is reported
+//! where the whole file has it). Every byte of the file is in one of the pieces, comments included,
+//! so that a character YAML rejects anywhere makes a piece fail as it makes the whole file fail.
 
 use trackplan_core::model::EntityKind;
 
@@ -29,6 +31,8 @@ pub(crate) fn split(text: &str) -> Option<Vec<String>> {
         let line = lines[i];
         let content = content_of(line);
         if content.is_empty() || content.starts_with('#') {
+            // Comments and blank lines before the first key.
+            rest.push_str(line);
             i += 1;
             continue;
         }
@@ -58,26 +62,34 @@ pub(crate) fn split(text: &str) -> Option<Vec<String>> {
         // The sections of entities: their entries are independent definitions.
         let splittable =
             EntityKind::of_section(key).is_some() && (inline.is_empty() || inline.starts_with('#'));
-        if splittable {
-            match entries(block) {
-                Some(entries) => {
-                    for entry in entries {
-                        let mut piece = String::with_capacity(key.len() + 2 + entry.len());
-                        piece.push_str(key);
-                        piece.push_str(":\n");
-                        piece.push_str(&entry);
-                        pieces.push(piece);
-                    }
+        let entries = if splittable { entries(block) } else { None };
+        if splittable && entries.is_none() {
+            return None;
+        }
+        match entries {
+            Some(entries) if !entries.is_empty() => {
+                if has_repeated_key(&entries) {
+                    return None;
                 }
-                None => return None,
+                // Each piece repeats the section's key line, with whatever comment it holds.
+                let key_line = line.trim_end_matches('\n');
+                for entry in entries {
+                    let mut piece = String::with_capacity(key_line.len() + 1 + entry.len());
+                    piece.push_str(key_line);
+                    piece.push('\n');
+                    piece.push_str(&entry);
+                    pieces.push(piece);
+                }
             }
-        } else {
-            rest.push_str(line);
-            if !line.ends_with('\n') {
-                rest.push('\n');
-            }
-            for l in block {
-                rest.push_str(l);
+            // Not a section, or a section without entries (comments only): read with the rest.
+            _ => {
+                rest.push_str(line);
+                if !line.ends_with('\n') {
+                    rest.push('\n');
+                }
+                for l in block {
+                    rest.push_str(l);
+                }
             }
         }
         i = end;
@@ -174,6 +186,48 @@ fn entries(block: &[&str]) -> Option<Vec<String>> {
         }
     }
     Some(out)
+}
+
+/// Whether two entries of a section have the same key, or keys whose sameness a cheap look cannot
+/// tell (a double-quoted key with escapes): the whole file then decides which one is read.
+fn has_repeated_key(entries: &[String]) -> bool {
+    let mut keys: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let Some(line) = entry
+            .split_inclusive('\n')
+            .find(|l| !content_of(l).is_empty() && !content_of(l).starts_with('#'))
+        else {
+            return true;
+        };
+        let Some(key) = key_value(line.trim_start_matches(' ').trim_end_matches('\n')) else {
+            return true;
+        };
+        keys.push(key);
+    }
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+/// The string value of an entry's key, as the parser reads it; `None` when unsure.
+fn key_value(line: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    match line.as_bytes().first()? {
+        b'"' => {
+            let end = closing_double_quote(line)?;
+            let inner = &line[1..end];
+            (!inner.contains('\\')).then_some(Cow::Borrowed(inner))
+        }
+        b'\'' => {
+            let end = closing_single_quote(line)?;
+            Some(Cow::Owned(line[1..end].replace("''", "'")))
+        }
+        _ => {
+            let colon = line
+                .find(": ")
+                .or_else(|| line.ends_with(':').then(|| line.len() - 1))?;
+            Some(Cow::Borrowed(line[..colon].trim_end_matches(' ')))
+        }
+    }
 }
 
 /// Whether an entry line (without its indentation) starts a mapping key: `name:`, `name: value`,
@@ -341,6 +395,15 @@ mod tests {
             "events:\n  A:\n    platforms: [web,\n  B: {}\n",
             // Ampersands and exclamation marks in text are not anchors or tags.
             "events:\n  A:\n    description: Terms & Conditions! Read them.\n  B: {}\n",
+            // A key given twice in a section (the whole file reads the first), also quoted.
+            "flows:\n  f:\n    name: F\n  f:\n    name: F\n    kpis: [k]\n",
+            "events:\n  A: {}\n  \"A\": {description: d}\n",
+            "events:\n  'A': {}\n  B: {}\n  A: {description: d}\n",
+            // A character YAML rejects in a comment before the first key, or after a section key.
+            "# a \u{0} comment\nevents:\n  A: {}\n  B: {}\n",
+            "events: # a \u{7f} comment\n  A: {}\n  B: {}\n",
+            // A section with comments and no entries.
+            "events:\n  # none yet \u{0}\nproperties:\n  p: {type: string}\n",
             // Empty entries and an empty file.
             "events:\n  A:\n  B:\n",
             "",
@@ -351,7 +414,10 @@ mod tests {
         }
         // Files of the usual shape do split.
         assert!(split(cases[0]).is_some());
-        assert!(split(cases[cases.len() - 4]).is_some());
+        assert!(split(cases[15]).is_some());
         assert!(split(cases[3]).is_none(), "anchors");
+        for repeated in &cases[16..19] {
+            assert!(split(repeated).is_none(), "{repeated}");
+        }
     }
 }

@@ -955,3 +955,240 @@ fn review_workflows_pass_actionlint() {
         );
     }
 }
+
+// One reading of a plan: the changelog's piece-wise reader and `diff`'s whole-file reader agree
+// (a property test with random histories is in crates/trackplan-git/tests).
+
+/// The changelog's JSON changes of the newest entry, and `diff HEAD~1 HEAD`'s.
+fn newest_entry_and_diff(repo: &GitRepo) -> (serde_json::Value, serde_json::Value) {
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(repo.path(), &["changelog", "--format", "json"])).unwrap();
+    let entry = log["plans"][0]["entries"][0].clone();
+    let (code, stdout, stderr) =
+        trackplan(repo.path(), &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let diff: serde_json::Value = if code == 0 {
+        serde_json::from_str(&stdout).unwrap()
+    } else {
+        serde_json::json!({"exit": code, "stderr": stderr})
+    };
+    (entry, diff)
+}
+
+#[test]
+fn changelog_reads_a_key_given_twice_as_diff_does() {
+    let mut repo = GitRepo::new();
+    repo.write(
+        "trackplan.yaml",
+        "trackplan: 1\nname: Twice\ngoals:\n  g: {name: G}\nkpis:\n  k: {name: K, goal: g}\n",
+    );
+    repo.write(
+        "flows.yaml",
+        "flows:\n  f:\n    name: F\n    steps: []\n  f:\n    name: F\n    kpis: [k]\n    steps: []\n",
+    );
+    repo.commit("Flow f twice");
+    // The first `f` goes: what the whole file reads (the first) gains the KPI link.
+    repo.write(
+        "flows.yaml",
+        "flows:\n  f:\n    name: F\n    kpis: [k]\n    steps: []\n",
+    );
+    repo.commit("Keep the second f");
+    let (entry, diff) = newest_entry_and_diff(&repo);
+    assert_eq!(entry["subject"], "Keep the second f", "{entry}");
+    assert_eq!(entry["status"], "changed");
+    let kinds = |changes: &serde_json::Value| -> Vec<String> {
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kinds(&entry["changes"]), ["kpi-flows-changed"]);
+    assert_eq!(
+        kinds(&entry["changes"]),
+        kinds(&diff["plans"][0]["changes"]),
+        "{diff}"
+    );
+}
+
+#[test]
+fn changelog_reports_a_rejected_character_in_a_comment_as_diff_does() {
+    let mut repo = GitRepo::new();
+    repo.write("trackplan.yaml", "trackplan: 1\nname: Nul\n");
+    repo.write("events.yaml", "events:\n  A: {}\n");
+    repo.commit("A");
+    repo.write(
+        "events.yaml",
+        "# a \u{0} comment\nevents:\n  A: {}\n  B: {}\n",
+    );
+    repo.commit("B, and a NUL byte in a comment");
+    let (entry, diff) = newest_entry_and_diff(&repo);
+    // `check` and `diff` read a file YAML rejects: so does the changelog.
+    assert_eq!(entry["status"], "unreadable", "{entry}");
+    assert_eq!(entry["error"]["path"], "events.yaml");
+    assert_eq!(diff["exit"], 2, "{diff}");
+    let (code, stdout, _) = trackplan(repo.path(), &["log", "B"]);
+    assert_eq!(code, 2, "no commit added B: {stdout}");
+}
+
+// History edge cases.
+
+/// Writes a commit object by hand (what `git commit` refuses to make) and moves `main` to it.
+fn hand_made_commit(repo: &GitRepo, headers: &[u8], message: &[u8]) -> String {
+    let tree = repo.git(&["write-tree"]);
+    let parent = repo.git(&["rev-parse", "HEAD"]);
+    let mut object = format!("tree {tree}\nparent {parent}\n").into_bytes();
+    object.extend_from_slice(headers);
+    object.push(b'\n');
+    object.extend_from_slice(message);
+    let mut child = support::git_command(repo.path(), 0)
+        .args([
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &object).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let id = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    repo.git(&["update-ref", "refs/heads/main", &id]);
+    id
+}
+
+#[test]
+fn a_commit_whose_date_cannot_be_read_is_shown_with_the_date_unknown() {
+    let mut repo = GitRepo::new();
+    repo.write(
+        "trackplan.yaml",
+        "trackplan: 1\nname: Dates\nevents:\n  A: {}\n",
+    );
+    repo.commit("A");
+    repo.write(
+        "trackplan.yaml",
+        "trackplan: 1\nname: Dates\nevents:\n  A: {}\n  B: {}\n",
+    );
+    repo.git(&["add", "-A"]);
+    hand_made_commit(
+        &repo,
+        b"author Ada <ada@example.com> notatime +0000\ncommitter Ada <ada@example.com> notatime +0000\n",
+        b"Add B, with a broken date\n",
+    );
+    let markdown = ok(repo.path(), &["changelog"]);
+    assert!(
+        markdown.contains("## date unknown · Add B, with a broken date"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("event `B` added"), "{markdown}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(repo.path(), &["changelog", "--format", "json"])).unwrap();
+    assert_eq!(
+        json["plans"][0]["entries"][0]["date"],
+        serde_json::Value::Null
+    );
+    assert!(json["plans"][0]["entries"][1]["date"].is_string());
+    let diff = ok(repo.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert!(diff.contains("event `B` added"), "{diff}");
+    let log = ok(repo.path(), &["log", "B"]);
+    assert!(
+        log.contains(" date unknown Ada  Add B, with a broken date"),
+        "{log}"
+    );
+}
+
+#[test]
+fn control_characters_in_commits_are_escaped_and_their_encoding_is_honoured() {
+    let mut repo = GitRepo::new();
+    repo.write(
+        "trackplan.yaml",
+        "trackplan: 1\nname: Bytes\nevents:\n  A: {}\n",
+    );
+    repo.commit("A");
+    repo.write(
+        "trackplan.yaml",
+        "trackplan: 1\nname: Bytes\nevents:\n  A: {}\n  B: {}\n",
+    );
+    repo.git(&["add", "-A"]);
+    // A Latin-1 commit (git's i18n.commitEncoding) whose subject rings the bell and turns red.
+    hand_made_commit(
+        &repo,
+        b"author Jos\xe9 <jose@example.com> 1709373845 +0100\ncommitter Jos\xe9 <jose@example.com> 1709373845 +0100\nencoding ISO-8859-1\n",
+        b"Caf\xe9 \x1b[31mred\x07 B\n",
+    );
+    for args in [
+        vec!["changelog"],
+        vec!["log", "B"],
+        vec!["changelog", "--format", "json"],
+    ] {
+        let out = ok(repo.path(), &args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.contains("Café"), "{args:?}: {out}");
+        if args.len() == 1 {
+            assert!(out.contains("\\x1b"), "{out}");
+        }
+    }
+    let log = ok(repo.path(), &["log", "B"]);
+    assert!(log.contains("José  Café \\x1b[31mred\\x07 B"), "{log}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(repo.path(), &["changelog", "--format", "json"])).unwrap();
+    // JSON keeps the text as it is, escaped by JSON itself.
+    assert_eq!(
+        json["plans"][0]["entries"][0]["subject"],
+        "Café \u{1b}[31mred\u{7} B"
+    );
+}
+
+#[test]
+fn a_blobless_partial_clone_says_how_to_fetch_the_plan_files() {
+    let mut source = GitRepo::new();
+    source.git(&["config", "uploadpack.allowFilter", "true"]);
+    source.git(&["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    source.write(
+        "plan/trackplan.yaml",
+        "trackplan: 1\nname: Partial\nevents:\n  A: {}\n",
+    );
+    source.commit("A");
+    source.write(
+        "plan/trackplan.yaml",
+        "trackplan: 1\nname: Partial\nevents:\n  A: {}\n  B: {}\n",
+    );
+    source.commit("B");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", source.path().display());
+    run_git(
+        clone.path(),
+        0,
+        &["clone", "-q", "--filter=blob:none", &url, "clone"],
+    );
+    let (code, _, stderr) = trackplan(
+        &clone.path().join("clone"),
+        &["changelog", "--plan", "plan"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("is a partial clone (made with `git clone --filter`)")
+            && stderr.contains("the contents of plan/trackplan.yaml")
+            && stderr.contains("`git log -p --format= -- plan > /dev/null`"),
+        "{stderr}"
+    );
+    // Doing what it says is enough.
+    run_git(
+        &clone.path().join("clone"),
+        0,
+        &["log", "-p", "--format=", "--", "plan"],
+    );
+    let log = ok(
+        &clone.path().join("clone"),
+        &["changelog", "--plan", "plan"],
+    );
+    assert!(log.contains("event `B` added"), "{log}");
+}

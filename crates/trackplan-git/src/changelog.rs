@@ -5,10 +5,11 @@
 //! only commits where it differs, reading no file. The files of the kept revisions are then parsed
 //! once each, on all cores. Last, each kept commit's plan is compared with its parent's, on all cores.
 
+use crate::commit::RawCommit;
 use crate::load::{FileRef, Loader, PlanAt};
 use crate::repo::{CommitInfo, Repo, Revision};
 use crate::{Error, Progress, Result};
-use git2::{Oid, Sort};
+use git2::Oid;
 use std::collections::{HashMap, HashSet};
 use trackplan_core::diff::{self, Change, ParseFailure};
 use trackplan_core::Plan;
@@ -110,6 +111,15 @@ impl Repo {
         options: &ChangelogOptions,
         progress: &dyn Progress,
     ) -> Result<Changelog> {
+        self.read_changelog(options, progress)
+            .map_err(|e| e.in_plan(&options.plan_dir))
+    }
+
+    fn read_changelog(
+        &self,
+        options: &ChangelogOptions,
+        progress: &dyn Progress,
+    ) -> Result<Changelog> {
         let to = self.resolve(options.to.as_deref().unwrap_or("HEAD"))?;
         let from = options
             .from
@@ -125,43 +135,20 @@ impl Repo {
 
         // 1. Which commits changed the plan folder's tree.
         progress.phase("walking history", None);
-        let mut revwalk = self.repo.revwalk()?;
-        revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        if !options.all_parents {
-            revwalk.simplify_first_parent()?;
-        }
-        revwalk.push(to.id)?;
-        if let Some(from) = &from {
-            revwalk.hide(from.id)?;
-        }
+        let walk = self.commits_to_walk(to.id, from.as_ref().map(|f| f.id), options.all_parents)?;
         let mut kept = Vec::new();
         let mut commits = 0;
         let mut release: Option<String> = None;
         let mut release_commits: Vec<(String, Oid)> = Vec::new();
-        for id in revwalk {
-            let id = match id {
-                Ok(id) => id,
-                // A shallow clone's walk may stop where objects end.
-                Err(error) if error.code() == git2::ErrorCode::NotFound && self.is_shallow() => {
-                    break
-                }
-                Err(error) if error.code() == git2::ErrorCode::NotFound => {
-                    return Err(Error::MissingObject {
-                        what: "commit",
-                        id: error.message().to_string(),
-                    })
-                }
-                Err(error) => return Err(error.into()),
-            };
+        for (id, commit) in walk {
             commits += 1;
             progress.advance(1);
             if let Some(names) = tags.get(&id) {
                 release = names.first().cloned();
                 release_commits.push((names[0].clone(), id));
             }
-            let commit = self.find_commit(id, "commit")?;
-            let tree = walker.tree_of_commit(&commit)?;
-            let parents: Vec<Oid> = commit.parent_ids().collect();
+            let tree = walker.tree_of_commit(id, &commit)?;
+            let parents = &commit.parents;
             let mut other_parents = Vec::new();
             let base = match parents.first() {
                 None if self.is_shallow_boundary(id) => Base::Boundary,
@@ -401,6 +388,79 @@ impl Repo {
     }
 }
 
+impl Repo {
+    /// The commits of the walk, newest first, each read once: the first-parent chain from `to`, or
+    /// with `all_parents` every commit reachable from it, no parent before its children and
+    /// otherwise newest (committer date) first, as `git log --date-order` shows them; without the
+    /// commits reachable from `hide`. A shallow clone's walk ends at its boundary.
+    fn commits_to_walk(
+        &self,
+        to: Oid,
+        hide: Option<Oid>,
+        all_parents: bool,
+    ) -> Result<Vec<(Oid, RawCommit)>> {
+        let hidden = match hide {
+            Some(id) => self.ancestors(id)?,
+            None => HashSet::new(),
+        };
+        // A parent that is not there ends a shallow clone's walk; elsewhere it is damage.
+        let read = |id: Oid| match self.raw_commit(id) {
+            Err(Error::MissingObject { .. }) if self.is_shallow() => Ok(None),
+            other => other.map(Some),
+        };
+        if !all_parents {
+            let mut out = Vec::new();
+            let mut next = Some(to);
+            while let Some(id) = next.filter(|id| !hidden.contains(id)) {
+                let Some(commit) = read(id)? else { break };
+                next = commit.parents.first().copied();
+                out.push((id, commit));
+            }
+            return Ok(out);
+        }
+        // Every reachable commit, in the order first met, then Kahn's algorithm by date.
+        let mut found: Vec<(Oid, RawCommit)> = Vec::new();
+        let mut index: HashMap<Oid, usize> = HashMap::new();
+        let mut stack = vec![to];
+        while let Some(id) = stack.pop() {
+            if hidden.contains(&id) || index.contains_key(&id) {
+                continue;
+            }
+            let Some(commit) = read(id)? else { continue };
+            stack.extend(commit.parents.iter().rev());
+            index.insert(id, found.len());
+            found.push((id, commit));
+        }
+        let mut children = vec![0usize; found.len()];
+        for (_, commit) in &found {
+            for parent in &commit.parents {
+                if let Some(&i) = index.get(parent) {
+                    children[i] += 1;
+                }
+            }
+        }
+        let key = |i: usize| (found[i].1.committer_time.unwrap_or(0), std::cmp::Reverse(i));
+        let mut ready: std::collections::BinaryHeap<_> = (0..found.len())
+            .filter(|&i| children[i] == 0)
+            .map(|i| (key(i), i))
+            .collect();
+        let mut order = Vec::with_capacity(found.len());
+        while let Some((_, i)) = ready.pop() {
+            order.push(i);
+            for parent in &found[i].1.parents {
+                if let Some(&p) = index.get(parent) {
+                    children[p] -= 1;
+                    if children[p] == 0 {
+                        ready.push((key(p), p));
+                    }
+                }
+            }
+        }
+        let mut slots: Vec<Option<(Oid, RawCommit)>> = found.into_iter().map(Some).collect();
+        Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
+    }
+}
+
 /// The same change seen from two parents of a merge (the old values may differ).
 fn same_change(a: &Change, b: &Change) -> bool {
     a.kind == b.kind
@@ -427,12 +487,12 @@ struct Walker<'r> {
 }
 
 impl Walker<'_> {
-    fn tree_of_commit(&mut self, commit: &git2::Commit<'_>) -> Result<Option<Oid>> {
-        if let Some(tree) = self.trees.get(&commit.id()) {
+    fn tree_of_commit(&mut self, id: Oid, commit: &RawCommit) -> Result<Option<Oid>> {
+        if let Some(tree) = self.trees.get(&id) {
             return Ok(*tree);
         }
         let tree = self.repo.plan_tree_of(commit, self.plan_dir)?;
-        self.trees.insert(commit.id(), tree);
+        self.trees.insert(id, tree);
         Ok(tree)
     }
 
@@ -457,8 +517,8 @@ impl Walker<'_> {
                     return Ok(Ancestor::Plan(current, plan));
                 }
             }
-            let commit = self.repo.find_commit(current, "commit")?;
-            match commit.parent_ids().next() {
+            let commit = self.repo.raw_commit(current)?;
+            match commit.parents.first().copied() {
                 Some(parent) => current = parent,
                 None if self.repo.is_shallow_boundary(current) => return Ok(Ancestor::Boundary),
                 None => return Ok(Ancestor::Nothing),

@@ -14,6 +14,7 @@
 //! any file is read; each blob is parsed at most once per path it appears at (see [`Loader`]).
 
 mod changelog;
+mod commit;
 mod load;
 mod repo;
 mod split;
@@ -49,8 +50,34 @@ pub enum Error {
     NoDefaultBranch,
     #[error("the repository is missing {what} {id}; it may be damaged (try `git fsck`)")]
     MissingObject { what: &'static str, id: String },
+    /// Objects a partial clone (`git clone --filter`) did not fetch. `plan` is the plan folder the
+    /// history was read for (relative to the repository root, `.` for the root).
+    #[error("the repository is a partial clone (made with `git clone --filter`) and does not have {what}; fetch what the plan's history needs with `git log -p --format= -- {plan} > /dev/null` (git fetches what a partial clone lacks), or clone without `--filter` (with actions/checkout, leave out `filter:`)")]
+    PartialClone { what: String, plan: String },
     #[error("reading the repository failed: {0}")]
     Git(String),
+}
+
+impl Error {
+    /// Names the plan folder being read in the advice of [`Error::PartialClone`].
+    pub(crate) fn in_plan(self, plan_dir: &str) -> Error {
+        match self {
+            Error::PartialClone { what, .. } => Error::PartialClone {
+                what: match what.strip_prefix("the contents of ") {
+                    Some(file) if !plan_dir.is_empty() => {
+                        format!("the contents of {plan_dir}/{file}")
+                    }
+                    _ => what,
+                },
+                plan: if plan_dir.is_empty() {
+                    ".".to_string()
+                } else {
+                    plan_dir.to_string()
+                },
+            },
+            other => other,
+        }
+    }
 }
 
 impl From<git2::Error> for Error {

@@ -58,10 +58,11 @@ impl Repo {
     /// a commit. (Here rather than in `repo.rs`: reading a plan is the loader's job, and the
     /// repository knows nothing of it.)
     pub fn plan_at(&self, commit: Oid, plan_dir: &str, loader: &mut Loader) -> Result<PlanAt> {
-        match self.plan_tree(commit, plan_dir)? {
+        let mut read = || match self.plan_tree(commit, plan_dir)? {
             None => Ok(PlanAt::Absent),
             Some(tree) => loader.plan(self, tree, &crate::NoProgress),
-        }
+        };
+        read().map_err(|e| e.in_plan(plan_dir))
     }
 }
 
@@ -128,13 +129,19 @@ impl Loader {
             let mut contents: Vec<(&FileRef, Content)> = Vec::with_capacity(batch.len());
             for &file in batch {
                 let missing_blob = |error: git2::Error| {
-                    if error.code() == git2::ErrorCode::NotFound {
-                        Error::MissingObject {
-                            what: "file",
-                            id: format!("{} ({})", file.blob, file.path),
-                        }
-                    } else {
-                        error.into()
+                    if error.code() != git2::ErrorCode::NotFound {
+                        return error.into();
+                    }
+                    if repo.partial {
+                        let short = &file.blob.to_string()[..7];
+                        return Error::PartialClone {
+                            what: format!("the contents of {} (blob {short})", file.path),
+                            plan: ".".to_string(),
+                        };
+                    }
+                    Error::MissingObject {
+                        what: "file",
+                        id: format!("{} ({})", file.blob, file.path),
                     }
                 };
                 let (size, _) = odb.read_header(file.blob).map_err(missing_blob)?;
@@ -265,16 +272,9 @@ impl Loader {
 }
 
 fn find_tree(repo: &Repo, id: Oid) -> Result<git2::Tree<'_>> {
-    repo.repo.find_tree(id).map_err(|error| {
-        if error.code() == git2::ErrorCode::NotFound {
-            Error::MissingObject {
-                what: "tree",
-                id: id.to_string(),
-            }
-        } else {
-            error.into()
-        }
-    })
+    repo.repo
+        .find_tree(id)
+        .map_err(|error| repo.missing(error, "tree", id))
 }
 
 /// Lists the plan's files below `dir` of the plan folder, deciding with the core's

@@ -11,6 +11,9 @@ pub struct Repo {
     pub(crate) repo: Repository,
     /// Commits whose parents a shallow clone does not have.
     pub(crate) shallow: HashSet<Oid>,
+    /// A partial clone (`git clone --filter=...`): objects may be missing on purpose, to be fetched
+    /// from a promisor remote.
+    pub(crate) partial: bool,
     path: PathBuf,
 }
 
@@ -22,30 +25,38 @@ pub struct Revision {
     pub id: Oid,
 }
 
-/// What the changelog says about a commit.
+/// What the changelog says about a commit. Text is decoded from the commit's `encoding` and may
+/// hold any character, control characters included: escaping is the renderer's business.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitInfo {
     pub id: String,
     pub short_id: String,
     pub author: String,
     pub email: String,
-    /// Author time: seconds since the Unix epoch and the author's UTC offset in minutes.
-    pub time: i64,
-    pub offset_minutes: i32,
-    /// The first line of the message.
+    /// Author time: seconds since the Unix epoch and the author's UTC offset in minutes; `None`
+    /// when the commit's date cannot be read (git shows such commits too).
+    pub time: Option<(i64, i32)>,
+    /// The first paragraph of the message, on one line.
     pub summary: String,
     pub parents: usize,
 }
 
+/// What a commit whose date cannot be read shows for it.
+pub const UNKNOWN_DATE: &str = "date unknown";
+
 impl CommitInfo {
-    /// `2024-03-02`, in the author's time zone.
+    /// `2024-03-02`, in the author's time zone, or [`UNKNOWN_DATE`].
     pub fn date(&self) -> String {
-        crate::time::date(self.time, self.offset_minutes)
+        match self.time {
+            Some((time, offset)) => crate::time::date(time, offset),
+            None => UNKNOWN_DATE.to_string(),
+        }
     }
 
-    /// `2024-03-02T10:04:05+01:00`.
-    pub fn rfc3339(&self) -> String {
-        crate::time::rfc3339(self.time, self.offset_minutes)
+    /// `2024-03-02T10:04:05+01:00`; `None` when the date cannot be read.
+    pub fn rfc3339(&self) -> Option<String> {
+        self.time
+            .map(|(time, offset)| crate::time::rfc3339(time, offset))
     }
 }
 
@@ -109,9 +120,11 @@ impl Repo {
                 shallow.insert(id);
             }
         }
+        let partial = is_partial_clone(&repo);
         Ok(Repo {
             repo,
             shallow,
+            partial,
             path,
         })
     }
@@ -137,6 +150,21 @@ impl Repo {
 
     /// The commit `rev` names (`HEAD`, a branch, a tag, `HEAD~2`, an id).
     pub fn resolve(&self, rev: &str) -> Result<Revision> {
+        match self.resolve_with_libgit2(rev) {
+            // libgit2 could not read a commit on the way (a date that is not a number): read the
+            // plain forms (`NAME`, `ID`, then `~N`, `^N`) without it.
+            Err(Error::Git(message)) => match self.resolve_plainly(rev)? {
+                Some(id) => Ok(Revision {
+                    name: rev.to_string(),
+                    id,
+                }),
+                None => Err(Error::Git(message)),
+            },
+            other => other,
+        }
+    }
+
+    fn resolve_with_libgit2(&self, rev: &str) -> Result<Revision> {
         let object = match self.repo.revparse_single(rev) {
             Ok(object) => object,
             Err(error) if rev == "HEAD" && error.code() == ErrorCode::UnbornBranch => {
@@ -175,9 +203,94 @@ impl Repo {
         })
     }
 
+    /// `NAME` or `ID` followed by `~N`, `^N`, `~` or `^`, read from raw objects; `None` for other
+    /// forms.
+    fn resolve_plainly(&self, rev: &str) -> Result<Option<Oid>> {
+        let end = rev.find(['~', '^']).unwrap_or(rev.len());
+        let (base, mut steps) = (&rev[..end], &rev[end..]);
+        let start = match self.repo.resolve_reference_from_short_name(base) {
+            Ok(reference) => match reference.resolve().ok().and_then(|r| r.target()) {
+                Some(id) => id,
+                None => return Ok(None),
+            },
+            Err(_) => {
+                let Ok(prefix) = Oid::from_str(base) else {
+                    return Ok(None);
+                };
+                match self.repo.odb()?.exists_prefix(prefix, base.len()) {
+                    Ok(id) => id,
+                    Err(_) => return Ok(None),
+                }
+            }
+        };
+        let mut id = self.peel_to_commit_id(start)?;
+        while let Some(step) = steps.chars().next() {
+            steps = &steps[1..];
+            let digits = steps.bytes().take_while(u8::is_ascii_digit).count();
+            let n: usize = if digits == 0 {
+                1
+            } else {
+                match steps[..digits].parse() {
+                    Ok(n) => n,
+                    Err(_) => return Ok(None),
+                }
+            };
+            steps = &steps[digits..];
+            let walk = if step == '~' { n } else { 1 };
+            let parent_index = if step == '^' { n } else { 1 };
+            if step == '^' && n == 0 {
+                continue;
+            }
+            for _ in 0..walk {
+                let parents = self.raw_commit(id)?.parents;
+                let Some(parent) = parents.get(parent_index - 1) else {
+                    return Err(Error::UnknownRevision(rev.to_string()));
+                };
+                id = *parent;
+            }
+        }
+        Ok(Some(id))
+    }
+
+    /// The commit an object is or points to (through annotated tags), read without libgit2's
+    /// commit parser.
+    pub(crate) fn peel_to_commit_id(&self, mut id: Oid) -> Result<Oid> {
+        let odb = self.repo.odb()?;
+        for _ in 0..16 {
+            let object = odb.read(id).map_err(|e| self.missing(e, "commit", id))?;
+            match object.kind() {
+                ObjectType::Commit => return Ok(id),
+                ObjectType::Tag => {
+                    let target = object
+                        .data()
+                        .strip_prefix(b"object ")
+                        .and_then(|rest| rest.get(..40))
+                        .and_then(|hex| std::str::from_utf8(hex).ok())
+                        .and_then(|hex| Oid::from_str(hex).ok());
+                    match target {
+                        Some(target) => id = target,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        Err(Error::NotACommit(id.to_string()))
+    }
+
     /// The merge base of two revisions, as a pull request compares them.
     pub fn merge_base(&self, a: &Revision, b: &Revision) -> Result<Revision> {
-        match self.repo.merge_base(a.id, b.id) {
+        let found = match self.repo.merge_base(a.id, b.id) {
+            // libgit2 could not read a commit on the way: find the nearest common ancestor by a
+            // walk of raw commits.
+            Err(error) if !is_not_found(&error) && error.class() == git2::ErrorClass::Object => {
+                self.common_ancestor(a.id, b.id)
+                    .map(Ok)
+                    .unwrap_or_else(|| Err(error))
+            }
+            other => other,
+        };
+        match found {
             Ok(id) => Ok(Revision {
                 name: format!("merge-base({}, {})", a.name, b.name),
                 id,
@@ -205,7 +318,10 @@ impl Repo {
             let Ok(reference) = self.repo.find_reference(name) else {
                 continue;
             };
-            let Ok(commit) = reference.peel_to_commit() else {
+            let Some(id) = reference.resolve().ok().and_then(|r| r.target()) else {
+                continue;
+            };
+            let Ok(id) = self.peel_to_commit_id(id) else {
                 continue;
             };
             let short = name
@@ -214,7 +330,7 @@ impl Repo {
                 .unwrap_or(name);
             return Ok(Revision {
                 name: short.to_string(),
-                id: commit.id(),
+                id,
             });
         }
         Err(Error::NoDefaultBranch)
@@ -222,68 +338,119 @@ impl Repo {
 
     /// What the changelog shows about a commit.
     pub fn commit_info(&self, id: Oid) -> Result<CommitInfo> {
-        let commit = self.find_commit(id, "commit")?;
-        let author = commit.author();
-        let short_id = commit
-            .as_object()
-            .short_id()
-            .ok()
-            .and_then(|b| b.as_str().ok().map(str::to_string))
-            .unwrap_or_else(|| id.to_string()[..7].to_string());
+        let commit = self.raw_commit(id)?;
+        let text = |bytes: &[u8]| crate::commit::decode(bytes, commit.encoding.as_deref());
         Ok(CommitInfo {
             id: id.to_string(),
-            short_id,
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-            time: author.when().seconds(),
-            offset_minutes: author.when().offset_minutes(),
-            summary: commit
-                .summary_bytes()
-                .map(|s| String::from_utf8_lossy(s).into_owned())
-                .unwrap_or_default(),
-            parents: commit.parent_count(),
+            short_id: self.short_id(id),
+            author: text(&commit.author.name),
+            email: text(&commit.author.email),
+            time: commit.author.when,
+            summary: text(&summary(&commit.message)),
+            parents: commit.parents.len(),
         })
     }
 
-    pub(crate) fn find_commit(&self, id: Oid, what: &'static str) -> Result<git2::Commit<'_>> {
-        self.repo.find_commit(id).map_err(|error| {
-            if is_not_found(&error) {
-                Error::MissingObject {
-                    what,
-                    id: id.to_string(),
+    /// The shortest prefix of a commit id that names it alone, at least 7 characters.
+    fn short_id(&self, id: Oid) -> String {
+        let hex = id.to_string();
+        if let Ok(odb) = self.repo.odb() {
+            for len in 7..hex.len() {
+                let prefix = Oid::from_str(&hex[..len]).expect("hex digits");
+                if odb.exists_prefix(prefix, len).is_ok() {
+                    return hex[..len].to_string();
                 }
-            } else {
-                error.into()
             }
-        })
+        }
+        hex
+    }
+
+    /// A commit read from its object (see `commit.rs`); a shallow clone's boundary commits have no
+    /// parents, as git shows them.
+    pub(crate) fn raw_commit(&self, id: Oid) -> Result<crate::commit::RawCommit> {
+        let odb = self.repo.odb()?;
+        let object = odb.read(id).map_err(|e| self.missing(e, "commit", id))?;
+        let damaged = || Error::Git(format!("commit {id} is damaged"));
+        if object.kind() != ObjectType::Commit {
+            return Err(Error::NotACommit(id.to_string()));
+        }
+        let mut commit = crate::commit::parse(object.data()).ok_or_else(damaged)?;
+        if self.is_shallow_boundary(id) {
+            commit.parents.clear();
+        }
+        Ok(commit)
+    }
+
+    /// A lookup error as [`Error::MissingObject`] when the object is not there, or as
+    /// [`Error::PartialClone`] when a partial clone did not fetch it.
+    pub(crate) fn missing(&self, error: git2::Error, what: &'static str, id: Oid) -> Error {
+        if !is_not_found(&error) {
+            return error.into();
+        }
+        if self.partial {
+            return Error::PartialClone {
+                what: format!("{what} {id}"),
+                plan: ".".to_string(),
+            };
+        }
+        Error::MissingObject {
+            what,
+            id: id.to_string(),
+        }
+    }
+
+    /// The nearest commit that is an ancestor of both (by a walk of raw commits, newest first).
+    fn common_ancestor(&self, a: Oid, b: Oid) -> Option<Oid> {
+        let of_a = self.ancestors(a).ok()?;
+        let mut queue = std::collections::VecDeque::from([b]);
+        let mut seen = HashSet::from([b]);
+        while let Some(id) = queue.pop_front() {
+            if of_a.contains(&id) {
+                return Some(id);
+            }
+            for parent in self.raw_commit(id).ok()?.parents {
+                if seen.insert(parent) {
+                    queue.push_back(parent);
+                }
+            }
+        }
+        None
+    }
+
+    /// Every commit reachable from `id`, itself included (what `git log ^ID` hides).
+    pub(crate) fn ancestors(&self, id: Oid) -> Result<HashSet<Oid>> {
+        let mut seen = HashSet::from([id]);
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            for parent in self.raw_commit(id)?.parents {
+                if seen.insert(parent) {
+                    stack.push(parent);
+                }
+            }
+        }
+        Ok(seen)
     }
 
     /// The id of the plan folder's tree at a commit (`None`: no such folder there).
     pub(crate) fn plan_tree(&self, commit: Oid, plan_dir: &str) -> Result<Option<Oid>> {
-        let commit = self.find_commit(commit, "commit")?;
+        let commit = self.raw_commit(commit)?;
         self.plan_tree_of(&commit, plan_dir)
     }
 
-    /// [`Repo::plan_tree`] of a commit already looked up.
+    /// [`Repo::plan_tree`] of a commit already read.
     pub(crate) fn plan_tree_of(
         &self,
-        commit: &git2::Commit<'_>,
+        commit: &crate::commit::RawCommit,
         plan_dir: &str,
     ) -> Result<Option<Oid>> {
-        let tree_id = commit.tree_id();
+        let tree_id = commit.tree;
         if plan_dir.is_empty() {
             return Ok(Some(tree_id));
         }
-        let tree = self.repo.find_tree(tree_id).map_err(|error| {
-            if is_not_found(&error) {
-                Error::MissingObject {
-                    what: "tree",
-                    id: tree_id.to_string(),
-                }
-            } else {
-                error.into()
-            }
-        })?;
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(|error| self.missing(error, "tree", tree_id))?;
         match tree.get_path(Path::new(plan_dir)) {
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(entry.id())),
             Ok(_) => Ok(None),
@@ -295,8 +462,11 @@ impl Repo {
     /// The plan folders (relative to the repository root) in a commit's tree: every folder holding a
     /// `trackplan.yaml`, not looking inside plans or hidden folders.
     pub fn plans_in(&self, commit: Oid) -> Result<Vec<String>> {
-        let commit = self.find_commit(commit, "commit")?;
-        let tree = commit.tree()?;
+        let commit = self.raw_commit(commit)?;
+        let tree = self
+            .repo
+            .find_tree(commit.tree)
+            .map_err(|e| self.missing(e, "tree", commit.tree))?;
         let mut found = Vec::new();
         self.find_plans(&tree, "", &mut found)?;
         Ok(found)
@@ -333,8 +503,9 @@ impl Repo {
             let Ok(reference) = self.repo.find_reference(&format!("refs/tags/{name}")) else {
                 continue;
             };
-            if let Ok(commit) = reference.peel_to_commit() {
-                tags.entry(commit.id()).or_default().push(name.to_string());
+            let target = reference.resolve().ok().and_then(|r| r.target());
+            if let Some(Ok(id)) = target.map(|id| self.peel_to_commit_id(id)) {
+                tags.entry(id).or_default().push(name.to_string());
             }
         }
         for names in tags.values_mut() {
@@ -372,6 +543,39 @@ impl Repo {
                 .join("/"),
         )
     }
+}
+
+/// The first paragraph of a message on one line, as `git log --format=%s` shows it.
+fn summary(message: &[u8]) -> Vec<u8> {
+    let text = message.trim_ascii_start();
+    let end = text
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .unwrap_or(text.len());
+    let lines: Vec<&[u8]> = text[..end]
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(&b' ')
+}
+
+/// Whether objects may be missing on purpose: a remote is a promisor (`git clone --filter`).
+fn is_partial_clone(repo: &Repository) -> bool {
+    let Ok(config) = repo.config() else {
+        return false;
+    };
+    if config.get_string("extensions.partialclone").is_ok() {
+        return true;
+    }
+    let Ok(mut entries) = config.entries(Some(r"remote\..*\.promisor")) else {
+        return false;
+    };
+    let mut promisor = false;
+    while let Some(Ok(entry)) = entries.next() {
+        promisor |= entry.value().is_ok_and(|v| v == "true");
+    }
+    promisor
 }
 
 pub(crate) fn holds_root_file(tree: &git2::Tree<'_>) -> bool {

@@ -436,7 +436,7 @@ impl History {
     }
 
     /// Every file of the plan at this point.
-    fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+    fn snapshot(&self) -> Snapshot {
         let mut files = vec![("trackplan.yaml".to_string(), ROOT.as_bytes().to_vec())];
         files.extend(self.files.iter().map(|(p, f)| (p.clone(), f.render())));
         files
@@ -444,7 +444,10 @@ impl History {
 }
 
 /// Writes commits (each a full snapshot of the files) with `git fast-import`.
-fn import(dir: &Path, commits: &[(String, Vec<(String, Vec<u8>)>)]) {
+/// The files of a commit: path and bytes.
+type Snapshot = Vec<(String, Vec<u8>)>;
+
+fn import(dir: &Path, commits: &[(String, Snapshot)]) {
     let git = |args: &[&str]| {
         let mut command = Command::new("git");
         command

@@ -1,7 +1,7 @@
 //! `trackplan changelog`: the plan's git history as a changelog, newest first.
 
 use super::progress::Bar;
-use super::render::{change_json, count_words, counts_json, escape};
+use super::render::{change_json, count_words, counts_json, escape, printable};
 use super::{locate, PlanDir, Several};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -293,7 +293,7 @@ fn change_list(out: &mut String, changes: &[Change]) {
             out,
             "- {} {level} · {} · `{}`",
             emoji(c.level),
-            c.summary.replace('\n', " "),
+            printable(&c.summary.replace('\n', " ")),
             c.kind
         );
     }

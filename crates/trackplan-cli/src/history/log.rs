@@ -2,7 +2,7 @@
 //! commit that changed it and how, following renames back in time.
 
 use super::changelog::{entry_json, entry_markdown, walk, PlanLog};
-use super::render::{human_change, Paint};
+use super::render::{human_change, printable, Paint};
 use super::Several;
 use crate::discover::UsageError;
 use anyhow::{bail, Result};
@@ -237,8 +237,8 @@ fn human(entity: &str, histories: &[(&PlanLog, History<'_>)], color: bool) -> St
                 "\n{} {} {}  {}{what}",
                 paint.bold(&c.short_id),
                 c.date(),
-                c.author,
-                c.summary
+                printable(&c.author),
+                printable(&c.summary)
             );
             for change in changes {
                 human_change(&mut out, &paint, change, "  ", None);

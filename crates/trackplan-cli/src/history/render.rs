@@ -152,6 +152,27 @@ fn is_prose(field: Option<&str>) -> bool {
     )
 }
 
+/// Text with its control characters (ESC, BEL, ... from a commit subject or a quoted name) written
+/// as escapes (`\x1b`), so that nothing printed can move a terminal's cursor or ring it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_printable(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_printable(out: &mut String, c: char) {
+    match c {
+        c if c.is_control() && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
 /// Markdown text that cannot break a table, open HTML, or mention anyone.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -167,7 +188,7 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
+            c => push_printable(&mut out, c),
         }
     }
     out
@@ -178,7 +199,7 @@ pub fn code(text: &str) -> String {
     if text.contains('`') || text.contains('\n') {
         return escape(text);
     }
-    format!("`{}`", text.replace('|', "\\|"))
+    format!("`{}`", printable(text).replace('|', "\\|"))
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -446,7 +467,7 @@ pub fn github(report: &DiffReport) -> String {
                 Level::Dangerous => "warning",
                 Level::Safe => "notice",
             };
-            let mut message = format!("{} change: {}", c.level, c.summary);
+            let mut message = format!("{} change: {}", c.level, printable(&c.summary));
             if !c.kpis.is_empty() || !c.flows.is_empty() {
                 message.push_str(&format!("\ntouches {}", touches(c)));
             }
@@ -521,7 +542,7 @@ pub fn human_change(out: &mut String, paint: &Paint, c: &Change, indent: &str, a
         out,
         "{indent}{} {} {}",
         paint.level(c.level),
-        c.summary,
+        printable(&c.summary),
         paint.dim(&format!("[{}]", c.kind))
     );
     let pad = format!("{indent}{:<9} ", "");
@@ -529,11 +550,11 @@ pub fn human_change(out: &mut String, paint: &Paint, c: &Change, indent: &str, a
         let _ = writeln!(
             out,
             "{pad}{}",
-            paint.dim(&format!(
+            paint.dim(&printable(&format!(
                 "{} -> {}",
                 plain_value(c.old.as_ref()),
                 plain_value(c.new.as_ref())
-            ))
+            )))
         );
     }
     let mut details = Vec::new();

@@ -18,6 +18,7 @@ pub mod navigation;
 pub mod rename;
 pub mod server;
 pub mod symbols;
+pub mod transport;
 pub mod worker;
 pub mod world;
 
@@ -38,20 +39,27 @@ pub fn service() -> (LspService<Server>, ClientSocket) {
     LspService::new(move |client| Server::new(client, shutdown.clone()))
 }
 
-/// Wraps the service to notice `exit` at once: tower-lsp itself only stops reading at the next
-/// message, which may never come.
-struct ExitWatch<S> {
+/// Wraps the service: notices `exit` at once (tower-lsp itself only stops reading at the next
+/// message, which may never come), and smooths over what tower-lsp 0.20 gets wrong: `"params":
+/// null` is read as no params (so `shutdown` with it is accepted), and a request whose method
+/// starts with `$/` that nothing handles gets `-32601` like any unknown request (tower-lsp drops
+/// it without an answer, which the protocol allows for notifications only).
+struct Protocol<S> {
     inner: S,
     exited: Arc<Notify>,
 }
 
-impl<S> tower_service::Service<Request> for ExitWatch<S>
+type BoxedResponse<E> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Response>, E>> + Send>>;
+
+impl<S> tower_service::Service<Request> for Protocol<S>
 where
     S: tower_service::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
 {
     type Response = Option<Response>;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = BoxedResponse<S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -59,33 +67,76 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let exit = request.method() == "exit";
+        let request = without_null_params(request);
+        let unanswered_dollar = request
+            .method()
+            .starts_with("$/")
+            .then(|| request.id().cloned());
         let future = self.inner.call(request);
         if exit {
             self.exited.notify_one();
         }
-        future
+        Box::pin(async move {
+            let response = future.await?;
+            Ok(match (response, unanswered_dollar) {
+                (None, Some(Some(id))) => Some(Response::from_error(
+                    id,
+                    tower_lsp::jsonrpc::Error::method_not_found(),
+                )),
+                (response, _) => response,
+            })
+        })
+    }
+}
+
+/// `"params": null` as no params at all.
+fn without_null_params(request: Request) -> Request {
+    if request.params() != Some(&serde_json::Value::Null) {
+        return request;
+    }
+    let (method, id, _) = request.into_parts();
+    let builder = Request::build(method);
+    match id {
+        Some(id) => builder.id(id).finish(),
+        None => builder.finish(),
     }
 }
 
 /// Serves the protocol on a pair of streams until `exit` (or the end of the input); returns whether
-/// the client asked to shut down first.
+/// the client asked to shut down first. The input goes through [`transport`], which answers and
+/// skips frames tower-lsp could not read.
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
-    I: AsyncRead + Unpin,
-    O: AsyncWrite,
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Send + 'static,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::new(move |client| Server::new(client, flag.clone()));
     let exited = Arc::new(Notify::new());
-    let service = ExitWatch {
+    let service = Protocol {
         inner: service,
         exited: exited.clone(),
     };
+    // Client -> framing layer -> tower-lsp -> one writer <- error replies of the framing layer.
+    let (to_server, server_input) = tokio::io::duplex(1 << 16);
+    let (server_output, from_server) = tokio::io::duplex(1 << 16);
+    let (frames, pending) = tokio::sync::mpsc::unbounded_channel();
+    let reader = tokio::spawn(transport::read_input(input, to_server, frames.clone()));
+    let forwarder = tokio::spawn(transport::forward_output(from_server, frames));
+    let writer = tokio::spawn(transport::write_output(output, pending));
     tokio::select! {
-        _ = tower_lsp::Server::new(input, output, socket).serve(service) => {}
+        _ = tower_lsp::Server::new(server_input, server_output, socket).serve(service) => {}
         _ = exited.notified() => {}
     }
+    // What tower-lsp wrote before it stopped still reaches the client (briefly waited for: the
+    // client may have stopped reading).
+    reader.abort();
+    let drained = async {
+        let _ = forwarder.await;
+        let _ = writer.await;
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_millis(500), drained).await;
     server::clean_exit(&shutdown)
 }
 

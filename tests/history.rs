@@ -1029,6 +1029,15 @@ fn changelog_reports_a_rejected_character_in_a_comment_as_diff_does() {
     assert_eq!(diff["exit"], 2, "{diff}");
     let (code, stdout, _) = trackplan(repo.path(), &["log", "B"]);
     assert_eq!(code, 2, "no commit added B: {stdout}");
+    // `check` says what is wrong (not "tabs", which "unprintable" merely contains).
+    let (code, stdout, _) = trackplan(repo.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("yaml-syntax")
+            && stdout.contains("control character")
+            && !stdout.contains("tabs"),
+        "{stdout}"
+    );
 }
 
 // History edge cases.

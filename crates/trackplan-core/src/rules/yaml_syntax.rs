@@ -67,8 +67,13 @@ impl Rule for YamlSyntax {
 fn help_for(source: &SourceFile, span: Span, message: &str) -> Option<&'static str> {
     let line = source.lines().line_of(span.start as usize);
     let text = &source.text[source.lines().line_range(&source.text, line)];
-    if text.starts_with('\t') || message.contains("tab") {
+    // A word, not a part of one: "found unprintable character" is not about tabs.
+    let words = || message.split(|c: char| !c.is_ascii_alphabetic());
+    if text.starts_with('\t') || words().any(|w| w == "tab" || w == "tabs") {
         return Some("YAML does not allow tabs for indentation: indent with spaces");
+    }
+    if message.contains("unprintable") {
+        return Some("the file holds a control character YAML does not allow (such as a NUL byte), comments included: remove it");
     }
     if message.contains("mapping values are not allowed") || message.contains("':'") {
         return Some("a value that contains `: ` must be quoted, and keys at one level must line up");

@@ -1,7 +1,8 @@
 //! Time (and memory) against the size of one file: the plans of issue 8 at growing sizes, so that
 //! growth can be read off as linear or not.
 //!
-//! Usage: `cargo build --release && cargo run --release -p trackplan-bench --bin bench-scale`.
+//! Usage: `cargo build --release && cargo run --release -p trackplan-bench --bin bench-scale`
+//! (`TRACKPLAN_BIN=path` measures another build).
 //! Runs the release binary as a user would (a new process per run, output to a pipe that is read
 //! and thrown away) and prints one table row per case: the best wall time of three runs and the
 //! peak resident memory (`VmHWM` from `/proc`, read while the process runs).

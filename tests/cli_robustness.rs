@@ -99,11 +99,16 @@ fn closed_pipe() -> Stdio {
 }
 
 fn with_stdout(mut command: Command, stdout: Stdio) -> (i32, String) {
-    let mut child = command
+    let child = command
         .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    finish(child)
+}
+
+/// Waits for the child, reading its standard error: (exit code, standard error).
+fn finish(mut child: Child) -> (i32, String) {
     let mut stderr = String::new();
     child
         .stderr
@@ -156,14 +161,8 @@ fn a_closed_pipe_ends_the_output_quietly_for_every_command_and_format() {
         .read_exact(&mut first)
         .unwrap();
     drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(wait(&mut child).code(), Some(1), "{stderr}");
+    let (code, stderr) = finish(child);
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
 

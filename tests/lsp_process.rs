@@ -190,6 +190,17 @@ fn response_to(child: &mut Child, reader: &mut impl BufRead, id: &Value) -> Valu
     }
 }
 
+/// `shutdown`, then `exit`: the process must end with code 0.
+fn shut_down(child: &mut Child, reader: &mut impl BufRead) {
+    send(
+        child,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
+    response_to(child, reader, &json!(2));
+    send(child, json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert_eq!(wait(child), 0);
+}
+
 fn start_initialized() -> (
     tempfile::TempDir,
     Child,
@@ -209,13 +220,7 @@ fn a_frame_that_is_not_json_is_answered_and_the_next_initialize_is_served() {
     let error = response_to(&mut child, &mut reader, &Value::Null);
     assert_eq!(error["error"]["code"], -32700, "{error}");
     initialize(&mut child, &mut reader, dir.path());
-    send(
-        &mut child,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-    );
-    response_to(&mut child, &mut reader, &json!(2));
-    send(&mut child, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(wait(&mut child), 0);
+    shut_down(&mut child, &mut reader);
 }
 
 #[test]
@@ -284,13 +289,7 @@ fn every_kind_of_bad_frame_is_answered_and_skipped() {
         let answer = response_to(&mut child, &mut reader, &json!(id));
         assert!(answer["result"].is_array(), "{what}: {answer}");
     }
-    send(
-        &mut child,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-    );
-    response_to(&mut child, &mut reader, &json!(2));
-    send(&mut child, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(wait(&mut child), 0);
+    shut_down(&mut child, &mut reader);
 }
 
 #[test]
@@ -327,13 +326,7 @@ fn a_lone_surrogate_in_opened_text_is_read_as_a_replacement_character() {
             );
         }
     }
-    send(
-        &mut child,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-    );
-    response_to(&mut child, &mut reader, &json!(2));
-    send(&mut child, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(wait(&mut child), 0);
+    shut_down(&mut child, &mut reader);
 }
 
 #[test]
@@ -350,13 +343,7 @@ fn dollar_requests_get_method_not_found_and_dollar_notifications_nothing() {
     );
     let answer = response_to(&mut child, &mut reader, &json!(5));
     assert_eq!(answer["error"]["code"], -32601, "{answer}");
-    send(
-        &mut child,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
-    );
-    response_to(&mut child, &mut reader, &json!(2));
-    send(&mut child, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(wait(&mut child), 0);
+    shut_down(&mut child, &mut reader);
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
             let _ = out.into_parts();
             Err(anyhow::anyhow!(
                 "cannot write the output: {}",
-                reason(&error)
+                trackplan_fs::io_reason(&error)
             ))
         }
         Ok(()) => Ok(()),
@@ -37,19 +37,6 @@ pub fn print(text: &str) -> Result<()> {
 /// A message on standard error; a standard error that cannot be written is no reason to fail.
 pub fn note(message: std::fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "{message}");
-}
-
-/// An I/O error as a lowercase reason without the `(os error N)` suffix.
-fn reason(error: &io::Error) -> String {
-    let text = error.to_string();
-    let text = text
-        .find(" (os error")
-        .map_or(text.as_str(), |at| &text[..at]);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Writes a JSON document whose one big array is produced item by item, so that the whole document

@@ -193,6 +193,14 @@ fn flow_body(random: &mut Random, events: &[String]) -> Vec<String> {
     body
 }
 
+/// The events section of a file (every file `History::event_file` picks has one).
+fn events_of<'a>(files: &'a mut BTreeMap<String, File>, path: &str) -> &'a mut Vec<Item> {
+    files
+        .get_mut(path)
+        .and_then(|f| f.items_mut("events"))
+        .expect("a file with events")
+}
+
 struct History {
     random: Random,
     /// Plan files other than the root, by path.
@@ -263,23 +271,13 @@ impl History {
         match self.random.below(13) {
             0 => {
                 let item = self.new_event();
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 let at = self.random.below(items.len() + 1);
                 items.insert(at, item);
                 format!("add an event to {path}")
             }
             1 => {
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 if items.len() > 1 {
                     let at = self.random.below(items.len());
                     items.remove(at);
@@ -288,24 +286,14 @@ impl History {
             }
             2 | 3 => {
                 let body = event_body(&mut self.random);
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 let at = self.random.below(items.len());
                 items[at].body = body;
                 format!("edit an event of {path}")
             }
             4 => {
                 // Move an event to another file (a new one sometimes).
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 if items.len() < 2 {
                     return "nothing to move".into();
                 }
@@ -328,12 +316,7 @@ impl History {
             5 => {
                 // The same key twice in a section; the whole file reads the first.
                 let body = event_body(&mut self.random);
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 let at = self.random.below(items.len());
                 let mut copy = items[at].clone();
                 copy.body = body;
@@ -383,23 +366,13 @@ impl History {
             }
             9 => {
                 let quoting = (self.random.next() % 3) as u8;
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 let at = self.random.below(items.len());
                 items[at].quoting = quoting;
                 format!("quote a key differently in {path}")
             }
             10 => {
-                let items = self
-                    .files
-                    .get_mut(&path)
-                    .unwrap()
-                    .items_mut("events")
-                    .unwrap();
+                let items = events_of(&mut self.files, &path);
                 items.reverse();
                 format!("reorder the events of {path}")
             }

@@ -207,7 +207,7 @@ fn problems(
             rule: diagnostic.rule.as_str(),
             severity: diagnostic.severity.as_str(),
             message: diagnostic.message.clone(),
-            help: diagnostic.help.clone(),
+            help: diagnostic.help.as_deref().map(str::to_string),
             at,
             entity: holder.map(|(_, kind, name)| (kind.as_str(), name.to_string())),
         });

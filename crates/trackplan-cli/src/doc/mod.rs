@@ -60,8 +60,8 @@ pub fn run(args: &DocArgs, cwd: &Path) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
     if out.as_os_str() == "-" {
-        crate::history::print(&page.html)?;
-        eprintln!("{}", page.summary);
+        crate::output::print(&page.html)?;
+        crate::output::note(format_args!("{}", page.summary));
         return Ok(ExitCode::SUCCESS);
     }
     let path = cwd.join(&out);
@@ -72,12 +72,11 @@ pub fn run(args: &DocArgs, cwd: &Path) -> Result<ExitCode> {
     } else {
         crate::render::display_path(&path, cwd)
     };
-    println!(
-        "wrote {shown} ({}): {}",
+    crate::output::print(&format!(
+        "wrote {shown} ({}): {}\nopen it in a browser; it needs no network and no server\n",
         megabytes(page.html.len()),
         page.summary
-    );
-    println!("open it in a browser; it needs no network and no server");
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

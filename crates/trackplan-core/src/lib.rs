@@ -15,6 +15,7 @@ pub mod ide;
 pub mod index;
 pub mod model;
 pub mod parallel;
+pub mod pieces;
 pub mod plan_files;
 pub mod read;
 mod rule_names;

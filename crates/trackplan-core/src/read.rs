@@ -25,21 +25,24 @@ pub enum Content {
 impl Content {
     /// The content of a file of `len` bytes that `read` returns when asked: not read when too
     /// large.
-    pub fn of_size<E>(len: u64, read: impl FnOnce() -> Result<Vec<u8>, E>) -> Result<Content, E> {
+    pub fn of_size<B: AsRef<[u8]>, E>(
+        len: u64,
+        read: impl FnOnce() -> Result<B, E>,
+    ) -> Result<Content, E> {
         if len > MAX_FILE_BYTES as u64 {
             return Ok(Content::TooLarge(len.try_into().unwrap_or(usize::MAX)));
         }
-        read().map(Content::from_bytes)
+        read().map(|bytes| Content::from_bytes(bytes.as_ref()))
     }
 
-    /// Bytes already read: text when they are UTF-8.
-    pub fn from_bytes(bytes: Vec<u8>) -> Content {
+    /// Bytes already read (copied once): text when they are UTF-8.
+    pub fn from_bytes(bytes: &[u8]) -> Content {
         if bytes.len() > MAX_FILE_BYTES {
             return Content::TooLarge(bytes.len());
         }
-        match String::from_utf8(bytes) {
+        match std::str::from_utf8(bytes) {
             Ok(text) => Content::Text(text.into()),
-            Err(error) => Content::Bytes(error.into_bytes().into()),
+            Err(_) => Content::Bytes(bytes.into()),
         }
     }
 

@@ -36,7 +36,7 @@ fn every_truncation_of_a_template_checks_without_panicking() {
 fn binary_bytes_are_reported_not_fatal() {
     let mut bytes = b"trackplan: 1\nname: X\nevents:\n  A: {}\n".to_vec();
     bytes.extend([0xff, 0xfe, 0x00, 0x9f, b'\n', 0x80]);
-    let file = Content::from_bytes(bytes).parse(FileId(0), "trackplan.yaml");
+    let file = Content::from_bytes(&bytes).parse(FileId(0), "trackplan.yaml");
     let diagnostics = check(&Plan::new(vec![Arc::new(file)]));
     assert!(diagnostics
         .iter()
@@ -45,7 +45,7 @@ fn binary_bytes_are_reported_not_fatal() {
     let noise: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let file = Content::from_bytes(noise).parse(FileId(0), "trackplan.yaml");
+    let file = Content::from_bytes(&noise).parse(FileId(0), "trackplan.yaml");
     let _ = check(&Plan::new(vec![Arc::new(file)]));
 }
 

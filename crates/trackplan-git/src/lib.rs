@@ -17,7 +17,6 @@ mod changelog;
 mod commit;
 mod load;
 mod repo;
-mod split;
 mod time;
 
 pub use changelog::{Changelog, ChangelogOptions, Entry, Outcome, Release};

@@ -47,6 +47,15 @@ pub struct Loader {
     split: bool,
 }
 
+/// A blob's bytes as git read them.
+struct Blob<'o>(git2::OdbObject<'o>);
+
+impl AsRef<[u8]> for Blob<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.data()
+    }
+}
+
 fn parse(id: FileId, path: &str, content: &Content) -> ParsedFile {
     let mut parsed = content.parse(id, path);
     parsed.drop_tree();
@@ -145,10 +154,9 @@ impl Loader {
                     }
                 };
                 let (size, _) = odb.read_header(file.blob).map_err(missing_blob)?;
+                // Copied once, from git's buffer into the content.
                 let content = Content::of_size(size as u64, || {
-                    odb.read(file.blob)
-                        .map(|blob| blob.data().to_vec())
-                        .map_err(missing_blob)
+                    odb.read(file.blob).map(Blob).map_err(missing_blob)
                 })?;
                 contents.push((file, content));
             }
@@ -157,7 +165,7 @@ impl Loader {
             let pieces: Vec<Option<Vec<String>>> =
                 trackplan_core::parallel::map(&contents, |(file, content)| match content {
                     Content::Text(text) if split && file.path != trackplan_core::ROOT_FILE_NAME => {
-                        crate::split::split(text)
+                        trackplan_core::pieces::split(text)
                     }
                     _ => None,
                 });

@@ -12,10 +12,10 @@
 //! where the whole file has it). Every byte of the file is in one of the pieces, comments included,
 //! so that a character YAML rejects anywhere makes a piece fail as it makes the whole file fail.
 
-use trackplan_core::model::EntityKind;
+use crate::model::EntityKind;
 
 /// The pieces of a file, in file order, or `None` when it must be parsed whole.
-pub(crate) fn split(text: &str) -> Option<Vec<String>> {
+pub fn split(text: &str) -> Option<Vec<String>> {
     if memchr::memchr2(b'\t', b'\r', text.as_bytes()).is_some()
         || (!text.is_ascii() && has_unusual_breaks(text))
         || special_anywhere(text)
@@ -288,8 +288,8 @@ fn closing_single_quote(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{diff, parse_file, FileId, Plan};
     use std::sync::Arc;
-    use trackplan_core::{diff, parse_file, FileId, Plan};
 
     /// The plan read whole and read in pieces say the same, and fail to parse alike.
     #[track_caller]

@@ -9,8 +9,10 @@
 
 pub mod analysis;
 pub mod case;
+pub mod date;
 pub mod diagnostic;
 pub mod diff;
+pub mod formats;
 pub mod ide;
 pub mod index;
 pub mod model;

@@ -316,7 +316,8 @@ fn key_insert(key: &str, shape: Shape, context: &CompletionContext) -> String {
     match shape {
         Shape::Collection(_)
         | Shape::Object(_)
-        | Shape::EventProperties
+        | Shape::PropertyEntries
+        | Shape::Links
         | Shape::Lint
         | Shape::Alternatives => format!("{key}:\n{}", " ".repeat(context.indent + 2)),
         _ => format!("{key}: "),

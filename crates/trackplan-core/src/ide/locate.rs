@@ -82,12 +82,12 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
                 }
                 State::Object(place)
             }
-            State::Value(Shape::EventProperties) => {
+            State::Value(Shape::PropertyEntries) => {
                 property = Some(segment.clone());
                 State::EventProperty
             }
-            // A mapping entry of an event's properties: an inline definition or a reference with
-            // overrides; the inline keys are the larger set.
+            // A mapping entry of an event's or object's properties: an inline definition or a
+            // reference with overrides; the inline keys are the larger set.
             State::EventProperty => key_state(Place::InlineProperty, segment),
             State::Value(Shape::Lint) => State::LintEntry,
             State::Value(Shape::Alternatives) => {
@@ -103,7 +103,7 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
             State::Value(Shape::Collection(_)) | State::Value(Shape::Alternatives) => {
                 Expect::NewName
             }
-            State::Value(Shape::EventProperties) => Expect::Name(EntityKind::Property),
+            State::Value(Shape::PropertyEntries) => Expect::Name(EntityKind::Property),
             State::EventProperty => Expect::Key(Place::InlineProperty),
             State::Value(Shape::Lint) => Expect::RuleName,
             _ => Expect::Nothing,
@@ -117,7 +117,9 @@ pub fn expect_at(path: &[String], is_root: bool, slot: Slot) -> Expect {
             }
             State::Value(Shape::Boolean) => Expect::Word(BOOLEANS),
             State::Value(Shape::Version) => Expect::Word(VERSIONS),
-            State::Value(Shape::Items) => Expect::Word(PropertyType::WORDS),
+            State::Value(Shape::Items) | State::Value(Shape::Types) => {
+                Expect::Word(PropertyType::WORDS)
+            }
             State::Value(Shape::Values) => match property {
                 Some(property) => Expect::EnumValue { property, event },
                 None => Expect::Nothing,

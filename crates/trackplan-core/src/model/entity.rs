@@ -178,20 +178,20 @@ keyed_by_name!(Event, PropertyDef);
 
 impl References for Team {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
     }
 }
 
 impl References for Goal {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
     }
 }
 
 impl References for Kpi {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.goal.iter());
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
     }
 }
 
@@ -199,7 +199,7 @@ impl References for Flow {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.kpis.iter());
         out.extend(self.all_steps());
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
     }
 }
 
@@ -207,7 +207,7 @@ impl References for Event {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.kpis.iter());
         out.extend(self.replaced_by.iter());
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
         for property in &self.properties {
             match &property.kind {
                 EventPropertyKind::Reference { reference, .. } => out.push(reference),
@@ -220,7 +220,7 @@ impl References for Event {
 impl References for PropertyDef {
     fn references<'a>(&'a self, out: &mut Vec<&'a Reference>) {
         out.extend(self.replaced_by.iter());
-        out.extend(self.common.owner.iter());
+        out.extend(self.common.owners());
         if let Some(Items::Definition(items)) = &self.items {
             items.references(out);
         }

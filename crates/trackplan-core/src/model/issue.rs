@@ -2,7 +2,7 @@
 //! reads on; the rules (`unknown-key`, `invalid-value`, `missing-field`) turn them into diagnostics,
 //! as `yaml-syntax` and its siblings turn the syntax layer's issues into theirs.
 
-use crate::schema::{EntityKind, Place, PropertyType};
+use crate::schema::{EntityKind, Place, PropertyType, Sensitivity};
 use crate::span::Span;
 use crate::syntax::Node;
 
@@ -34,6 +34,16 @@ pub enum Expected {
     Text,
     Boolean,
     Number,
+    /// A number above zero.
+    PositiveNumber,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// `links:`: a mapping of labels to URLs.
+    Links,
+    /// An absolute URL (a link).
+    Url,
+    /// A list of destinations.
+    DestinationList,
     /// An integer at least this large.
     IntegerFrom(i64),
     TextList,
@@ -109,6 +119,23 @@ pub enum ModelIssue {
         field: &'static str,
         applies_to: &'static [PropertyType],
         ty: PropertyType,
+    },
+    /// Both `owner` and `owners` on one entity (`invalid-value`), at the second of them.
+    OwnerAndOwners { span: Span },
+    /// A link that is not an absolute URL (`invalid-value`).
+    NotAnAbsoluteUrl { span: Span, text: Box<str> },
+    /// `pii` says the opposite of `sensitivity` (`invalid-value`), at `sensitivity`.
+    PiiContradictsSensitivity {
+        span: Span,
+        pii: bool,
+        sensitivity: Sensitivity,
+    },
+    /// A lower bound above its upper bound (`min_length: 5` with `max_length: 2`), at the lower
+    /// one (`invalid-value`).
+    BoundsReversed {
+        span: Span,
+        low: &'static str,
+        high: &'static str,
     },
     /// An id that is not kebab-case (`invalid-value`); `noun` says what it identifies.
     NotKebabId {

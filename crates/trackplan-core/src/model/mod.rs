@@ -8,7 +8,11 @@ mod issue;
 mod lower;
 mod value;
 
-pub use crate::schema::{Case, EntityKind, IdMerge, LintLevel, Platform, PropertyType, Status};
+pub use crate::date::Date;
+pub use crate::schema::{
+    Case, Destination, EntityKind, Format, IdMerge, LintLevel, Platform, PropertyType, Sensitivity,
+    Status,
+};
 pub use entity::{Definition, Entity, FilePart, References};
 pub use issue::{Expected, Found, ModelIssue, ShapeHint, Whose};
 pub use lower::lower_file;
@@ -55,8 +59,29 @@ pub struct Common {
     pub notes: Option<Spanned<String>>,
     pub tags: Vec<Spanned<String>>,
     pub owner: Option<Reference>,
+    /// `owners:`, the teams when there are several (an entity says `owner` or `owners`).
+    pub owners: Vec<Reference>,
+    pub links: Vec<Link>,
     /// The whole entry: key and value.
     pub entry_span: Span,
+}
+
+impl Common {
+    /// The owning teams, from `owner` or `owners`.
+    pub fn owners(&self) -> impl Iterator<Item = &Reference> {
+        self.owner.iter().chain(self.owners.iter())
+    }
+
+    pub fn has_owner(&self) -> bool {
+        self.owner.is_some() || !self.owners.is_empty()
+    }
+}
+
+/// An entry of `links:`: a label and an absolute URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub label: Spanned<String>,
+    pub url: Spanned<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,7 +141,11 @@ pub struct Event {
     pub platforms: Vec<Spanned<Platform>>,
     pub kpis: Vec<Reference>,
     pub properties: Vec<EventProperty>,
+    /// `additional_properties:` as written (the plan-wide default applies when absent).
+    pub additional_properties: Option<Spanned<bool>>,
     pub replaced_by: Option<Reference>,
+    pub expires: Option<Spanned<Date>>,
+    pub sensitivity: Option<Spanned<Sensitivity>>,
     pub common: Common,
 }
 
@@ -206,22 +235,49 @@ pub struct PropertyDef {
     pub ty: Option<Spanned<PropertyType>>,
     /// Only inline event definitions say this.
     pub required: Option<Spanned<bool>>,
+    /// `nullable:`: whether the value may be `null` (not whether it is sent: that is `required`).
+    pub nullable: Option<Spanned<bool>>,
     pub enum_values: Option<Vec<Spanned<Value>>>,
     pub examples: Vec<Spanned<Value>>,
     pub pattern: Option<Spanned<String>>,
+    pub min_length: Option<Spanned<i64>>,
+    pub max_length: Option<Spanned<i64>>,
+    pub format: Option<Spanned<Format>>,
     pub min: Option<Spanned<f64>>,
     pub max: Option<Spanned<f64>>,
+    pub multiple_of: Option<Spanned<f64>>,
+    pub min_items: Option<Spanned<i64>>,
+    pub max_items: Option<Spanned<i64>>,
+    pub unique_items: Option<Spanned<bool>>,
     pub pii: Option<Spanned<bool>>,
+    pub sensitivity: Option<Spanned<Sensitivity>>,
     pub deprecated: Option<Spanned<bool>>,
     pub replaced_by: Option<Reference>,
+    pub expires: Option<Spanned<Date>>,
     pub items: Option<Items>,
     pub properties: Vec<PropertyDef>,
+    /// `additional_properties:` of an object, as written.
+    pub additional_properties: Option<Spanned<bool>>,
     pub common: Common,
 }
 
 impl PropertyDef {
+    /// Personal data: `pii: true`, or a sensitivity of `personal` or above.
     pub fn is_pii(&self) -> bool {
         self.pii.as_ref().is_some_and(|p| p.value)
+            || self
+                .sensitivity
+                .as_ref()
+                .is_some_and(|s| s.value >= Sensitivity::Personal)
+    }
+
+    /// The plan says whether it holds personal data: `pii` or `sensitivity` is given.
+    pub fn says_whether_personal(&self) -> bool {
+        self.pii.is_some() || self.sensitivity.is_some()
+    }
+
+    pub fn is_nullable(&self) -> bool {
+        self.nullable.as_ref().is_some_and(|n| n.value)
     }
 
     pub fn is_deprecated(&self) -> bool {
@@ -269,6 +325,12 @@ pub struct RootSettings {
     pub identity: Identity,
     /// The `identity:` entry, when present.
     pub identity_span: Option<Span>,
+    /// `destinations:` as written (empty: Mixpanel alone).
+    pub destinations: Vec<Spanned<Destination>>,
+    /// The plan-wide default of `additional_properties`.
+    pub additional_properties: Option<Spanned<bool>>,
+    /// `baseline:`: the baseline file, relative to the plan folder.
+    pub baseline: Option<Spanned<String>>,
 }
 
 /// One file read: its text, its syntax tree (while kept), what it defines and the findings made
@@ -359,6 +421,27 @@ impl Plan {
         self.root_file()
             .map(|f| f.part.root.conventions.clone())
             .unwrap_or_default()
+    }
+
+    /// The tools the plan's events go to: its `destinations:`, or Mixpanel alone.
+    pub fn destinations(&self) -> Vec<Destination> {
+        let written: Vec<Destination> = self
+            .root_file()
+            .map(|f| f.part.root.destinations.iter().map(|d| d.value).collect())
+            .unwrap_or_default();
+        if written.is_empty() {
+            vec![Destination::Mixpanel]
+        } else {
+            written
+        }
+    }
+
+    /// Whether events and objects that do not say are closed (`additional_properties: false`
+    /// in the root file).
+    pub fn closed_by_default(&self) -> bool {
+        self.root_file()
+            .and_then(|f| f.part.root.additional_properties.as_ref())
+            .is_some_and(|a| !a.value)
     }
 }
 

@@ -69,6 +69,14 @@ impl Rule for InvalidValue {
                     ty,
                 } => field_not_for_type(*span, field, applies_to, *ty),
                 ModelIssue::NotKebabId { span, id, noun } => not_kebab_id(*span, id, noun),
+                ModelIssue::OwnerAndOwners { span } => owner_and_owners(*span),
+                ModelIssue::NotAnAbsoluteUrl { span, text } => not_an_absolute_url(*span, text),
+                ModelIssue::PiiContradictsSensitivity {
+                    span,
+                    pii,
+                    sensitivity,
+                } => pii_contradicts_sensitivity(*span, *pii, *sensitivity),
+                ModelIssue::BoundsReversed { span, low, high } => bounds_reversed(*span, low, high),
                 _ => continue,
             };
             out.push(diagnostic);
@@ -85,6 +93,11 @@ fn expected_words(expected: Expected) -> String {
         Expected::Text => "text".into(),
         Expected::Boolean => "`true` or `false`".into(),
         Expected::Number => "a number".into(),
+        Expected::PositiveNumber => "a number above zero".into(),
+        Expected::Date => "a date written `YYYY-MM-DD`".into(),
+        Expected::Links => "a mapping of labels to URLs".into(),
+        Expected::Url => "an absolute URL (`https://...`)".into(),
+        Expected::DestinationList => "a list of destinations".into(),
         Expected::IntegerFrom(min) => format!("an integer of at least {min}"),
         Expected::TextList => "a list of strings".into(),
         Expected::PlatformList => "a list of platforms".into(),
@@ -240,4 +253,34 @@ fn not_kebab_id(span: Span, id: &str, noun: &str) -> Diagnostic {
     } else {
         d.with_help("ids are lowercase words joined by `-`; put the display name in `name:`")
     }
+}
+
+/// `owner` and `owners` on one entity: which one is meant?
+fn owner_and_owners(span: Span) -> Diagnostic {
+    Diagnostic::new(RULE, span, "`owner` and `owners` are both given")
+        .with_help("keep one: `owner: TEAM`, or `owners: [TEAM, ...]` for several teams")
+}
+
+fn not_an_absolute_url(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::new(RULE, span, format!("link `{text}` is not an absolute URL"))
+        .with_help("write the whole address, such as `https://example.com/page`")
+}
+
+fn pii_contradicts_sensitivity(span: Span, pii: bool, sensitivity: Sensitivity) -> Diagnostic {
+    let (said, meaning) = if pii {
+        ("`pii: true`", "personal data")
+    } else {
+        ("`pii: false`", "no personal data")
+    };
+    Diagnostic::new(
+        RULE,
+        span,
+        format!("`sensitivity: {sensitivity}` contradicts {said}, which means {meaning}"),
+    )
+    .with_help("keep `sensitivity` alone: `personal` and `highly-sensitive` are personal data, `public` and `internal` are not")
+}
+
+fn bounds_reversed(span: Span, low: &str, high: &str) -> Diagnostic {
+    Diagnostic::new(RULE, span, format!("`{low}` is above `{high}`, so no value fits"))
+        .with_help(format!("make `{low}` at most `{high}`"))
 }

@@ -24,6 +24,7 @@
 //! ```
 
 use super::prelude::*;
+use crate::formats::is_iso8601;
 
 declare_rule!(TypeMismatch, "type-mismatch", Error);
 
@@ -105,33 +106,86 @@ fn help(ty: PropertyType) -> &'static str {
         PropertyType::Boolean => "write `true` or `false` without quotes",
         PropertyType::List => "write a list, such as `[a, b]`",
         PropertyType::Object => "write a mapping, such as `{key: value}`",
+        PropertyType::Any => "any value but `null` fits; add `nullable: true` to allow `null`",
     }
 }
 
 /// Why `value` does not fit the definition, if it does not, and what to do.
 fn mismatch(ty: PropertyType, def: &PropertyDef, value: &Value) -> Option<(String, String)> {
+    if *value == Value::Null && def.is_nullable() {
+        return None;
+    }
     if let Some(problem) = type_problem(ty, def.items.as_ref(), value) {
         return Some((problem, help(ty).to_string()));
     }
-    let number = match value {
-        Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
-        _ => return None,
-    };
+    match value {
+        Value::Int(i) => number_problem(def, *i as f64),
+        Value::Float(f) => number_problem(def, *f),
+        Value::Str(text) => string_problem(def, text),
+        Value::List(items) => list_problem(def, items),
+        _ => None,
+    }
+}
+
+fn number_problem(def: &PropertyDef, number: f64) -> Option<(String, String)> {
     let range = || {
         let bound = |b: &Option<Spanned<f64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
         format!("allowed values run from {} to {}", bound(&def.min), bound(&def.max))
     };
     match (&def.min, &def.max) {
-        (Some(min), _) if number < min.value => Some((format!("is below the minimum {}", min.value), range())),
-        (_, Some(max)) if number > max.value => Some((format!("is above the maximum {}", max.value), range())),
-        _ => None,
+        (Some(min), _) if number < min.value => return Some((format!("is below the minimum {}", min.value), range())),
+        (_, Some(max)) if number > max.value => return Some((format!("is above the maximum {}", max.value), range())),
+        _ => {}
     }
+    let step = def.multiple_of.as_ref()?.value;
+    let quotient = number / step;
+    // Within rounding error of a whole multiple: `0.3` is a multiple of `0.1`.
+    let whole = (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0);
+    (!whole).then(|| (format!("is not a multiple of {step}"), format!("allowed values are whole multiples of {step}")))
+}
+
+fn string_problem(def: &PropertyDef, text: &str) -> Option<(String, String)> {
+    let length = text.chars().count() as i64;
+    let range = || {
+        let bound = |b: &Option<Spanned<i64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
+        format!("values have {} to {} characters", bound(&def.min_length), bound(&def.max_length))
+    };
+    match (&def.min_length, &def.max_length) {
+        (Some(min), _) if length < min.value => return Some((format!("is shorter than the minimum length {}", min.value), range())),
+        (_, Some(max)) if length > max.value => return Some((format!("is longer than the maximum length {}", max.value), range())),
+        _ => {}
+    }
+    let format = def.format.as_ref()?.value;
+    (!format.accepts(text)).then(|| {
+        (format!("is not in the `{format}` format"), format!("write it like `{}`", format.example()))
+    })
+}
+
+fn list_problem(def: &PropertyDef, items: &[Value]) -> Option<(String, String)> {
+    let count = items.len() as i64;
+    let range = || {
+        let bound = |b: &Option<Spanned<i64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
+        format!("lists have {} to {} items", bound(&def.min_items), bound(&def.max_items))
+    };
+    match (&def.min_items, &def.max_items) {
+        (Some(min), _) if count < min.value => return Some((format!("has fewer than {} items", min.value), range())),
+        (_, Some(max)) if count > max.value => return Some((format!("has more than {} items", max.value), range())),
+        _ => {}
+    }
+    if def.unique_items.as_ref().is_some_and(|u| u.value) {
+        let repeated = items.iter().enumerate().find(|(i, item)| items[..*i].contains(item));
+        if let Some((_, item)) = repeated {
+            return Some((format!("has the item {} twice", shown(item)), "`unique_items: true`: each item appears once".to_string()));
+        }
+    }
+    None
 }
 
 /// Why `value` is not of type `ty` (with `items` for a list), if it is not.
 fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Option<String> {
     let fits = match (ty, value) {
+        (_, Value::Null) => false,
+        (PropertyType::Any, _) => true,
         (PropertyType::String, Value::Str(_)) => true,
         (PropertyType::Number, Value::Int(_) | Value::Float(_)) => true,
         (PropertyType::Integer, Value::Int(_)) => true,
@@ -159,62 +213,4 @@ fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Optio
         (PropertyType::Datetime, Value::Str(_)) => "is not an ISO 8601 date or date-time".to_string(),
         _ => format!("is {}, not {}", value.kind(), ty.as_str()),
     })
-}
-
-/// `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`, optional seconds and fraction, and
-/// an optional `Z` or `+HH:MM` offset.
-fn is_iso8601(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    if b.len() < 10 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
-        return false;
-    }
-    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return false;
-    }
-    if b.len() == 10 {
-        return true;
-    }
-    if !matches!(b[10], b'T' | b' ') || b.len() < 16 || !digits(11..13) || b[13] != b':' || !digits(14..16) {
-        return false;
-    }
-    let mut i = 16;
-    if b.get(i) == Some(&b':') {
-        if !digits(i + 1..i + 3) {
-            return false;
-        }
-        i += 3;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == start {
-                return false;
-            }
-        }
-    }
-    match &b[i..] {
-        [] | [b'Z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_iso8601;
-
-    #[test]
-    fn recognises_iso_dates() {
-        assert!(is_iso8601("2024-05-01"));
-        assert!(is_iso8601("2024-05-01T12:30:00Z"));
-        assert!(is_iso8601("2024-05-01 12:30:00.123+02:00"));
-        assert!(!is_iso8601("2024-13-01"));
-        assert!(!is_iso8601("yesterday"));
-        assert!(!is_iso8601("2024-05-01T12"));
-    }
 }

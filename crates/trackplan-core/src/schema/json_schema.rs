@@ -83,6 +83,7 @@ fn shape_schema(shape: Shape) -> Value {
         Shape::Text => json!({"type": "string"}),
         Shape::Integer(min) => json!({"type": "integer", "minimum": min}),
         Shape::Number => json!({"type": "number"}),
+        Shape::PositiveNumber => json!({"type": "number", "exclusiveMinimum": 0}),
         Shape::Boolean => json!({"type": "boolean"}),
         Shape::Word(words) => json!({"enum": words}),
         Shape::WordList(words) => json!({"type": "array", "items": {"enum": words}}),
@@ -108,7 +109,7 @@ fn shape_schema(shape: Shape) -> Value {
             "type": "object",
             "additionalProperties": {"type": "array", "items": name},
         }),
-        Shape::EventProperties => json!({
+        Shape::PropertyEntries => json!({
             "type": ["object", "null"],
             "additionalProperties": {
                 "anyOf": [
@@ -122,6 +123,16 @@ fn shape_schema(shape: Shape) -> Value {
             json!({"anyOf": [{"enum": PropertyType::WORDS}, reference(Place::Property)]})
         }
         Shape::Values => json!({"type": "array", "items": {"$ref": "#/$defs/value"}}),
+        Shape::Types => json!({"anyOf": [
+            {"enum": PropertyType::WORDS},
+            {"type": "array", "items": {"enum": PropertyType::WORDS}, "minItems": 1, "uniqueItems": true},
+        ]}),
+        Shape::Links => json!({
+            "type": "object",
+            "additionalProperties": {"type": "string", "format": "uri"},
+        }),
+        // YAML reads `2024-05-01` as a string; JSON Schema's `date` format says which strings.
+        Shape::Date => json!({"type": "string", "format": "date"}),
         Shape::Version => json!({"const": 1}),
     }
 }

@@ -13,7 +13,10 @@ pub use json_schema::json_schema;
 pub use keys::*;
 pub(crate) use kinds::entity_kinds;
 pub use kinds::{EntityKind, KeyedBy, KindInfo, SymbolKind, KINDS};
-pub use words::{Case, IdMerge, LintLevel, Platform, PropertyType, Requiredness, Status, Word};
+pub use words::{
+    Case, Destination, Format, IdMerge, LintLevel, Platform, PropertyType, Requiredness,
+    Sensitivity, Status, Word,
+};
 
 macro_rules! places {
     ($( $(#[$doc:meta])* $place:ident => $schema_name:literal, $location:literal; )*) => {
@@ -55,11 +58,12 @@ places! {
     Kpi => "kpi", "in a KPI";
     Flow => "flow", "in a flow";
     Event => "event", "in an event";
-    /// A property definition in `properties:` or `user_properties:` (or `items`/nested properties).
+    /// A property definition in `properties:` or `user_properties:` (or a list's `items`).
     Property => "property", "in a property definition";
-    /// A property defined inline in an event (a mapping with `type`).
+    /// A property defined inline in an event or an object (a mapping with `type`).
     InlineProperty => "inlineProperty", "in a property definition";
-    /// A mapping without `type` in an event's `properties:`: a dictionary reference with overrides.
+    /// A mapping without `type` in an event's or an object's `properties:`: a dictionary
+    /// reference with overrides.
     PropertyReference => "propertyReference", "in a reference to a dictionary property";
 }
 
@@ -70,6 +74,8 @@ pub enum Shape {
     /// An integer at least this large.
     Integer(i64),
     Number,
+    /// A number above zero.
+    PositiveNumber,
     Boolean,
     /// One of these words.
     Word(&'static [&'static str]),
@@ -89,8 +95,14 @@ pub enum Shape {
     Lint,
     /// A flow's `alternatives`: id to a list of event names.
     Alternatives,
-    /// An event's `properties`.
-    EventProperties,
+    /// An event's or an object's `properties`: dictionary references and definitions of its own.
+    PropertyEntries,
+    /// A property's `type`: a type word, a list of them, or `any`.
+    Types,
+    /// `links`: a label to an absolute URL.
+    Links,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
     /// A list's `items`: a type word or a property definition.
     Items,
     /// A list of values of the property's type.

@@ -98,6 +98,39 @@ words! {
         Datetime = "datetime",
         List = "list",
         Object = "object",
+        /// Any value (JSON Schema's `{}`, Segment's `any`).
+        Any = "any",
+    }
+
+    /// A string format a property's values follow.
+    pub enum Format {
+        Email = "email",
+        Uri = "uri",
+        Uuid = "uuid",
+        Ipv4 = "ipv4",
+        Ipv6 = "ipv6",
+        Date = "date",
+        DateTime = "date-time",
+        Time = "time",
+        Hostname = "hostname",
+    }
+
+    /// How sensitive the data is, from least to most.
+    pub enum Sensitivity {
+        Public = "public",
+        Internal = "internal",
+        Personal = "personal",
+        HighlySensitive = "highly-sensitive",
+    }
+
+    /// A tool the plan's events are sent to.
+    pub enum Destination {
+        Mixpanel = "mixpanel",
+        Segment = "segment",
+        Amplitude = "amplitude",
+        Rudderstack = "rudderstack",
+        Snowplow = "snowplow",
+        Generic = "generic",
     }
 
     /// Mixpanel's ID Merge flavour.

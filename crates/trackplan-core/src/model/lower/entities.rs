@@ -121,46 +121,100 @@ impl Lower<'_> {
             name,
             ty: None,
             required: None,
+            nullable: None,
             enum_values: None,
             examples: Vec::new(),
             pattern: None,
+            min_length: None,
+            max_length: None,
+            format: None,
             min: None,
             max: None,
+            multiple_of: None,
+            min_items: None,
+            max_items: None,
+            unique_items: None,
             pii: None,
+            sensitivity: None,
             deprecated: None,
             replaced_by: None,
+            expires: None,
             items: None,
             properties: Vec::new(),
+            additional_properties: None,
             common: Self::common(entry),
         };
-        for (key, _, field) in self.required_names(entry, set, "property") {
+        for (key, doc, field) in self.required_names(entry, set, "property") {
             let value = &field.value;
             match key {
                 PropertyKey::Type => def.ty = self.word(value),
                 PropertyKey::Required => def.required = self.boolean(value),
+                PropertyKey::Nullable => def.nullable = self.boolean(value),
                 PropertyKey::Enum => def.enum_values = Some(self.values(value)),
                 PropertyKey::Examples => def.examples = self.values(value),
                 PropertyKey::Pattern => def.pattern = self.text(value),
+                PropertyKey::MinLength => def.min_length = self.integer(value, doc),
+                PropertyKey::MaxLength => def.max_length = self.integer(value, doc),
+                PropertyKey::Format => def.format = self.word(value),
                 PropertyKey::Min => def.min = self.number(value),
                 PropertyKey::Max => def.max = self.number(value),
+                PropertyKey::MultipleOf => def.multiple_of = self.positive_number(value),
+                PropertyKey::MinItems => def.min_items = self.integer(value, doc),
+                PropertyKey::MaxItems => def.max_items = self.integer(value, doc),
+                PropertyKey::UniqueItems => def.unique_items = self.boolean(value),
                 PropertyKey::Pii => def.pii = self.boolean(value),
+                PropertyKey::Sensitivity => def.sensitivity = self.word(value),
                 PropertyKey::Deprecated => def.deprecated = self.boolean(value),
                 PropertyKey::ReplacedBy => {
                     def.replaced_by = self.reference(value, namespace, RefSite::ReplacedBy)
                 }
+                PropertyKey::Expires => def.expires = self.date(value),
                 PropertyKey::Items => def.items = self.items(value, entry, namespace),
                 PropertyKey::Properties => {
                     def.properties = self.collection(value, namespace, |lower, name, entry| {
                         lower.property(name, entry, &schema::PROPERTY, namespace)
                     })
                 }
-                PropertyKey::Common(key) => self.common_field(key, value, &mut def.common),
+                PropertyKey::AdditionalProperties => {
+                    def.additional_properties = self.boolean(value)
+                }
+                PropertyKey::Common(key) => self.common_field(key, field, &mut def.common),
             }
         }
         if let (Some(ty), Some(body)) = (&def.ty, entry.value.as_mapping()) {
             self.check_fields_fit_type(set, ty.value, body);
         }
+        self.check_consistency(&def);
         def
+    }
+
+    /// Fields of one definition that contradict each other.
+    fn check_consistency(&mut self, def: &PropertyDef) {
+        if let (Some(pii), Some(sensitivity)) = (&def.pii, &def.sensitivity) {
+            let personal = sensitivity.value >= Sensitivity::Personal;
+            if pii.value != personal {
+                self.report(ModelIssue::PiiContradictsSensitivity {
+                    span: sensitivity.span,
+                    pii: pii.value,
+                    sensitivity: sensitivity.value,
+                });
+            }
+        }
+        let bounds = [
+            (&def.min_length, &def.max_length, "min_length", "max_length"),
+            (&def.min_items, &def.max_items, "min_items", "max_items"),
+        ];
+        for (low, high, low_key, high_key) in bounds {
+            if let (Some(low), Some(high)) = (low, high) {
+                if low.value > high.value {
+                    self.report(ModelIssue::BoundsReversed {
+                        span: low.span,
+                        low: low_key,
+                        high: high_key,
+                    });
+                }
+            }
+        }
     }
 
     /// `min` on a string, `items` on an object and the like are recorded: they would be ignored.
@@ -174,7 +228,9 @@ impl Lower<'_> {
             let Some((_, doc)) = entry.key_str().and_then(|key| set.parse(key)) else {
                 continue;
             };
-            if !doc.for_types.is_empty() && !doc.for_types.contains(&ty) {
+            let applies =
+                doc.for_types.is_empty() || ty == PropertyType::Any || doc.for_types.contains(&ty);
+            if !applies {
                 self.report(ModelIssue::FieldNotForType {
                     span: entry.key.span,
                     field: doc.key,
@@ -218,7 +274,7 @@ impl Lowered for Team {
             match key {
                 TeamKey::Name => team.name = lower.text(value),
                 TeamKey::Contact => team.contact = lower.text(value),
-                TeamKey::Common(key) => lower.common_field(key, value, &mut team.common),
+                TeamKey::Common(key) => lower.common_field(key, field, &mut team.common),
             }
         }
         team
@@ -236,7 +292,7 @@ impl Lowered for Goal {
             let value = &field.value;
             match key {
                 GoalKey::Name => goal.name = lower.text(value),
-                GoalKey::Common(key) => lower.common_field(key, value, &mut goal.common),
+                GoalKey::Common(key) => lower.common_field(key, field, &mut goal.common),
             }
         }
         goal
@@ -262,7 +318,7 @@ impl Lowered for Kpi {
                 }
                 KpiKey::Definition => kpi.definition = lower.text(value),
                 KpiKey::Priority => kpi.priority = lower.integer(value, doc),
-                KpiKey::Common(key) => lower.common_field(key, value, &mut kpi.common),
+                KpiKey::Common(key) => lower.common_field(key, field, &mut kpi.common),
             }
         }
         kpi
@@ -290,7 +346,7 @@ impl Lowered for Flow {
                     flow.steps = lower.references(value, EntityKind::Event, RefSite::FlowStep)
                 }
                 FlowKey::Alternatives => flow.alternatives = lower.alternatives(value),
-                FlowKey::Common(key) => lower.common_field(key, value, &mut flow.common),
+                FlowKey::Common(key) => lower.common_field(key, field, &mut flow.common),
             }
         }
         flow
@@ -323,7 +379,10 @@ impl Lowered for Event {
             platforms: Vec::new(),
             kpis: Vec::new(),
             properties: Vec::new(),
+            additional_properties: None,
             replaced_by: None,
+            expires: None,
+            sensitivity: None,
             common: Lower::common(entry),
         };
         let Some(body) = lower.entity_body(entry, "event") else {
@@ -333,22 +392,21 @@ impl Lowered for Event {
             let value = &field.value;
             match key {
                 EventKey::Status => event.status = lower.word(value),
-                EventKey::Platforms => {
-                    event.platforms = lower
-                        .list_items(value, Expected::PlatformList)
-                        .iter()
-                        .filter_map(|item| lower.word(item))
-                        .collect()
-                }
+                EventKey::Platforms => event.platforms = lower.words(value, Expected::PlatformList),
                 EventKey::Kpis => {
                     event.kpis = lower.references(value, EntityKind::Kpi, RefSite::EventKpi)
                 }
                 EventKey::Properties => event.properties = lower.event_properties(value),
+                EventKey::AdditionalProperties => {
+                    event.additional_properties = lower.boolean(value)
+                }
                 EventKey::ReplacedBy => {
                     event.replaced_by =
                         lower.reference(value, EntityKind::Event, RefSite::ReplacedBy)
                 }
-                EventKey::Common(key) => lower.common_field(key, value, &mut event.common),
+                EventKey::Expires => event.expires = lower.date(value),
+                EventKey::Sensitivity => event.sensitivity = lower.word(value),
+                EventKey::Common(key) => lower.common_field(key, field, &mut event.common),
             }
         }
         event

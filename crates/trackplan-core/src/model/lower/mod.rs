@@ -196,6 +196,13 @@ impl Lower<'_> {
                     part.root.identity = self.identity(value);
                     part.root.identity_span = Some(entry.span());
                 }
+                RootKey::Destinations => {
+                    part.root.destinations = self.words(value, Expected::DestinationList)
+                }
+                RootKey::AdditionalProperties => {
+                    part.root.additional_properties = self.boolean(value)
+                }
+                RootKey::Baseline => part.root.baseline = self.text(value),
                 RootKey::Section(kind) => self.section(kind, value, part),
                 RootKey::SuperProperties => {
                     part.super_properties =
@@ -271,6 +278,62 @@ impl Lower<'_> {
         }
     }
 
+    /// A number above zero (`multiple_of`).
+    fn positive_number(&mut self, node: &Node) -> Option<Spanned<f64>> {
+        match node.scalar_value().and_then(|v| v.as_f64()) {
+            Some(n) if n > 0.0 && n.is_finite() => Some(Spanned::new(n, node.span)),
+            _ => {
+                self.wrong(node, Expected::PositiveNumber);
+                None
+            }
+        }
+    }
+
+    /// A calendar date, `YYYY-MM-DD`.
+    fn date(&mut self, node: &Node) -> Option<Spanned<Date>> {
+        match node.scalar_value() {
+            Some(ScalarValue::Str(text)) => match Date::parse(text) {
+                Some(date) => return Some(Spanned::new(date, node.span)),
+                None => self.wrong(node, Expected::Date),
+            },
+            Some(ScalarValue::Null) => {}
+            _ => self.wrong(node, Expected::Date),
+        }
+        None
+    }
+
+    /// `links:`: labels to absolute URLs.
+    fn links(&mut self, node: &Node) -> Vec<Link> {
+        let Some(node) = self.mapping_or_report(node, Expected::Links) else {
+            return Vec::new();
+        };
+        let mut links = Vec::new();
+        for entry in unique_entries(node) {
+            let Some(label) = self.name(&entry.key) else {
+                continue;
+            };
+            let value = &entry.value;
+            let url = match value.scalar_value() {
+                Some(ScalarValue::Str(text)) => Spanned::new(text.to_string(), value.span),
+                _ => {
+                    self.wrong(value, Expected::Url);
+                    continue;
+                }
+            };
+            if !crate::formats::is_absolute_url(&url.value) {
+                self.report(ModelIssue::NotAnAbsoluteUrl {
+                    span: url.span,
+                    text: url.value.as_str().into(),
+                });
+            }
+            links.push(Link {
+                label: Spanned::new(label.text, label.span),
+                url,
+            });
+        }
+        links
+    }
+
     /// An integer of the key's shape (`Shape::Integer(min)`: at least `min`).
     fn integer(&mut self, node: &Node, doc: &KeyDoc) -> Option<Spanned<i64>> {
         let min = match doc.shape {
@@ -300,6 +363,14 @@ impl Lower<'_> {
             shorthand: false,
         });
         None
+    }
+
+    /// A list of words of one set.
+    fn words<W: Word>(&mut self, node: &Node, expected: Expected) -> Vec<Spanned<W>> {
+        self.list_items(node, expected)
+            .iter()
+            .filter_map(|item| self.word(item))
+            .collect()
     }
 
     /// The items of a list. A single scalar where a list belongs is recorded and read as a list of
@@ -517,7 +588,8 @@ impl Lower<'_> {
     }
 
     /// Reads a field every entity may have.
-    fn common_field(&mut self, key: CommonKey, value: &Node, common: &mut Common) {
+    fn common_field(&mut self, key: CommonKey, field: &Entry, common: &mut Common) {
+        let value = &field.value;
         match key {
             CommonKey::Description => common.description = self.text(value),
             CommonKey::Notes => common.notes = self.text(value),
@@ -525,6 +597,21 @@ impl Lower<'_> {
             CommonKey::Owner => {
                 common.owner = self.reference(value, EntityKind::Team, RefSite::Owner)
             }
+            CommonKey::Owners => {
+                common.owners = self.references(value, EntityKind::Team, RefSite::Owner)
+            }
+            CommonKey::Links => common.links = self.links(value),
+        }
+        // Read in the order written: the second of the two is the one reported.
+        let both = match key {
+            CommonKey::Owner => !common.owners.is_empty(),
+            CommonKey::Owners => common.owner.is_some(),
+            _ => false,
+        };
+        if both {
+            self.report(ModelIssue::OwnerAndOwners {
+                span: field.key.span,
+            });
         }
     }
 

@@ -7,8 +7,9 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 use trackplan_core::rules::missing_field;
-use trackplan_core::{Diagnostic, FileId, Severity, Span};
+use trackplan_core::{CheckOptions, Date, Diagnostic, FileId, Severity, Span};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -77,7 +78,10 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<ExitCode> {
         plans: plans
             .into_iter()
             .map(|loaded| {
-                let mut diagnostics = trackplan_core::check(&loaded.plan);
+                let options = CheckOptions {
+                    today: Some(Date::of(SystemTime::now())),
+                };
+                let mut diagnostics = trackplan_core::check_with(&loaded.plan, &options);
                 explain_missing_root_file(&loaded, &mut diagnostics);
                 (loaded, diagnostics)
             })

@@ -1,5 +1,6 @@
 //! The one entry point every adapter uses: a plan in, its findings out.
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::Index;
 use crate::model::{LintLevel, Plan, Suppression};
@@ -7,10 +8,22 @@ use crate::rules::{self, unused_ignore, Context, RuleName};
 use crate::span::FileId;
 use rustc_hash::FxHashMap as HashMap;
 
+/// What a check needs beyond the plan. The core reads no clock: adapters pass today's date.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Today, for `expired` (without it, `expired` reports nothing).
+    pub today: Option<Date>,
+}
+
+/// Checks a plan without a date (see [`check_with`]).
+pub fn check(plan: &Plan) -> Vec<Diagnostic> {
+    check_with(plan, &CheckOptions::default())
+}
+
 /// Checks a plan: the per-file findings made while reading its files, then the plan-wide rules;
 /// severities follow the rules' defaults and the plan's `lint:` section, and `# trackplan-ignore`
 /// comments silence what they name. Sorted by file (plan order), position and rule.
-pub fn check(plan: &Plan) -> Vec<Diagnostic> {
+pub fn check_with(plan: &Plan, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = plan
         .files
         .iter()
@@ -22,6 +35,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
         &Context {
             plan,
             index: &index,
+            today: options.today,
         },
         |rule| level_of(&levels, rule).is_some(),
         &mut diagnostics,

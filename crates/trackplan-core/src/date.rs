@@ -51,6 +51,15 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The day (UTC) of a moment an adapter read from the clock: `Date::of(SystemTime::now())`.
+    pub fn of(time: std::time::SystemTime) -> Date {
+        let seconds = match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => after.as_secs() as i64,
+            Err(before) => -(before.duration().as_secs() as i64) - 1,
+        };
+        Date::from_unix_seconds(seconds)
+    }
+
     /// The day of a Unix timestamp (seconds since 1970-01-01T00:00:00Z) in UTC.
     pub fn from_unix_seconds(seconds: i64) -> Date {
         Date::from_days_since_epoch(seconds.div_euclid(86_400))

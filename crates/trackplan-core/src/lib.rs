@@ -28,7 +28,8 @@ pub mod suggest;
 pub mod suppress;
 pub mod syntax;
 
-pub use analysis::check;
+pub use analysis::{check, check_with, CheckOptions};
+pub use date::Date;
 pub use diagnostic::{Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, Occurrence, Symbols};
 pub use model::{ParsedFile, Plan};

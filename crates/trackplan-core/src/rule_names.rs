@@ -37,6 +37,7 @@ macro_rules! rule_table {
             pii_unflagged: PiiUnflagged,
             deprecated_reference: DeprecatedReference,
             property_type_conflict: PropertyTypeConflict,
+            expired: Expired,
             unused_ignore: UnusedIgnore,
         }
     };

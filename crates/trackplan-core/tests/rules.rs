@@ -13,8 +13,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use support::check;
 use trackplan_core::rules::{RuleEntry, RULES};
-use trackplan_core::{check, parse_file, schema, Diagnostic, FileId, Plan, ROOT_FILE_NAME};
+use trackplan_core::{parse_file, schema, Diagnostic, FileId, Plan, ROOT_FILE_NAME};
 
 /// Generates the per-rule tests from the rules' module names (`src/rules/<name>.rs`, whose rule is
 /// named with `-` for `_`). [`every_rule_is_tested`] keeps this list equal to [`RULES`].
@@ -70,6 +71,7 @@ per_rule_tests! {
     pii_unflagged,
     deprecated_reference,
     property_type_conflict,
+    expired,
     unused_ignore,
 }
 

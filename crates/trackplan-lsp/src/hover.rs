@@ -40,7 +40,7 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
         }
     } else if let Some((event, def)) = inline_property_at(at.parsed(), at.offset) {
         range = Some(convert::range(&at.parsed().source, def.name.span, at.unit));
-        sections.insert(0, inline_property_card(event, def));
+        sections.insert(0, inline_property_card(event, def, plan));
     } else if let Some(root) = &at.analysis.tree(at.parsed()).root {
         if let Some(key) = ide::key_at(root, at.offset) {
             let is_root = at.parsed().source.is_root();

@@ -114,7 +114,10 @@ impl Analysis {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.diagnostics.get_or_init(|| {
             let started = std::time::Instant::now();
-            let diagnostics = trackplan_core::check(&self.plan);
+            let options = trackplan_core::CheckOptions {
+                today: Some(trackplan_core::Date::of(std::time::SystemTime::now())),
+            };
+            let diagnostics = trackplan_core::check_with(&self.plan, &options);
             tracing::debug!(
                 "check: {} finding(s) in {:?}",
                 diagnostics.len(),

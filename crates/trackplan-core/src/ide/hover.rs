@@ -5,6 +5,7 @@
 
 use crate::model::*;
 use crate::schema::entity_kinds;
+use crate::span::Spanned;
 use std::fmt::Write;
 
 /// The Markdown card of one kind of entity.
@@ -64,12 +65,77 @@ fn common_lines(out: &mut String, common: &Common) {
             list(common.tags.iter().map(|t| code(&t.value)), 20)
         );
     }
+    if !common.links.is_empty() {
+        let links = common
+            .links
+            .iter()
+            .map(|l| format!("[{}]({})", l.label.value, l.url.value));
+        let _ = write!(out, "\n\n*Links:* {}", list(links, 10));
+    }
 }
 
 fn owner_text(common: &Common) -> String {
-    match &common.owner {
-        Some(owner) => format!(" · owner {}", code(&owner.name)),
-        None => String::new(),
+    let owners: Vec<String> = common.owners().map(|o| code(&o.name)).collect();
+    match owners.as_slice() {
+        [] => String::new(),
+        [one] => format!(" · owner {one}"),
+        several => format!(" · owners {}", several.join(", ")),
+    }
+}
+
+/// What the plan says of an entity's life and data: sensitivity, whether it is closed, expiry.
+fn status_text(
+    sensitivity: Option<&Spanned<Sensitivity>>,
+    closed: bool,
+    expires: Option<&Spanned<Date>>,
+) -> String {
+    let mut out = String::new();
+    if let Some(sensitivity) = sensitivity {
+        let _ = write!(out, " · sensitivity `{}`", sensitivity.value);
+    }
+    if closed {
+        out.push_str(" · closed (no other properties)");
+    }
+    if let Some(expires) = expires {
+        let _ = write!(out, " · expires {}", expires.value);
+    }
+    out
+}
+
+/// The limits a property's values keep, in one line (empty when it sets none).
+fn constraints_line(def: &PropertyDef) -> String {
+    let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
+        (Some(low), Some(high)) => Some(format!("{low} to {high}{unit}")),
+        (Some(low), None) => Some(format!("at least {low}{unit}")),
+        (None, Some(high)) => Some(format!("at most {high}{unit}")),
+        (None, None) => None,
+    };
+    let text = |n: &Option<Spanned<i64>>| n.as_ref().map(|n| n.value.to_string());
+    let number = |n: &Option<Spanned<f64>>| n.as_ref().map(|n| n.value.to_string());
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(range(number(&def.min), number(&def.max), ""));
+    if let Some(step) = &def.multiple_of {
+        parts.push(format!("multiples of {}", step.value));
+    }
+    parts.extend(range(
+        text(&def.min_length),
+        text(&def.max_length),
+        " characters",
+    ));
+    if let Some(format) = &def.format {
+        parts.push(format!("format `{}`", format.value));
+    }
+    parts.extend(range(text(&def.min_items), text(&def.max_items), " items"));
+    if def.unique_items.as_ref().is_some_and(|u| u.value) {
+        parts.push("unique items".into());
+    }
+    if def.is_nullable() {
+        parts.push("may be `null`".into());
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n*Values:* {}", parts.join(" · "))
     }
 }
 
@@ -92,6 +158,15 @@ impl Card for Event {
             let _ = write!(out, " · status `{}`", status.value.as_str());
         }
         out.push_str(&owner_text(&self.common));
+        let closed = self
+            .additional_properties
+            .as_ref()
+            .map_or(plan.closed_by_default(), |a| !a.value);
+        out.push_str(&status_text(
+            self.sensitivity.as_ref(),
+            closed,
+            self.expires.as_ref(),
+        ));
         if !self.platforms.is_empty() {
             let _ = write!(
                 out,
@@ -195,7 +270,13 @@ impl Card for PropertyDef {
             out.push_str(" · deprecated");
         }
         out.push_str(&owner_text(&self.common));
+        out.push_str(&status_text(
+            self.sensitivity.as_ref(),
+            is_closed_object(self, plan),
+            self.expires.as_ref(),
+        ));
         common_lines(&mut out, &self.common);
+        out.push_str(&constraints_line(self));
         if let Some(values) = &self.enum_values {
             let _ = write!(
                 out,
@@ -259,7 +340,20 @@ pub fn inline_property_at(file: &ParsedFile, offset: usize) -> Option<(&Event, &
     })
 }
 
-pub fn inline_property_card(event: &Event, def: &PropertyDef) -> String {
+/// An object whose `additional_properties` (or the plan's default) closes it.
+fn is_closed_object(def: &PropertyDef, plan: &Plan) -> bool {
+    let is_object = def
+        .ty
+        .as_ref()
+        .is_some_and(|t| t.value == PropertyType::Object);
+    is_object
+        && def
+            .additional_properties
+            .as_ref()
+            .map_or(plan.closed_by_default(), |a| !a.value)
+}
+
+pub fn inline_property_card(event: &Event, def: &PropertyDef, plan: &Plan) -> String {
     let mut out = format!(
         "### {}\n*property of* {}",
         def.name.text,
@@ -274,7 +368,13 @@ pub fn inline_property_card(event: &Event, def: &PropertyDef) -> String {
     if def.is_pii() {
         out.push_str(" · **PII**");
     }
+    out.push_str(&status_text(
+        def.sensitivity.as_ref(),
+        is_closed_object(def, plan),
+        def.expires.as_ref(),
+    ));
     common_lines(&mut out, &def.common);
+    out.push_str(&constraints_line(def));
     if let Some(values) = &def.enum_values {
         let _ = write!(
             out,

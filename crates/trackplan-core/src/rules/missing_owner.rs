@@ -35,7 +35,7 @@ impl Rule for MissingOwner {
             .chain(cx.plan.kpis().map(|k| ("KPI", &k.id, &k.common)));
         let teams: Vec<&str> = cx.index.names(EntityKind::Team).collect();
         for (noun, name, common) in owned {
-            if common.owner.is_none() {
+            if !common.has_owner() {
                 let help = match teams.as_slice() {
                     [] => "define a team under `teams:` and name it in `owner:`".to_string(),
                     some => format!("add `owner:` with one of the teams: {}", some.join(", ")),

@@ -5,6 +5,7 @@
 //! editor's hover on a diagnostic. Rules that concern one file alone (`check_file`) run when the file
 //! is read, so their findings are cached with it; the others (`check_plan`) see the whole plan.
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::Index;
 use crate::model::{FilePart, ModelIssue, Plan};
@@ -25,6 +26,8 @@ pub struct FileFacts<'a> {
 pub struct Context<'a> {
     pub plan: &'a Plan,
     pub index: &'a Index<'a>,
+    /// Today's date, when the caller gave it (`expired` needs it).
+    pub today: Option<Date>,
 }
 
 /// What a rule checks. Its name and default severity are declared with it (`declare_rule!`).
@@ -230,6 +233,7 @@ mod tests {
         let cx = Context {
             plan: &plan,
             index: &index,
+            today: None,
         };
         let rules: Vec<&RuleEntry> = RULES.iter().collect();
         let run = |threads| {

@@ -3,7 +3,18 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
-use trackplan_core::{check, parse_file, ColumnUnit, Diagnostic, FileId, Plan};
+use trackplan_core::{
+    check_with, parse_file, CheckOptions, ColumnUnit, Date, Diagnostic, FileId, Plan,
+};
+
+/// The day the tests check on, so that `expired` findings do not depend on the calendar.
+pub const TODAY: &str = "2025-06-01";
+
+/// Checks a plan as on [`TODAY`].
+pub fn check(plan: &Plan) -> Vec<Diagnostic> {
+    let today = Date::parse(TODAY).expect("a date");
+    check_with(plan, &CheckOptions { today: Some(today) })
+}
 
 /// A plan from fixture text. Lines `# file: PATH` start a new file; text before the first marker is
 /// `trackplan.yaml`.

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod case;
 pub mod date;
+pub mod destinations;
 pub mod diagnostic;
 pub mod diff;
 pub mod formats;

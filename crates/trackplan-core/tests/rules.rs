@@ -1,7 +1,8 @@
 //! Per rule, as tests of their own (so one failing rule hides no other):
 //!
 //! - `fixtures::<rule>`: `fixtures/rules/<rule>/invalid.yaml` must raise the rule (snapshot of every
-//!   diagnostic) and `valid.yaml` must check clean;
+//!   diagnostic) and `valid.yaml` must check clean; so must `invalid-<case>.yaml` and
+//!   `valid-<case>.yaml`, pairs for one more situation of the rule (another destination, say);
 //! - `docs::<rule>`: the rule's documentation has the fixed sections, its Example raises the rule and
 //!   its "Use instead" does not. Each ```` ```yaml ```` block is read as a file of a minimal plan: the
 //!   root file when it holds a root-only key (`trackplan`, `name`, `conventions`, `identity`, ...),
@@ -113,28 +114,59 @@ fn read_fixture(path: &Path) -> String {
         .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
 }
 
+/// The fixture files of a rule whose names start with `prefix` (`invalid.yaml`,
+/// `invalid-destinations.yaml`, ...), sorted.
+fn fixture_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            name.strip_prefix(prefix).is_some_and(|rest| {
+                rest == ".yaml" || rest.starts_with('-') && rest.ends_with(".yaml")
+            })
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// The snapshot is asserted here, at the top level of this file, so its name stays `rules__<rule>-invalid`
-/// whichever test calls it (insta names snapshots after the module of the assertion).
+/// (`rules__<rule>-invalid-<case>` for `invalid-<case>.yaml`) whichever test calls it (insta names
+/// snapshots after the module of the assertion).
 fn check_fixtures(rule: &RuleEntry) {
     let dir = fixture_dir(rule.name());
 
-    let invalid = dir.join("invalid.yaml");
-    let (diagnostics, rendered) = support::check_fixture(&read_fixture(&invalid));
-    assert!(
-        diagnostics.iter().any(|d| d.rule == rule.name()),
-        "{} does not raise {}:\n{rendered}",
-        invalid.display(),
-        rule.name()
-    );
-    insta::assert_snapshot!(format!("{}-invalid", rule.name()), rendered);
+    let invalid = fixture_files(&dir, "invalid");
+    assert!(!invalid.is_empty(), "{} has no invalid.yaml", dir.display());
+    for invalid in invalid {
+        let (diagnostics, rendered) = support::check_fixture(&read_fixture(&invalid));
+        assert!(
+            diagnostics.iter().any(|d| d.rule == rule.name()),
+            "{} does not raise {}:\n{rendered}",
+            invalid.display(),
+            rule.name()
+        );
+        let stem = invalid
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        insta::assert_snapshot!(format!("{}-{stem}", rule.name()), rendered);
+    }
 
-    let valid = dir.join("valid.yaml");
-    let (diagnostics, rendered) = support::check_fixture(&read_fixture(&valid));
-    assert!(
-        diagnostics.is_empty(),
-        "{} is not clean:\n{rendered}",
-        valid.display()
-    );
+    let valid = fixture_files(&dir, "valid");
+    assert!(!valid.is_empty(), "{} has no valid.yaml", dir.display());
+    for valid in valid {
+        let (diagnostics, rendered) = support::check_fixture(&read_fixture(&valid));
+        assert!(
+            diagnostics.is_empty(),
+            "{} is not clean:\n{rendered}",
+            valid.display()
+        );
+    }
 }
 
 /// The sections every rule's documentation has, in this order.

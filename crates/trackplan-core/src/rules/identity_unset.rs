@@ -3,6 +3,9 @@
 //! ## What it does
 //! When the plan defines user profile properties, or an event whose name says sign up, register, log in
 //! or sign in, `identity.identify` must list the events after which the app calls `identify(user_id)`.
+//! Events whose name says the step failed, was cancelled, or only started or was shown (`Login
+//! Failed`, `Sign Up Cancelled`, `Login Started`, `Sign Up Viewed`) are not places where a user
+//! becomes known: they neither raise the finding nor are proposed in its help.
 //!
 //! ## Why is this bad?
 //! Mixpanel only ties anonymous activity to a user when the app identifies them at sign-up and login.
@@ -33,6 +36,24 @@ declare_rule!(IdentityUnset, "identity-unset", Warning);
 /// Folded name fragments of events where a user becomes known.
 const IDENTIFYING: &[&str] = &["signup", "signedup", "regist", "login", "loggedin", "signin", "signedin"];
 
+/// Words of an event name that say the user did not become known at that event: the step failed,
+/// was cancelled, or only started or was shown.
+const NOT_DONE: &[&str] = &[
+    "fail", "failed", "failure", "fails", "error", "errored", "denied", "rejected", "invalid",
+    "cancel", "canceled", "cancelled", "cancellation", "abandoned", "dismissed", "start", "started",
+    "begin", "began", "begun", "initiated", "attempt", "attempted", "view", "viewed", "shown",
+    "displayed", "opened", "clicked", "tapped", "prompted",
+];
+
+/// An event after which the app may call identify(): its name says sign up or log in, and does
+/// not say that it failed, was cancelled or only started.
+fn identifies(name: &str) -> bool {
+    let folded = fold(name);
+    IDENTIFYING.iter().any(|f| folded.contains(f))
+        && !crate::case::word_slices(name)
+            .any(|word| NOT_DONE.iter().any(|n| word.eq_ignore_ascii_case(n)))
+}
+
 impl Rule for IdentityUnset {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let has_identify = cx.plan.identity().is_some_and(|i| !i.identify.is_empty());
@@ -42,10 +63,7 @@ impl Rule for IdentityUnset {
         let identifying_event = cx
             .plan
             .events()
-            .find(|e| {
-                let folded = fold(&e.name.text);
-                IDENTIFYING.iter().any(|f| folded.contains(f))
-            });
+            .find(|e| identifies(&e.name.text));
         let first_user_property = cx.plan.user_properties().next();
         let (reason, related) = match (identifying_event, first_user_property) {
             (Some(event), _) => (format!("event `{}` signs users up or in", event.name.text), event.name.span),
@@ -61,7 +79,7 @@ impl Rule for IdentityUnset {
             .plan
             .events()
             .map(|e| e.name.text.as_str())
-            .filter(|n| IDENTIFYING.iter().any(|f| fold(n).contains(f)))
+            .filter(|n| identifies(n))
             .collect();
         let help = if candidates.is_empty() {
             "add `identity: {identify: [...], reset: [...]}` naming the events after which the app calls identify() and reset()".to_string()

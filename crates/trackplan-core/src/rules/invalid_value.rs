@@ -5,7 +5,10 @@
 //! for `min`/`max`, the allowed words for `type`, `status`, `platforms`, the cases and the severities,
 //! kebab-case ids for teams, goals, KPIs, flows and alternatives, and names that are strings. A name
 //! that YAML reads as a number, boolean or null (`404`, `true`, `~`) is reported with a hint to quote
-//! it.
+//! it. It also reports dates not written `YYYY-MM-DD` (`expires`), links that are not absolute URLs,
+//! `owner` and `owners` on one entity, a `pii` that contradicts `sensitivity`, a `min_length` or
+//! `min_items` above its maximum, and fields that do not apply to the property's type (`min` on a
+//! string).
 //!
 //! ## Why is this bad?
 //! A value of the wrong shape means something else than intended or nothing at all: `status: done` is

@@ -36,7 +36,7 @@ impl Rule for MissingDescription {
             if empty {
                 out.push(
                     Diagnostic::new(RULE, name.span, format!("{noun} `{}` has no description", name.text))
-                        .with_help("add `description:` saying what it is and when exactly it happens"),
+                        .with_help(help(noun)),
                 );
             }
         };
@@ -58,5 +58,16 @@ impl Rule for MissingDescription {
         for flow in cx.plan.flows() {
             report("flow", &flow.id, &flow.common);
         }
+    }
+}
+
+/// What a description of this kind of entity says.
+fn help(noun: &str) -> &'static str {
+    match noun {
+        "event" => "add `description:` saying what the user did and exactly when the event fires",
+        "user property" => "add `description:` saying what it records about the user and when it is set",
+        "KPI" => "add `description:` saying why the KPI matters (`definition` says how it is computed)",
+        "flow" => "add `description:` saying the journey in a sentence: who does what, to what end",
+        _ => "add `description:` saying what the value means, with its unit or format where it has one",
     }
 }

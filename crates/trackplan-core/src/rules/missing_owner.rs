@@ -1,7 +1,8 @@
 //! Flags an event or KPI without an owner.
 //!
 //! ## What it does
-//! Reports events and KPIs that have no `owner` (a team id from `teams`).
+//! Reports events and KPIs that have no `owner` (a team id from `teams`) and no `owners` (several
+//! of them).
 //!
 //! ## Why is this bad?
 //! A plan is kept alive by people. When an event breaks or a KPI moves, someone has to be asked; an

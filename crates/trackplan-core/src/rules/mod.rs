@@ -6,6 +6,7 @@
 //! is read, so their findings are cached with it; the others (`check_plan`) see the whole plan.
 
 use crate::date::Date;
+use crate::destinations::Destinations;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::Index;
 use crate::model::{FilePart, ModelIssue, Plan};
@@ -28,6 +29,13 @@ pub struct Context<'a> {
     pub index: &'a Index<'a>,
     /// Today's date, when the caller gave it (`expired` needs it).
     pub today: Option<Date>,
+}
+
+impl Context<'_> {
+    /// The plan's destinations, which decide reserved names, limits and the cross-event rules.
+    pub fn destinations(&self) -> Destinations {
+        Destinations::new(&self.plan.destinations())
+    }
 }
 
 /// What a rule checks. Its name and default severity are declared with it (`declare_rule!`).
@@ -251,6 +259,7 @@ mod tests {
 /// What rule files share.
 mod prelude {
     pub use super::{Context, FileFacts, Rule, RuleName};
+    pub use crate::destinations::{DestinationInfo, Reservation};
     pub use crate::diagnostic::{Diagnostic, Edit, Severity};
     pub use crate::model::*;
     pub use crate::span::{SourceFile, Span, Spanned};

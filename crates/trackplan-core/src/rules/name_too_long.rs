@@ -1,8 +1,10 @@
-//! Flags an event or property name over 255 characters.
+//! Flags an event or property name longer than a destination keeps.
 //!
 //! ## What it does
-//! Mixpanel limits event names, property names and string values to 255 characters. Names longer than
-//! that are reported.
+//! Mixpanel limits event names, property names and string values to 255 characters, Amplitude to
+//! 1,024. Names longer than the smallest limit among the plan's destinations (`destinations:`,
+//! Mixpanel when absent) are reported; destinations without a limit (Segment, RudderStack,
+//! Snowplow, `generic`) add none.
 //!
 //! ## Why is this bad?
 //! Mixpanel truncates longer names, so two long names that share their first 255 characters become one
@@ -25,27 +27,28 @@ use super::prelude::*;
 
 declare_rule!(NameTooLong, "name-too-long", Error);
 
-pub const MAX_NAME_CHARS: usize = 255;
-
 impl Rule for NameTooLong {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((max, info)) = cx.destinations().smallest(|i| i.max_name_chars) else {
+            return;
+        };
         let names = cx
             .plan
             .events()
             .map(|e| ("event", &e.name))
             .chain(cx.index.property_definitions().iter().map(|(_, d)| ("property", &d.name)));
         for (noun, name) in names {
-            // A name of at most 255 bytes has at most 255 characters.
-            if name.text.len() <= MAX_NAME_CHARS {
+            // A name of at most `max` bytes has at most `max` characters.
+            if name.text.len() <= max {
                 continue;
             }
             let length = name.text.chars().count();
-            if length > MAX_NAME_CHARS {
+            if length > max {
                 out.push(
                     Diagnostic::new(
                         RULE,
                         name.span,
-                        format!("{noun} name is {length} characters long, over Mixpanel's limit of {MAX_NAME_CHARS}"),
+                        format!("{noun} name is {length} characters long, over {}'s limit of {max}", info.name),
                     )
                     .with_help("use a short name and put the detail in `description`"),
                 );

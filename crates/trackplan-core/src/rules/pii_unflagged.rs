@@ -1,12 +1,22 @@
-//! Flags a property whose name suggests personal data without `pii: true`.
+//! Flags a property whose name suggests personal data without `pii` or `sensitivity`.
 //!
 //! ## What it does
-//! Splits every property name into words (at `_`, `-`, spaces, `$` and case changes) and reports those
-//! that contain a personal-data word without `pii: true`. The words: email, phone, mobile, address,
-//! street, postcode, postal code, zip code, ip, ssn, passport, birthday, birthdate, dob, name (alone),
-//! first/last/full/given/family/middle/maiden name, surname, username, iban, card number, national id,
-//! tax id, latitude, longitude. Whole words only: `product_name`, `zip_file` and `tip_amount` do not
-//! match. Write `pii: false` to record that a matching property is not personal data.
+//! Splits every property name into words (at `_`, `-`, `.`, spaces, `$` and case changes) and reports
+//! those whose main word holds personal data, when the property says neither `pii` nor
+//! `sensitivity`. The words: email, phone, mobile, msisdn, address, street, postcode, zipcode, ip,
+//! ssn, passport, password, birthday, birthdate, dob, surname, username, fname, lname,
+//! firstname, lastname, fullname, iban, latitude, longitude, and the pairs first/last/full/given/
+//! family/middle/maiden/user/customer/contact/recipient/sender/cardholder name, zip/postal/post
+//! code, card number, national id, tax id, birth date, date of birth.
+//!
+//! Whole words only, and only as the word the name is about: `product_name`, `zip_file` and
+//! `tip_amount` do not match, nor do `email_type`, `ip_isp`, `phone_verified` or
+//! `has_mobile_bookmarks`, which describe personal data without holding it (only `address`,
+//! `number`, `line` and the like may follow: `ip_address`, `phone_number`, `address_line_2`). A
+//! boolean is never personal data; a number only for coordinates, phone numbers, postcodes and
+//! identity numbers; a date only for birth dates. `name` alone is a person's name in
+//! `user_properties` only (elsewhere it is a product's or a screen's name). Write `pii: false` (or
+//! `sensitivity: public`) to record that a matching property is not personal data.
 //!
 //! ## Why is this bad?
 //! Personal data needs to be known to be handled: consent, retention, deletion requests and Mixpanel's
@@ -30,9 +40,9 @@ declare_rule!(PiiUnflagged, "pii-unflagged", Warning);
 
 /// One-word markers of personal data.
 const WORDS: &[&str] = &[
-    "email", "emails", "e-mail", "phone", "mobile", "address", "street", "postcode", "zipcode", "ip",
-    "ssn", "passport", "birthday", "birthdate", "dob", "surname", "firstname", "lastname", "fullname",
-    "username", "iban", "latitude", "longitude",
+    "email", "emails", "phone", "mobile", "msisdn", "address", "street", "postcode", "zipcode", "ip",
+    "ssn", "passport", "password", "passwd", "birthday", "birthdate", "dob", "surname", "firstname",
+    "lastname", "fullname", "fname", "lname", "username", "iban", "latitude", "longitude",
 ];
 
 /// Two-word markers.
@@ -45,6 +55,11 @@ const PAIRS: &[(&str, &str)] = &[
     ("middle", "name"),
     ("maiden", "name"),
     ("user", "name"),
+    ("customer", "name"),
+    ("contact", "name"),
+    ("recipient", "name"),
+    ("sender", "name"),
+    ("cardholder", "name"),
     ("zip", "code"),
     ("postal", "code"),
     ("post", "code"),
@@ -55,43 +70,93 @@ const PAIRS: &[(&str, &str)] = &[
     ("date", "of"),
 ];
 
-/// The personal-data word a property name contains, if any.
-pub fn personal_data_word(name: &str) -> Option<String> {
+/// Words that may follow a marker in a name that still holds the value (`ip_address`,
+/// `phone_number`, `address_line_2`); any other word makes the name about something else
+/// (`email_type`, `ip_isp`).
+const VALUE_WORDS: &[&str] = &[
+    "address", "addr", "number", "num", "no", "nr", "line", "of", "birth", "hash", "hashed", "value",
+    "raw", "e164",
+];
+
+/// Markers a number may hold: coordinates, phone numbers, postcodes and identity numbers.
+const NUMERIC: &[&str] = &[
+    "latitude", "longitude", "phone", "mobile", "msisdn", "postcode", "zipcode", "zip code",
+    "postal code", "post code", "ssn", "card number", "national id", "tax id",
+];
+
+/// Markers a date may hold.
+const DATES: &[&str] = &["birthday", "birthdate", "dob", "birth date", "date of birth"];
+
+/// The personal-data word a property name contains as its main word, if any. `profile`: the name
+/// is a user property's, where `name` alone is the user's name.
+pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
     // Word boundaries without allocating: this runs for every property of the plan.
     let words: Vec<&str> = crate::case::word_slices(name).collect();
     let is = |word: &str, marker: &str| word.eq_ignore_ascii_case(marker);
     if let [only] = words.as_slice() {
         if is(only, "name") {
-            return Some("name".to_string());
+            return profile.then(|| "name".to_string());
         }
     }
-    if let Some(word) = words.iter().find(|w| WORDS.iter().any(|m| is(w, m))) {
-        return Some(word.to_lowercase());
+    // Every marker of the name, with where it ends.
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if WORDS.iter().any(|m| is(word, m)) {
+            found.push((word.to_lowercase(), i + 1));
+        }
+        if let Some(next) = words.get(i + 1) {
+            if let Some((a, b)) = PAIRS.iter().find(|(a, b)| is(word, a) && is(next, b)) {
+                let shown = match (*a, *b) {
+                    ("date", "of") => "date of birth".to_string(),
+                    _ => format!("{a} {b}"),
+                };
+                found.push((shown, i + 2));
+            }
+        }
     }
-    words.windows(2).find_map(|pair| {
-        PAIRS
-            .iter()
-            .find(|(a, b)| is(pair[0], a) && is(pair[1], b))
-            .map(|(a, b)| format!("{a} {b}"))
+    // The first marker that only markers and value words follow: `ip` in `ip_address`.
+    found.into_iter().find_map(|(marker, end)| {
+        let holds_value = words[end..].iter().all(|word| {
+            let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
+            stem.is_empty()
+                || VALUE_WORDS.iter().any(|v| is(stem, v))
+                || WORDS.iter().any(|m| is(stem, m))
+        });
+        holds_value.then_some(marker)
     })
+}
+
+/// Whether a property of type `ty` can hold what `marker` names.
+fn fits_type(marker: &str, ty: Option<PropertyType>) -> bool {
+    match ty {
+        Some(PropertyType::Boolean) => false,
+        Some(PropertyType::Number | PropertyType::Integer) => NUMERIC.contains(&marker),
+        Some(PropertyType::Datetime) => DATES.contains(&marker),
+        _ => true,
+    }
 }
 
 impl Rule for PiiUnflagged {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for &(_, def) in cx.index.property_definitions() {
-            if def.pii.is_some() || def.name.text.ends_with("[]") {
+        for &(site, def) in cx.index.property_definitions() {
+            if def.says_whether_personal() || def.name.text.ends_with("[]") {
                 continue;
             }
-            if let Some(word) = personal_data_word(&def.name.text) {
-                out.push(
-                    Diagnostic::new(
-                        RULE,
-                        def.name.span,
-                        format!("property `{}` looks like personal data ({word}) but is not flagged", def.name.text),
-                    )
-                    .with_help("add `pii: true`, or `pii: false` if it holds no personal data"),
-                );
+            let profile = site == PropertySite::User;
+            let Some(word) = personal_data_word(&def.name.text, profile) else {
+                continue;
+            };
+            if !fits_type(&word, def.ty.as_ref().map(|t| t.value)) {
+                continue;
             }
+            out.push(
+                Diagnostic::new(
+                    RULE,
+                    def.name.span,
+                    format!("property `{}` looks like personal data ({word}) but is not flagged", def.name.text),
+                )
+                .with_help("add `pii: true`, or `pii: false` if it holds no personal data"),
+            );
         }
     }
 }
@@ -101,12 +166,22 @@ mod tests {
     use super::personal_data_word;
 
     #[test]
-    fn matches_whole_words_only() {
-        for name in ["email", "$email", "user_email", "phoneNumber", "ip_address", "first_name", "name", "ZipCode", "date_of_birth"] {
-            assert!(personal_data_word(name).is_some(), "{name}");
+    fn matches_the_main_word_only() {
+        for name in [
+            "email", "$email", "user_email", "phoneNumber", "ip_address", "first_name", "ZipCode",
+            "date_of_birth", "Password", "FNAME", "LNAME", "address_line_2", "email_address",
+            "shippingAddress", "customer_name", "ip",
+        ] {
+            assert!(personal_data_word(name, false).is_some(), "{name}");
         }
-        for name in ["product_name", "zip_file", "tip_amount", "skip_reason", "plan_name", "shipping_method"] {
-            assert_eq!(personal_data_word(name), None, "{name}");
+        for name in [
+            "product_name", "zip_file", "tip_amount", "skip_reason", "plan_name", "shipping_method",
+            "name", "ip_isp", "ip_netspeed", "email_type", "has_mobile_bookmarks", "phone_verified",
+            "emails_sent", "screen_name",
+        ] {
+            assert_eq!(personal_data_word(name, false), None, "{name}");
         }
+        assert_eq!(personal_data_word("name", true).as_deref(), Some("name"));
+        assert_eq!(personal_data_word("$name", true).as_deref(), Some("name"));
     }
 }

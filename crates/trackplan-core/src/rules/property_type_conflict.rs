@@ -3,7 +3,10 @@
 //! ## What it does
 //! Collects every definition of an event property name — the dictionary's and those defined inline in
 //! events — and reports definitions whose `type` differs from the first one seen (the dictionary's,
-//! when there is one).
+//! when there is one), naming the event or the dictionary that says otherwise. It runs when a
+//! destination of the plan keeps one property per name across events (Mixpanel, the default;
+//! Amplitude; RudderStack); Segment, Snowplow and `generic` keep each event's properties apart, so a
+//! plan sent only there gets no finding.
 //!
 //! ## Why is this bad?
 //! Mixpanel's Lexicon keeps one type per property name across all events. If `plan` is a string in one
@@ -35,13 +38,32 @@ use rustc_hash::FxHashMap as HashMap;
 
 declare_rule!(PropertyTypeConflict, "property-type-conflict", Warning);
 
+/// The first definition of a name, which later ones are compared with.
+struct First<'a> {
+    ty: &'a Spanned<PropertyType>,
+    /// The event that defines it, or `None` for the dictionary.
+    event: Option<&'a Event>,
+}
+
+impl First<'_> {
+    fn place(&self) -> String {
+        match self.event {
+            Some(event) => format!("event `{}`", event.name.text),
+            None => "the dictionary".to_string(),
+        }
+    }
+}
+
 impl Rule for PropertyTypeConflict {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(info) = cx.destinations().sharing_property_names() else {
+            return;
+        };
         // Dictionary definitions first, so that they are the reference type.
-        let mut first: HashMap<&str, (&Spanned<PropertyType>, &'static str)> = HashMap::default();
+        let mut first: HashMap<&str, First<'_>> = HashMap::default();
         for def in cx.plan.properties() {
             if let Some(ty) = &def.ty {
-                first.entry(&def.name.text).or_insert((ty, "the dictionary"));
+                first.entry(&def.name.text).or_insert(First { ty, event: None });
             }
         }
         for &(site, def) in cx.index.property_definitions() {
@@ -49,23 +71,26 @@ impl Rule for PropertyTypeConflict {
             let Some(ty) = &def.ty else { continue };
             match first.get(def.name.text.as_str()) {
                 None => {
-                    first.insert(&def.name.text, (ty, "another event"));
+                    first.insert(&def.name.text, First { ty, event: Some(event) });
                 }
-                Some((earlier, where_)) if earlier.value != ty.value => out.push(
-                    Diagnostic::new(
-                        RULE,
-                        ty.span,
-                        format!(
-                            "property `{}` is `{}` in event `{}` but `{}` in {where_}",
-                            def.name.text,
-                            ty.value.as_str(),
-                            event.name.text,
-                            earlier.value.as_str()
-                        ),
+                Some(earlier) if earlier.ty.value != ty.value => {
+                    let place = earlier.place();
+                    out.push(
+                        Diagnostic::new(
+                            RULE,
+                            ty.span,
+                            format!(
+                                "property `{}` is `{}` in event `{}` but `{}` in {place}",
+                                def.name.text,
+                                ty.value.as_str(),
+                                event.name.text,
+                                earlier.ty.value.as_str()
+                            ),
+                        )
+                        .with_related(earlier.ty.span, format!("declared `{}` in {place}", earlier.ty.value.as_str()))
+                        .with_help(format!("{} keeps one type per property name: use one type, or another name", info.name)),
                     )
-                    .with_related(earlier.span, format!("declared `{}` here", earlier.value.as_str()))
-                    .with_help("Mixpanel keeps one type per property name: use one type, or another name"),
-                ),
+                }
                 Some(_) => {}
             }
         }

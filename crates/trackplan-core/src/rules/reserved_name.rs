@@ -1,16 +1,19 @@
-//! Flags a custom event or property that uses a Mixpanel-reserved name or the `$`/`mp_` prefix.
+//! Flags a custom event or property that uses a name or prefix a destination reserves.
 //!
 //! ## What it does
-//! Event and property names starting with `$` or `mp_` are Mixpanel's own, as are `distinct_id`,
-//! `time` and `token`. Under `user_properties`, Mixpanel's reserved profile properties (`$name`,
-//! `$first_name`, `$last_name`, `$email`, `$phone`, `$avatar`, `$created`, and the geolocation ones
-//! `$city`, `$region`, `$country_code`, `$timezone`) are allowed and encouraged; any other `$` name is
-//! reported.
+//! Reports event and property names that a destination of the plan (`destinations:`, Mixpanel when
+//! absent) keeps for itself. Mixpanel reserves the `$` and `mp_` prefixes and `distinct_id`, `time`
+//! and `token`; under `user_properties`, its reserved profile properties (`$name`, `$first_name`,
+//! `$last_name`, `$email`, `$phone`, `$avatar`, `$created`, and the geolocation ones `$city`,
+//! `$region`, `$country_code`, `$timezone`) are allowed and encouraged, and any other `$` name is
+//! reported. Amplitude reserves the event names `$identify`, `$groupidentify` and `revenue_amount`
+//! and the `[Amplitude]` prefix of its automatic events. Segment, RudderStack, Snowplow and
+//! `generic` reserve nothing, so a plan sent only there gets no finding.
 //!
 //! ## Why is this bad?
-//! Mixpanel gives reserved names special meaning: a custom `time` property overwrites the event time,
-//! a custom `$`-event can be hidden or merged with Mixpanel's own, and `distinct_id` decides which user
-//! the event belongs to.
+//! A destination gives its reserved names special meaning: in Mixpanel a custom `time` property
+//! overwrites the event time, a custom `$`-event can be hidden or merged with Mixpanel's own, and
+//! `distinct_id` decides which user the event belongs to.
 //!
 //! ## Example
 //! ```yaml
@@ -32,64 +35,41 @@ use super::prelude::*;
 
 declare_rule!(ReservedName, "reserved-name", Error);
 
-/// Names Mixpanel reserves without a prefix.
-const RESERVED: &[&str] = &["distinct_id", "time", "token"];
-
-/// Reserved profile properties a plan may define under `user_properties`.
-pub const PROFILE_PROPERTIES: &[&str] = &[
-    "$name",
-    "$first_name",
-    "$last_name",
-    "$email",
-    "$phone",
-    "$avatar",
-    "$created",
-    "$city",
-    "$region",
-    "$country_code",
-    "$timezone",
-];
-
 impl Rule for ReservedName {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let destinations = cx.destinations();
         for event in cx.plan.events() {
-            if let Some(why) = reserved(&event.name.text) {
+            let name = &event.name.text;
+            if let Some((info, how)) = destinations.reserving(name, true, false) {
                 out.push(
-                    Diagnostic::new(RULE, event.name.span, format!("event name `{}` {why}", event.name.text))
-                        .with_help("choose a name of your own; Mixpanel's own events are sent by its SDKs"),
+                    Diagnostic::new(RULE, event.name.span, format!("event name `{name}` {}", why(info, how)))
+                        .with_help(format!("choose a name of your own; {}'s own events are sent by its SDKs", info.name)),
                 );
             }
         }
         for &(site, def) in cx.index.property_definitions() {
             let name = &def.name.text;
-            if site == PropertySite::User && PROFILE_PROPERTIES.contains(&name.as_str()) {
-                continue;
-            }
-            let Some(why) = reserved(name) else { continue };
-            let help = if site == PropertySite::User && name.starts_with('$') {
+            let profile = site == PropertySite::User;
+            let Some((info, how)) = destinations.reserving(name, false, profile) else { continue };
+            let help = if profile && !info.profile_properties.is_empty() && how == Reservation::Prefix("$") {
                 format!(
                     "the reserved profile properties are {}; drop the `$` for a property of your own",
-                    PROFILE_PROPERTIES.join(", ")
+                    info.profile_properties.join(", ")
                 )
             } else {
                 "choose a name of your own".to_string()
             };
             out.push(
-                Diagnostic::new(RULE, def.name.span, format!("property name `{name}` {why}"))
+                Diagnostic::new(RULE, def.name.span, format!("property name `{name}` {}", why(info, how)))
                     .with_help(help),
             );
         }
     }
 }
 
-fn reserved(name: &str) -> Option<&'static str> {
-    if name.starts_with('$') {
-        Some("uses the `$` prefix Mixpanel reserves")
-    } else if name.starts_with("mp_") {
-        Some("uses the `mp_` prefix Mixpanel reserves")
-    } else if RESERVED.contains(&name) {
-        Some("is reserved by Mixpanel")
-    } else {
-        None
+fn why(info: &DestinationInfo, how: Reservation) -> String {
+    match how {
+        Reservation::Prefix(prefix) => format!("uses the `{prefix}` prefix {} reserves", info.name),
+        Reservation::Name => format!("is reserved by {}", info.name),
     }
 }

@@ -3,7 +3,10 @@
 //! ## What it does
 //! Folds every event name and every event-property name (dictionary and inline) by dropping case,
 //! spaces, underscores and hyphens, and reports names that fold to the same text but differ as written.
-//! User properties are compared among themselves.
+//! User properties are compared among themselves. Event properties are compared across the plan
+//! when a destination keeps one property per name across events (Mixpanel, the default; Amplitude;
+//! RudderStack); for a plan sent only to destinations that keep each event's properties apart
+//! (Segment, Snowplow, `generic`), only the properties of one event are compared with each other.
 //!
 //! ## Why is this bad?
 //! Mixpanel names are case-sensitive: "Sign Up" and "Signup" are two events that split one funnel in
@@ -31,24 +34,36 @@ declare_rule!(SimilarNames, "similar-names", Warning);
 
 impl Rule for SimilarNames {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let destinations = cx.destinations();
+        let in_tool = destinations.iter().next().map_or("Mixpanel", |d| d.name);
         let events = cx.plan.events().map(|e| &e.name);
-        self.report("event", events, out);
+        self.report("event", in_tool, events, out);
         let definitions = cx.index.property_definitions();
-        let properties = definitions
-            .iter()
-            .filter(|(site, _)| matches!(site, PropertySite::Dictionary | PropertySite::Inline(_)))
-            .map(|(_, d)| &d.name);
-        self.report("property", properties, out);
+        match destinations.sharing_property_names() {
+            Some(info) => {
+                let properties = definitions
+                    .iter()
+                    .filter(|(site, _)| matches!(site, PropertySite::Dictionary | PropertySite::Inline(_)))
+                    .map(|(_, d)| &d.name);
+                self.report("property", info.name, properties, out);
+            }
+            None => {
+                for event in cx.plan.events() {
+                    self.report("property", in_tool, event.properties.iter().map(|p| &p.name), out);
+                }
+            }
+        }
         let user = definitions
             .iter()
             .filter(|(site, _)| *site == PropertySite::User)
             .map(|(_, d)| &d.name);
-        self.report("user property", user, out);
+        self.report("user property", in_tool, user, out);
     }
 }
 
 impl SimilarNames {
-    fn report<'a>(&self, noun: &str, names: impl Iterator<Item = &'a Name>, out: &mut Vec<Diagnostic>) {
+    /// Reports the names that fold alike; `tool` is where they would be told apart.
+    fn report<'a>(&self, noun: &str, tool: &str, names: impl Iterator<Item = &'a Name>, out: &mut Vec<Diagnostic>) {
         // The first name written for each folded form; identical names are another rule's business.
         // Keyed by a hash of the folded form, so that the hundred thousand names of a large plan are
         // not each copied; equal hashes are confirmed on the folded characters.
@@ -68,7 +83,7 @@ impl SimilarNames {
                         format!("{noun} `{}` is easily confused with `{}`", name.text, earlier.text),
                     )
                     .with_related(earlier.span, format!("`{}` is defined here", earlier.text))
-                    .with_help("names differing only in case or separators are distinct in Mixpanel; use one name"),
+                    .with_help(format!("names differing only in case or separators are distinct in {tool}; use one name")),
                 ),
                 Some(_) => {}
             }

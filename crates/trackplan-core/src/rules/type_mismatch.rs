@@ -2,8 +2,10 @@
 //!
 //! ## What it does
 //! Checks each `enum` value and each example against the property's `type` (`string`, `number`,
-//! `integer`, `boolean`, `datetime` as an ISO 8601 date or date-time string, `list`, `object`), against
-//! `min` and `max`, and against a list's `items` type. Where an event narrows a dictionary property's
+//! `integer`, `boolean`, `datetime` as an ISO 8601 date or date-time string, `list`, `object`, or
+//! `any`), against `min`, `max` and `multiple_of`, against `min_length`, `max_length` and `format`
+//! for strings, and against a list's `items` type, `min_items`, `max_items` and `unique_items`.
+//! `null` fits only a property with `nullable: true`. Where an event narrows a dictionary property's
 //! `enum` or gives examples, those are checked against the dictionary definition, and the narrowed
 //! enum must be a subset of the dictionary's.
 //!
@@ -106,7 +108,7 @@ fn help(ty: PropertyType) -> &'static str {
         PropertyType::Boolean => "write `true` or `false` without quotes",
         PropertyType::List => "write a list, such as `[a, b]`",
         PropertyType::Object => "write a mapping, such as `{key: value}`",
-        PropertyType::Any => "any value but `null` fits; add `nullable: true` to allow `null`",
+        PropertyType::Any => "any value fits",
     }
 }
 
@@ -116,7 +118,11 @@ fn mismatch(ty: PropertyType, def: &PropertyDef, value: &Value) -> Option<(Strin
         return None;
     }
     if let Some(problem) = type_problem(ty, def.items.as_ref(), value) {
-        return Some((problem, help(ty).to_string()));
+        let help = match value {
+            Value::Null => "add `nullable: true` if the value may be `null`",
+            _ => help(ty),
+        };
+        return Some((problem, help.to_string()));
     }
     match value {
         Value::Int(i) => number_problem(def, *i as f64),

@@ -269,6 +269,170 @@ fn exit_codes() {
     assert_eq!(code(&nothing_below), 2);
 }
 
+/// A plan adopted with a baseline: an error and warnings today, over two files.
+fn adopted_plan(dir: &Path) {
+    write(
+        &dir.join("trackplan.yaml"),
+        "trackplan: 1\nname: Adopted\nteams:\n  growth: {name: Growth}\nevents:\n  Order Completed:\n    description: Fired when the payment is confirmed.\n    status: done\n",
+    );
+    write(
+        &dir.join("events/more.yaml"),
+        "events:\n  Cart Viewed:\n    description: Fired when the cart is shown.\n  Cart viewed:\n    description: The same, from the app.\n    owner: growth\n",
+    );
+}
+
+#[test]
+fn a_baseline_reports_only_new_findings_and_what_no_longer_occurs() {
+    let dir = tempfile::tempdir().unwrap();
+    adopted_plan(dir.path());
+    assert_eq!(code(&trackplan(dir.path(), &["check"])), 1);
+
+    let written = trackplan(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    assert!(
+        stdout(&written).starts_with("wrote 7 findings to baseline.json"),
+        "{}",
+        stdout(&written)
+    );
+    let baseline = std::fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(
+        !baseline.contains("more.yaml") && !baseline.contains("\"line\""),
+        "{baseline}"
+    );
+
+    let clean = trackplan(dir.path(), &["check", "--baseline", "baseline.json"]);
+    assert_eq!(code(&clean), 0, "{}", stdout(&clean));
+    assert!(
+        stdout(&clean).ends_with(": no new problems (7 more in the baseline)\n"),
+        "{}",
+        stdout(&clean)
+    );
+
+    // Moving the events to other files, in another order, changes nothing.
+    write(
+        &dir.path().join("trackplan.yaml"),
+        "trackplan: 1\nname: Adopted\nteams:\n  growth: {name: Growth}\nevents:\n  Cart viewed:\n    description: The same, from the app.\n    owner: growth\n",
+    );
+    write(
+        &dir.path().join("events/more.yaml"),
+        "events:\n  Cart Viewed:\n    description: Fired when the cart is shown.\n",
+    );
+    write(
+        &dir.path().join("checkout/orders.yaml"),
+        "events:\n  Order Completed:\n    description: Fired when the payment is confirmed.\n    status: done\n",
+    );
+    let moved = trackplan(dir.path(), &["check", "--baseline", "baseline.json"]);
+    assert_eq!(code(&moved), 0, "{}", stdout(&moved));
+    assert!(
+        stdout(&moved).contains("no new problems"),
+        "{}",
+        stdout(&moved)
+    );
+
+    // Fixing one: the entry is listed as gone; a new problem is reported (and fails the check).
+    write(
+        &dir.path().join("checkout/orders.yaml"),
+        "events:\n  Order Completed:\n    description: Fired when the payment is confirmed.\n    status: implemented\n    platforms: [webb]\n",
+    );
+    let fixed = trackplan(dir.path(), &["check", "--baseline", "baseline.json"]);
+    assert_eq!(code(&fixed), 1, "{}", stdout(&fixed));
+    let out = stdout(&fixed);
+    assert!(
+        out.contains("note: 1 entry of the baseline baseline.json no longer occurs; `trackplan check --write-baseline baseline.json` removes it:\n  invalid-value at events › Order Completed › status: expected one of `proposed`, `planned`, `implemented`, `deprecated`, found `done`\n"),
+        "{out}"
+    );
+    assert!(out.contains("found `webb`"), "{out}");
+    assert!(
+        out.ends_with(": 1 error, 0 warnings, 0 infos (6 more in the baseline)\n"),
+        "{out}"
+    );
+
+    let json = trackplan(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", "--format", "json"],
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(value["baselines"][0]["file"], "baseline.json");
+    assert_eq!(value["baselines"][0]["known"], 6);
+    assert_eq!(value["baselines"][0]["gone"][0]["rule"], "invalid-value");
+    assert_eq!(
+        value["baselines"][0]["gone"][0]["path"],
+        serde_json::json!(["events", "Order Completed", "status"])
+    );
+    let github = trackplan(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", "--format", "github"],
+    );
+    assert!(
+        stdout(&github).contains("::notice title=trackplan baseline::invalid-value at events › Order Completed › status no longer occurs"),
+        "{}",
+        stdout(&github)
+    );
+}
+
+#[test]
+fn the_plans_baseline_is_used_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    adopted_plan(dir.path());
+    let root = dir.path().join("trackplan.yaml");
+    let text = std::fs::read_to_string(&root).unwrap();
+    write(
+        &root,
+        &text.replace(
+            "name: Adopted\n",
+            "name: Adopted\nbaseline: .trackplan/baseline.json\n",
+        ),
+    );
+
+    let missing = trackplan(dir.path(), &["check"]);
+    assert_eq!(code(&missing), 2);
+    assert_eq!(
+        stderr(&missing),
+        "error: cannot read the baseline .trackplan/baseline.json (named by `baseline:` in trackplan.yaml): no such file; write it with `trackplan check --write-baseline .trackplan/baseline.json`\n"
+    );
+    std::fs::create_dir_all(dir.path().join(".trackplan")).unwrap();
+    let written = trackplan(
+        dir.path(),
+        &["check", "--write-baseline", ".trackplan/baseline.json"],
+    );
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    // From a subfolder too: the plan's `baseline:` is relative to the plan folder.
+    let from_below = trackplan(&dir.path().join("events"), &["check"]);
+    assert_eq!(code(&from_below), 0, "{}", stdout(&from_below));
+    assert!(stdout(&from_below).contains("no new problems (7 more in the baseline)"));
+    let everything = trackplan(dir.path(), &["check", "--no-baseline"]);
+    assert_eq!(code(&everything), 1);
+    assert!(
+        stdout(&everything).ends_with(": 1 error, 3 warnings, 3 infos\n"),
+        "{}",
+        stdout(&everything)
+    );
+
+    write(
+        &dir.path().join(".trackplan/baseline.json"),
+        "{\"entries\": 3}",
+    );
+    let broken = trackplan(dir.path(), &["check"]);
+    assert_eq!(code(&broken), 2);
+    assert!(
+        stderr(&broken).contains("not a baseline file"),
+        "{}",
+        stderr(&broken)
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    adopted_plan(&other.path().join("a"));
+    adopted_plan(&other.path().join("b"));
+    let two = trackplan(other.path(), &["check", ".", "--write-baseline", "x.json"]);
+    assert_eq!(code(&two), 2);
+    assert!(
+        stderr(&two).contains("a baseline file belongs to one plan"),
+        "{}",
+        stderr(&two)
+    );
+}
+
 #[test]
 fn a_plan_is_found_from_a_subfolder_a_file_or_a_folder_of_plans() {
     let dir = copy_to_temp(&fixtures().join("broken"));

@@ -8,6 +8,7 @@
 //! - [`Index`] and [`Symbols`] answer where names are defined and used.
 
 pub mod analysis;
+pub mod baseline;
 pub mod case;
 pub mod date;
 pub mod destinations;

@@ -6,6 +6,7 @@
 //! that turns the core's answers into LSP types. Diagnostics are exactly those of `trackplan check`.
 //! Logs go to stderr through `tracing`; stdout carries only the protocol.
 
+pub mod baseline;
 pub mod code_action;
 pub mod completion;
 pub mod convert;

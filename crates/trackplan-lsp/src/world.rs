@@ -110,7 +110,7 @@ impl Analysis {
         self.symbols.get_or_init(|| Symbols::new(&self.plan))
     }
 
-    /// Exactly what `trackplan check` reports for the plan.
+    /// Exactly what `trackplan check` reports for the plan (less its baseline's findings).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.diagnostics.get_or_init(|| {
             let started = std::time::Instant::now();
@@ -118,6 +118,7 @@ impl Analysis {
                 today: Some(trackplan_core::Date::of(std::time::SystemTime::now())),
             };
             let diagnostics = trackplan_core::check_with(&self.plan, &options);
+            let diagnostics = crate::baseline::apply(&self.root, &self.plan, diagnostics);
             tracing::debug!(
                 "check: {} finding(s) in {:?}",
                 diagnostics.len(),

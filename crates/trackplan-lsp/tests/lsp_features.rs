@@ -266,6 +266,51 @@ fn lsp_types_pos(line: u32, character: u32) -> tower_lsp::lsp_types::Position {
 }
 
 #[test]
+fn the_plans_baseline_hides_the_findings_it_holds() {
+    runtime().block_on(async {
+        let plan = with(PLAN, "name: Test Shop\n", "name: Test Shop\nbaseline: .trackplan/baseline.json\n");
+        // Two findings: the one the baseline holds stays hidden, the new one is shown.
+        let plan = with(
+            &plan,
+            "    owner: growth\n    status: implemented\n  Product",
+            "    status: implemented\n  Product",
+        );
+        let plan = with(&plan, "steps: [Product Viewed, Order Completed]", "steps: [Product Viewed, Order Complted]");
+        let plan = format!(
+            "{plan}//- .trackplan/baseline.json\n{}\n",
+            r#"{"version": 1, "entries": [{"rule": "missing-owner", "path": ["events", "Signed Up"], "message": "event `Signed Up` has no owner"}]}"#
+        );
+        let (client, fixture, _) = start(&plan, Options::default()).await;
+        for (path, _) in fixture.files.iter().filter(|(p, _)| p.ends_with(".yaml")) {
+            client.wait_diagnostics(path, |_| true).await;
+        }
+        assert_eq!(published_output(&client), "flows.yaml 6:28-6:42 unknown-reference");
+        client.shutdown().await;
+
+        // A baseline that cannot be read is said on its line, and every finding is shown.
+        let plan = with(&plan, "baseline: .trackplan/baseline.json", "baseline: nowhere.json");
+        let (client, fixture, _) = start(&plan, Options::default()).await;
+        for (path, _) in fixture.files.iter().filter(|(p, _)| p.ends_with(".yaml")) {
+            client.wait_diagnostics(path, |_| true).await;
+        }
+        assert_eq!(
+            published_output(&client),
+            "events/shop.yaml 2:2-2:11 missing-owner\nflows.yaml 6:28-6:42 unknown-reference\ntrackplan.yaml 2:10-2:22 invalid-value"
+        );
+        let published = client.diagnostics.lock().unwrap().clone();
+        let root = published
+            .iter()
+            .find(|(uri, _)| uri.ends_with("/trackplan.yaml"))
+            .map(|(_, params)| params["diagnostics"][0]["message"].as_str().unwrap().to_string());
+        assert_eq!(
+            root.as_deref(),
+            Some("cannot read the baseline `nowhere.json`: no such file; write it with `trackplan check --write-baseline nowhere.json`\nhelp: every finding is shown until the baseline can be read")
+        );
+        client.shutdown().await;
+    });
+}
+
+#[test]
 fn diagnostics_carry_rule_code_related_locations_and_links() {
     runtime().block_on(async {
         let plan = with(

@@ -13,6 +13,20 @@ pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
             write_one(plan, d, &base, out)?;
         }
     }
+    for baseline in &report.baselines {
+        let file = display_path(&baseline.file, cwd);
+        for entry in &baseline.gone {
+            let message = format!(
+                "{} at {} no longer occurs: {}\nhelp: `trackplan check --write-baseline {file}` removes it from the baseline",
+                entry.rule,
+                entry.place(),
+                entry.message
+            );
+            out.write_all(
+                workflow_command("notice", None, "trackplan baseline", &message).as_bytes(),
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! from: a long line (a plan written on one line, say) is shown as a window around each mark, cut
 //! with `...` at either end as rustc does, and marks far apart get a snippet each.
 
-use super::{display_path, Report};
+use super::{display_path, BaselineUse, Report};
 use crate::discover::LoadedPlan;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::collections::BTreeMap;
@@ -38,7 +38,35 @@ pub fn render(report: &Report, cwd: &Path, color: bool, out: &mut dyn Write) -> 
         out.write_all(render_one(plan, d, cwd, &renderer).as_bytes())?;
         out.write_all(b"\n\n")?;
     }
+    for baseline in &report.baselines {
+        out.write_all(baseline_notes(baseline, cwd).as_bytes())?;
+    }
     out.write_all(summary(report, cwd).as_bytes())
+}
+
+/// What a baseline left out, and which of its entries no longer occur.
+fn baseline_notes(baseline: &BaselineUse, cwd: &Path) -> String {
+    let file = display_path(&baseline.file, cwd);
+    let mut out = String::new();
+    if !baseline.gone.is_empty() {
+        let count = baseline.gone.len();
+        out.push_str(&format!(
+            "note: {count} {} of the baseline {file} no longer {}; `trackplan check --write-baseline {file}` removes {}:\n",
+            if count == 1 { "entry" } else { "entries" },
+            if count == 1 { "occurs" } else { "occur" },
+            if count == 1 { "it" } else { "them" },
+        ));
+        for entry in &baseline.gone {
+            out.push_str(&format!(
+                "  {} at {}: {}\n",
+                entry.rule,
+                entry.place(),
+                entry.message
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn level(severity: Severity) -> Level<'static> {
@@ -354,11 +382,22 @@ fn summary(report: &Report, cwd: &Path) -> String {
         files,
         plural(files, "file")
     );
+    let known: usize = report.baselines.iter().map(|b| b.known).sum();
+    let in_baseline = if report.baselines.is_empty() {
+        String::new()
+    } else {
+        format!(" ({known} more in the baseline)")
+    };
     if errors + warnings + infos == 0 {
-        return format!("{checked}: no problems found\n");
+        let none = if report.baselines.is_empty() {
+            "no problems found"
+        } else {
+            "no new problems"
+        };
+        return format!("{checked}: {none}{in_baseline}\n");
     }
     format!(
-        "{checked}: {errors} {}, {warnings} {}, {infos} {}\n",
+        "{checked}: {errors} {}, {warnings} {}, {infos} {}{in_baseline}\n",
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(infos, "info")

@@ -62,7 +62,7 @@ pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
         }
     });
     const DIAGNOSTICS: &str = "@diagnostics";
-    let envelope = json!({
+    let mut envelope = json!({
         "version": 1,
         "diagnostics": DIAGNOSTICS,
         "summary": {
@@ -71,5 +71,21 @@ pub fn render(report: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
             "infos": report.count(Severity::Info),
         },
     });
+    // Only with a baseline, so that the output of a plan without one stays as it was.
+    if !report.baselines.is_empty() {
+        let baselines: Vec<serde_json::Value> = report
+            .baselines
+            .iter()
+            .map(|b| {
+                json!({
+                    "plan": display_path(&b.plan, cwd),
+                    "file": display_path(&b.file, cwd),
+                    "known": b.known,
+                    "gone": b.gone,
+                })
+            })
+            .collect();
+        envelope["baselines"] = json!(baselines);
+    }
     write_json_streaming(out, &envelope, DIAGNOSTICS, diagnostics)
 }

@@ -7,6 +7,7 @@ pub mod sarif;
 
 use crate::discover::LoadedPlan;
 use std::path::{Path, PathBuf};
+use trackplan_core::baseline::Entry;
 use trackplan_core::{ColumnUnit, Diagnostic, ParsedFile, Severity, Span};
 
 /// When to color human output (`--color`).
@@ -34,6 +35,20 @@ impl Color {
 /// The diagnostics of each plan checked.
 pub struct Report {
     pub plans: Vec<(LoadedPlan, Vec<Diagnostic>)>,
+    /// The baselines the plans were checked against (their findings are left out of `plans`).
+    pub baselines: Vec<BaselineUse>,
+}
+
+/// A baseline a plan was checked against.
+pub struct BaselineUse {
+    /// The plan folder.
+    pub plan: PathBuf,
+    /// The baseline file.
+    pub file: PathBuf,
+    /// How many findings the baseline held (not reported).
+    pub known: usize,
+    /// Its entries that no longer occur.
+    pub gone: Vec<Entry>,
 }
 
 impl Report {

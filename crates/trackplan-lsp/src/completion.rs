@@ -266,7 +266,7 @@ fn detail_and_doc(definition: Definition<'_>) -> (Option<String>, Option<String>
             definition
                 .get::<PropertyDef>()
                 .and_then(|p| p.ty.as_ref())
-                .map(|t| t.value.as_str().to_string()),
+                .map(|t| t.value.to_string()),
             description,
         ),
         EntityKind::UserProperty => (Some("user property".into()), description),

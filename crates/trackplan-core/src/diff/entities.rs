@@ -158,6 +158,9 @@ impl Compared for Flow {
 static EVENT_FIELDS: &Fields<Event> = &[
     field!("platforms" => Tell::Change(Kind::EventPlatformsChanged, Levels::SafeWhenOnlyAdded(Level::Dangerous)), |e| Shape::words(&e.platforms, |p| p.as_str())),
     field!("kpis" as "KPIs" => Tell::at(Kind::EventKpisChanged, Level::Dangerous), |e| Shape::references(&e.kpis)),
+    field!("sensitivity" => Tell::at(Kind::SensitivityChanged, Level::Safe),
+        |e| Shape::Word(e.sensitivity.as_ref().map(|s| s.value.as_str()), e.sensitivity.as_ref().map(|s| s.span))),
+    field!("expires" as "expiry date" => Tell::at(Kind::ExpiresChanged, Level::Safe), |e| Shape::Date(e.expires.as_ref())),
 ];
 
 impl Compared for Event {
@@ -166,6 +169,8 @@ impl Compared for Event {
         status(differ, at, old, new);
         differ.fields(at, EVENT_FIELDS, old, new);
         common(differ, at, old, new);
+        let closed = (&old.additional_properties, &new.additional_properties);
+        differ.closedness(at, closed.0.as_ref(), closed.1.as_ref());
         differ.event_properties(at, old, new);
     }
 
@@ -223,7 +228,7 @@ impl Compared for PropertyDef {
     }
 
     fn added_detail(&self) -> Option<String> {
-        self.ty.as_ref().map(|t| format!(" ({})", t.value.as_str()))
+        self.ty.as_ref().map(|t| format!(" ({})", t.value))
     }
 }
 

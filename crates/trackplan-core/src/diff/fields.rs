@@ -6,7 +6,7 @@
 
 use super::emit::{describe_list, list, set, text, At, Differ, Values};
 use super::kind::{Kind, Level};
-use crate::model::{Common, Reference, Value};
+use crate::model::{Common, Date, Link, Reference, TypeSet, Value};
 use crate::span::{Span, Spanned};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
@@ -25,8 +25,14 @@ pub(super) enum Shape<'x> {
     /// Values whose order does not matter (examples).
     Values(&'x [Spanned<Value>]),
     Number(Option<Spanned<Number>>),
-    /// A word of a closed set (a property's type), and where it is written.
+    /// A word of a closed set (an event's status), and where it is written.
     Word(Option<&'static str>, Option<Span>),
+    /// A property's types, and where they are written.
+    Types(Option<TypeSet>, Option<Span>),
+    /// Links by label.
+    Links(&'x [Link]),
+    /// A calendar date (`expires`).
+    Date(Option<&'x Spanned<Date>>),
     /// Yes or no, and where it is written.
     Flag(bool, Option<Span>),
 }
@@ -55,6 +61,9 @@ enum Key<'x> {
     Values(Vec<String>),
     Number(Option<Number>),
     Flag(bool),
+    Types(Option<TypeSet>),
+    Links(Vec<(&'x str, &'x str)>),
+    Date(Option<Date>),
 }
 
 fn spanned_names<'x>(items: impl Iterator<Item = (&'x str, Span)>) -> Vec<Spanned<&'x str>> {
@@ -97,6 +106,10 @@ impl<'x> Shape<'x> {
         )
     }
 
+    pub fn integer_of(value: Option<&Spanned<i64>>) -> Shape<'x> {
+        Shape::Number(value.map(|n| Spanned::new(Number::Int(n.value), n.span)))
+    }
+
     pub fn real(value: Option<&Spanned<f64>>) -> Shape<'x> {
         Shape::Number(value.map(|n| Spanned::new(Number::Real(n.value), n.span)))
     }
@@ -113,6 +126,16 @@ impl<'x> Shape<'x> {
             Shape::Values(values) => Key::Values(sorted(&value_strings(values))),
             Shape::Number(n) => Key::Number(n.as_ref().map(|n| n.value)),
             Shape::Flag(on, _) => Key::Flag(*on),
+            Shape::Types(types, _) => Key::Types(*types),
+            Shape::Date(date) => Key::Date(date.map(|d| d.value)),
+            Shape::Links(links) => {
+                let mut pairs: Vec<(&str, &str)> = links
+                    .iter()
+                    .map(|l| (l.label.value.as_str(), l.url.value.as_str()))
+                    .collect();
+                pairs.sort();
+                Key::Links(pairs)
+            }
         }
     }
 
@@ -127,6 +150,9 @@ impl<'x> Shape<'x> {
             Shape::Number(n) => n.is_some(),
             Shape::Word(w, _) => w.is_some(),
             Shape::Flag(on, _) => *on,
+            Shape::Types(types, _) => types.is_some(),
+            Shape::Links(links) => !links.is_empty(),
+            Shape::Date(date) => date.is_some(),
         }
     }
 
@@ -138,7 +164,12 @@ impl<'x> Shape<'x> {
             Shape::Set(items) => items.iter().map(|i| i.value).collect(),
             Shape::Sequence(items) => items.iter().flatten().map(|i| i.value).collect(),
             Shape::Word(w, _) => w.iter().copied().collect(),
-            Shape::Values(_) | Shape::Number(_) | Shape::Flag(..) => Vec::new(),
+            Shape::Links(links) => links.iter().map(|l| l.label.value.as_str()).collect(),
+            Shape::Values(_)
+            | Shape::Number(_)
+            | Shape::Flag(..)
+            | Shape::Types(..)
+            | Shape::Date(_) => Vec::new(),
         }
     }
 
@@ -149,10 +180,14 @@ impl<'x> Shape<'x> {
                 .as_ref()
                 .map_or("none".to_string(), |n| n.value.to_string()),
             Shape::Word(w, _) => w.unwrap_or("unset").to_string(),
+            Shape::Types(types, _) => types.map_or("unset".to_string(), |t| t.to_string()),
+            Shape::Date(date) => date.map_or("none".to_string(), |d| d.value.to_string()),
             Shape::Flag(on, _) => on.to_string(),
-            Shape::Text(_) | Shape::Reference(_) | Shape::Set(_) | Shape::Sequence(_) => {
-                self.names().join(", ")
-            }
+            Shape::Text(_)
+            | Shape::Reference(_)
+            | Shape::Set(_)
+            | Shape::Sequence(_)
+            | Shape::Links(_) => self.names().join(", "),
             Shape::Values(_) => self.json().map_or(String::new(), |j| j.to_string()),
         }
     }
@@ -171,7 +206,18 @@ impl<'x> Shape<'x> {
                 Number::Real(r) => serde_json::Number::from_f64(r).map(Json::Number),
             }),
             Shape::Word(w, _) => w.map(text),
+            Shape::Types(types, _) => types.map(|t| match t.single() {
+                Some(word) => text(word.as_str()),
+                None => list(t.words().map(|w| w.as_str())),
+            }),
             Shape::Flag(on, _) => Some(Json::Bool(*on)),
+            Shape::Date(date) => date.map(|d| text(&d.value.to_string())),
+            Shape::Links(links) => Some(Json::Object(
+                links
+                    .iter()
+                    .map(|l| (l.label.value.clone(), text(&l.url.value)))
+                    .collect(),
+            )),
         }
     }
 
@@ -184,7 +230,9 @@ impl<'x> Shape<'x> {
             Shape::Sequence(items) => items.as_ref().and_then(|i| i.first()).map(|i| i.span),
             Shape::Values(values) => values.first().map(|v| v.span),
             Shape::Number(n) => n.as_ref().map(|n| n.span),
-            Shape::Word(_, span) | Shape::Flag(_, span) => *span,
+            Shape::Links(links) => links.first().map(|l| l.label.span),
+            Shape::Date(date) => date.map(|d| d.span),
+            Shape::Word(_, span) | Shape::Flag(_, span) | Shape::Types(_, span) => *span,
         }
     }
 
@@ -209,8 +257,12 @@ impl<'x> Shape<'x> {
                 "{label} of {subject}: {}",
                 describe_list(&self.names(), &new.names())
             ),
-            Shape::Values(_) => format!("{label} of {subject} changed"),
-            Shape::Number(_) | Shape::Word(..) | Shape::Flag(..) => format!(
+            Shape::Values(_) | Shape::Links(_) => format!("{label} of {subject} changed"),
+            Shape::Number(_)
+            | Shape::Word(..)
+            | Shape::Flag(..)
+            | Shape::Types(..)
+            | Shape::Date(_) => format!(
                 "{label} of {subject} changed from {} to {}",
                 self.shown(),
                 new.shown()
@@ -232,6 +284,16 @@ pub(super) fn sorted(values: &[String]) -> Vec<String> {
     values
 }
 
+/// An event or object closed (`additional_properties: false`) or opened.
+pub(super) const CLOSED: Tell = Tell::Flag {
+    on: Way(
+        Kind::PropertiesClosed,
+        Level::Breaking,
+        " is now closed: nothing is sent beyond its planned properties",
+    ),
+    off: Way(Kind::PropertiesOpened, Level::Safe, " is no longer closed"),
+};
+
 /// How a change of a field is told.
 #[derive(Clone, Copy)]
 pub(super) enum Tell {
@@ -241,6 +303,8 @@ pub(super) enum Tell {
     Words(Way),
     /// Turned on or off: each way has its kind, its level and the words said after the subject.
     Flag { on: Way, off: Way },
+    /// A property's types: widened, narrowed, or changed.
+    Types,
 }
 
 #[derive(Clone, Copy)]
@@ -254,6 +318,15 @@ pub(super) enum Levels {
     SafeWhenDropped(Level),
     /// Safe when values were only added (an event sent from more platforms), else this level.
     SafeWhenOnlyAdded(Level),
+    /// A limit: safe when it lets more values through (a lower bound lowered or dropped, an upper
+    /// bound raised or dropped), else this level. `upper`: the bound is a maximum.
+    Bound {
+        upper: bool,
+        level: Level,
+    },
+    /// A step (`multiple_of`): safe when dropped or when the new step divides the old one (every
+    /// value allowed before still is), else this level.
+    Step(Level),
 }
 
 impl Levels {
@@ -264,7 +337,37 @@ impl Levels {
             Levels::SafeWhenOnlyAdded(level) if !set(old.names()).is_subset(&set(new.names())) => {
                 level
             }
+            Levels::Bound { upper, level } => match (old.number(), new.number()) {
+                (_, None) => Level::Safe,
+                (None, Some(_)) => level,
+                (Some(o), Some(n)) if (n > o) == upper => Level::Safe,
+                (Some(_), Some(_)) => level,
+            },
+            Levels::Step(level) => match (old.number(), new.number()) {
+                (_, None) => Level::Safe,
+                (Some(o), Some(n)) if is_multiple(o, n) => Level::Safe,
+                _ => level,
+            },
             Levels::SafeWhenDropped(_) | Levels::SafeWhenOnlyAdded(_) => Level::Safe,
+        }
+    }
+}
+
+/// `value` is a whole multiple of `step` (within rounding: `0.3` of `0.1`).
+fn is_multiple(value: f64, step: f64) -> bool {
+    let quotient = value / step;
+    (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+}
+
+impl Shape<'_> {
+    /// The number it holds, if it is one.
+    fn number(&self) -> Option<f64> {
+        match self {
+            Shape::Number(Some(n)) => Some(match n.value {
+                Number::Int(i) => i as f64,
+                Number::Real(r) => r,
+            }),
+            _ => None,
         }
     }
 }
@@ -319,6 +422,8 @@ pub(super) struct CommonView<'a> {
     pub notes: Option<&'a Spanned<String>>,
     pub tags: &'a [Spanned<String>],
     pub owner: Option<&'a Reference>,
+    pub owners: &'a [Reference],
+    pub links: &'a [Link],
 }
 
 impl<'a> CommonView<'a> {
@@ -328,6 +433,8 @@ impl<'a> CommonView<'a> {
             notes: common.notes.as_ref(),
             tags: &common.tags,
             owner: common.owner.as_ref(),
+            owners: &common.owners,
+            links: &common.links,
         }
     }
 }
@@ -339,6 +446,8 @@ pub(super) static COMMON_FIELDS: &CommonFields = &[
     field!("notes" => Tell::at(Kind::NotesChanged, Level::Safe), |c| Shape::Text(c.notes)),
     field!("tags" => Tell::at(Kind::TagsChanged, Level::Safe), |c| Shape::words(c.tags, String::as_str)),
     field!("owner" => Tell::at(Kind::OwnerChanged, Level::Safe), |c| Shape::Reference(c.owner)),
+    field!("owners" => Tell::at(Kind::OwnerChanged, Level::Safe), |c| Shape::references(c.owners)),
+    field!("links" => Tell::at(Kind::LinksChanged, Level::Safe), |c| Shape::Links(c.links)),
 ];
 
 impl<'a> Differ<'a> {
@@ -358,6 +467,35 @@ impl<'a> Differ<'a> {
         self.fields(at, COMMON_FIELDS, &old, &new);
     }
 
+    /// Whether an event or object is closed, when its `additional_properties` changed: read with
+    /// each side's plan-wide default where it says nothing (a change of the default itself is told
+    /// once, with the plan's settings).
+    pub fn closedness(
+        &mut self,
+        at: &At,
+        old: Option<&Spanned<bool>>,
+        new: Option<&Spanned<bool>>,
+    ) {
+        if old.map(|a| a.value) == new.map(|a| a.value) {
+            return;
+        }
+        let closed = |written: Option<&Spanned<bool>>, plan: &crate::model::Plan| {
+            written.map_or(plan.closed_by_default(), |a| !a.value)
+        };
+        let (o, n) = (closed(old, self.old.plan), closed(new, self.new.plan));
+        let spec = Spec {
+            key: "additional_properties",
+            label: "additional_properties",
+            tell: CLOSED,
+        };
+        self.compare(
+            at,
+            &spec,
+            Shape::Flag(o, None),
+            Shape::Flag(n, new.map(|a| a.span)),
+        );
+    }
+
     /// Compares a field's two values, and tells how it changed when they differ.
     pub fn compare(&mut self, at: &At, spec: &Spec, old: Shape, new: Shape) {
         if old.key() == new.key() {
@@ -375,6 +513,10 @@ impl<'a> Differ<'a> {
                 let Way(kind, level, words) = if new.is_set() { on } else { off };
                 (kind, level, format!("{subject}{words}"))
             }
+            Tell::Types => {
+                let (kind, level) = types_change(&old, &new);
+                (kind, level, old.summary(&new, spec.label, &subject))
+            }
         };
         let values = Values {
             old: old.json(),
@@ -382,5 +524,19 @@ impl<'a> Differ<'a> {
             new_span: new.span(),
         };
         self.emit(at, kind, level, Some(spec.key), values, summary);
+    }
+}
+
+/// How a property's types changed: fewer types is narrower (what was sent may be wrong now), more
+/// types wider (reports may see new types), anything else a change of type.
+fn types_change(old: &Shape, new: &Shape) -> (Kind, Level) {
+    match (old, new) {
+        (Shape::Types(Some(o), _), Shape::Types(Some(n), _)) if n.within(*o) => {
+            (Kind::PropertyTypeNarrowed, Level::Breaking)
+        }
+        (Shape::Types(Some(o), _), Shape::Types(Some(n), _)) if o.within(*n) => {
+            (Kind::PropertyTypeWidened, Level::Dangerous)
+        }
+        _ => (Kind::PropertyTypeChanged, Level::Breaking),
     }
 }

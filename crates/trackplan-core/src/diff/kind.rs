@@ -170,23 +170,43 @@ kinds! {
         "A user property is deprecated in favour of another, or removed while an identical one appears under a new name.";
     SuperPropertyAdded = "super-property-added", "safe", "A property was added to `super_properties`.";
     SuperPropertyRemoved = "super-property-removed", "breaking", "A property was removed from `super_properties`.";
-    ObjectPropertyAdded = "object-property-added", "safe", "A nested property was added to an `object` property (or to a list's item definition).";
+    ObjectPropertyAdded = "object-property-added", "safe, breaking",
+        "A nested property was added to an `object` property (or to a list's item definition): optional is safe, required is breaking.";
     ObjectPropertyRemoved = "object-property-removed", "breaking", "A nested property was removed from an `object` property.";
     PropertyTypeChanged = "property-type-changed", "breaking", "A property's `type` (or a list's `items` type) changed.";
-    PropertyRequired = "property-required", "breaking", "An event property became required.";
-    PropertyOptional = "property-optional", "safe", "An event property became optional.";
+    PropertyTypeWidened = "property-type-widened", "dangerous",
+        "Types were added to a property's type list, or it became `any`: what is sent stays right, reports may see values of a new type.";
+    PropertyTypeNarrowed = "property-type-narrowed", "breaking",
+        "Types were removed from a property's type list (or `any` became a list): code that sends a removed type is wrong.";
+    PropertyRequired = "property-required", "breaking", "An event (or object) property became required.";
+    PropertyOptional = "property-optional", "safe", "An event (or object) property became optional.";
+    PropertyNullable = "property-nullable", "dangerous", "A property may now be `null` (`nullable: true`): reports may see nulls.";
+    PropertyNotNullable = "property-not-nullable", "breaking", "A property may no longer be `null`: code that sends `null` is wrong.";
     EnumValueAdded = "enum-value-added", "safe", "A value was added to a property's `enum`.";
     EnumValueRemoved = "enum-value-removed", "breaking", "A value was removed from a property's `enum`.";
     EnumAdded = "enum-added", "dangerous", "A property that took any value now has an `enum`.";
     EnumRemoved = "enum-removed", "safe", "A property's `enum` was dropped: it takes any value.";
     PatternChanged = "pattern-changed", "safe, dangerous", "A property's `pattern` was added or changed (dangerous) or dropped (safe).";
     RangeChanged = "range-changed", "safe, dangerous", "A property's `min` or `max` was added or changed (dangerous) or dropped (safe).";
+    MultipleOfChanged = "multiple-of-changed", "safe, breaking",
+        "A number property's `multiple_of` changed: dropped, or a step that divides the old one, is safe; any other is breaking.";
+    LengthChanged = "length-changed", "safe, breaking",
+        "A string property's `min_length` or `max_length` changed: a wider range is safe, a narrower one breaking.";
+    FormatChanged = "format-changed", "safe, breaking", "A string property's `format` was added or changed (breaking) or dropped (safe).";
+    ListSizeChanged = "list-size-changed", "safe, breaking",
+        "A list property's `min_items`, `max_items` or `unique_items` changed: looser is safe, stricter breaking.";
+    PropertiesClosed = "properties-closed", "breaking",
+        "An event or object property became closed (`additional_properties: false`): code that sends other properties is wrong.";
+    PropertiesOpened = "properties-opened", "safe", "An event or object property is no longer closed.";
+    SensitivityChanged = "sensitivity-changed", "safe", "An event's or property's `sensitivity` changed.";
+    ExpiresChanged = "expires-changed", "safe", "When an event or property expires (`expires`) changed.";
     PiiChanged = "pii-changed", "safe", "A property's `pii` flag changed.";
     ExamplesChanged = "examples-changed", "safe", "A property's `examples` changed.";
     DescriptionChanged = "description-changed", "safe", "A description changed (any entity).";
     NotesChanged = "notes-changed", "safe", "Cross-team notes changed (any entity).";
     TagsChanged = "tags-changed", "safe", "Tags changed (any entity).";
-    OwnerChanged = "owner-changed", "safe", "The owning team changed (any entity).";
+    OwnerChanged = "owner-changed", "safe", "The owning team changed (`owner` or `owners`, any entity).";
+    LinksChanged = "links-changed", "safe", "Links (`links:`) changed (any entity).";
     NameChanged = "name-changed", "safe", "A display name changed (plan, team, goal, KPI, flow).";
     KpiAdded = "kpi-added", "safe", "A new KPI.";
     KpiRemoved = "kpi-removed", "breaking", "A KPI is no longer in the plan.";
@@ -205,6 +225,11 @@ kinds! {
     IdentityChanged = "identity-changed", "breaking", "The events after which `identify` or `reset` is called, or the ID merge flavour, changed.";
     ConventionsChanged = "conventions-changed", "dangerous", "A naming convention (`event_case`, `property_case`) changed.";
     LintChanged = "lint-changed", "safe", "A rule's severity in `lint:` changed.";
+    DestinationsChanged = "destinations-changed", "dangerous",
+        "The tools the plan's events go to (`destinations:`) changed: reserved names, limits and checks follow them.";
+    DefaultClosedChanged = "default-closed-changed", "safe, breaking",
+        "The plan-wide `additional_properties` changed: closing by default is breaking, opening safe.";
+    BaselineChanged = "baseline-changed", "safe", "The baseline file the plan names (`baseline:`) changed.";
     FormatVersionChanged = "format-version-changed", "dangerous", "The plan format version (`trackplan:`) changed.";
 }
 

@@ -5,8 +5,8 @@ use super::emit::{text, At, Differ, Values};
 use super::fields::{field, sorted, value_strings, CommonView, Field, Levels, Shape, Tell, Way};
 use super::kind::{Kind, Level};
 use crate::model::{
-    EntityKind, Event, EventProperty, EventPropertyKind, Items, PropertyDef, PropertyType,
-    Reference, Value,
+    Date, EntityKind, Event, EventProperty, EventPropertyKind, Format, Items, PropertyDef,
+    Reference, Sensitivity, TypeSet, Value,
 };
 use crate::span::{Span, Spanned};
 use serde_json::Value as Json;
@@ -15,21 +15,32 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The fields of a property definition that matter for a diff, borrowed from the model.
 #[derive(Clone, Default)]
 pub(super) struct View<'a> {
-    ty: Option<PropertyType>,
+    ty: Option<TypeSet>,
     ty_span: Option<Span>,
     items: Option<&'a Items>,
     enum_values: Option<&'a [Spanned<Value>]>,
     required: Option<bool>,
     required_span: Option<Span>,
+    nullable: Option<&'a Spanned<bool>>,
     examples: &'a [Spanned<Value>],
     pattern: Option<&'a Spanned<String>>,
+    min_length: Option<&'a Spanned<i64>>,
+    max_length: Option<&'a Spanned<i64>>,
+    format: Option<&'a Spanned<Format>>,
     min: Option<&'a Spanned<f64>>,
     max: Option<&'a Spanned<f64>>,
+    multiple_of: Option<&'a Spanned<f64>>,
+    min_items: Option<&'a Spanned<i64>>,
+    max_items: Option<&'a Spanned<i64>>,
+    unique_items: Option<&'a Spanned<bool>>,
     pii: bool,
+    sensitivity: Option<&'a Spanned<Sensitivity>>,
     deprecated: bool,
     replaced_by: Option<&'a Reference>,
+    expires: Option<&'a Spanned<Date>>,
+    additional_properties: Option<&'a Spanned<bool>>,
     common: CommonView<'a>,
-    nested: &'a [PropertyDef],
+    nested: &'a [EventProperty],
 }
 
 impl<'a> View<'a> {
@@ -41,13 +52,24 @@ impl<'a> View<'a> {
             enum_values: def.enum_values.as_deref(),
             required: def.required.as_ref().map(|r| r.value),
             required_span: def.required.as_ref().map(|r| r.span),
+            nullable: def.nullable.as_ref(),
             examples: &def.examples,
             pattern: def.pattern.as_ref(),
+            min_length: def.min_length.as_ref(),
+            max_length: def.max_length.as_ref(),
+            format: def.format.as_ref(),
             min: def.min.as_ref(),
             max: def.max.as_ref(),
+            multiple_of: def.multiple_of.as_ref(),
+            min_items: def.min_items.as_ref(),
+            max_items: def.max_items.as_ref(),
+            unique_items: def.unique_items.as_ref(),
             pii: def.is_pii(),
+            sensitivity: def.sensitivity.as_ref(),
             deprecated: def.is_deprecated(),
             replaced_by: def.replaced_by.as_ref(),
+            expires: def.expires.as_ref(),
+            additional_properties: def.additional_properties.as_ref(),
             common: CommonView::of(&def.common),
             nested: &def.properties,
         }
@@ -57,6 +79,7 @@ impl<'a> View<'a> {
     pub fn canonical(&self) -> String {
         let mut out = String::new();
         use std::fmt::Write;
+        let value = |v: Option<&Spanned<i64>>| v.map(|v| v.value);
         let _ = write!(
             out,
             "type={:?};items={:?};enum={:?};required={:?};description={:?};examples={:?};pattern={:?};min={:?};max={:?};pii={};deprecated={};replaced_by={:?};notes={:?};tags={:?};owner={:?};",
@@ -79,33 +102,86 @@ impl<'a> View<'a> {
             sorted(&self.common.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>()),
             self.common.owner.map(|o| &o.name),
         );
-        let mut nested: Vec<&PropertyDef> = self.nested.iter().collect();
+        // Format 1.1's fields, only when set, so that a definition without them reads as before.
+        let more = [
+            ("nullable", self.nullable.map(|n| n.value.to_string())),
+            ("min_length", value(self.min_length).map(|v| v.to_string())),
+            ("max_length", value(self.max_length).map(|v| v.to_string())),
+            ("format", self.format.map(|f| f.value.to_string())),
+            ("multiple_of", self.multiple_of.map(|m| m.value.to_string())),
+            ("min_items", value(self.min_items).map(|v| v.to_string())),
+            ("max_items", value(self.max_items).map(|v| v.to_string())),
+            (
+                "unique_items",
+                self.unique_items.map(|u| u.value.to_string()),
+            ),
+            ("sensitivity", self.sensitivity.map(|s| s.value.to_string())),
+            ("expires", self.expires.map(|e| e.value.to_string())),
+            (
+                "additional_properties",
+                self.additional_properties.map(|a| a.value.to_string()),
+            ),
+        ];
+        for (key, value) in more {
+            if let Some(value) = value {
+                let _ = write!(out, "{key}={value};");
+            }
+        }
+        if !self.common.owners.is_empty() {
+            let owners: Vec<&str> = self.common.owners.iter().map(|o| o.name.as_str()).collect();
+            let _ = write!(
+                out,
+                "owners={:?};",
+                sorted(&owners.iter().map(|o| o.to_string()).collect::<Vec<_>>())
+            );
+        }
+        for link in self.common.links {
+            let _ = write!(out, "link={}={};", link.label.value, link.url.value);
+        }
+        let mut nested: Vec<&EventProperty> = self.nested.iter().collect();
         nested.sort_by(|a, b| a.name.text.cmp(&b.name.text));
-        for def in nested {
-            let _ = write!(out, "[{}:{}]", def.name.text, View::of(def).canonical());
+        for entry in nested {
+            let _ = write!(out, "[{}:{}]", entry.name.text, entry_canonical(entry));
         }
         out
     }
 }
 
-fn items_type(items: Option<&Items>) -> Option<PropertyType> {
+/// What an entry of a `properties:` mapping says, without its name: a reference with its
+/// overrides, or a definition of its own.
+pub(super) fn entry_canonical(entry: &EventProperty) -> String {
+    let how = match &entry.kind {
+        EventPropertyKind::Reference { overrides, .. } => format!(
+            "ref;description={:?};enum={:?};examples={:?};notes={:?}",
+            overrides.description.as_ref().map(|d| &d.value),
+            overrides
+                .enum_values
+                .as_ref()
+                .map(|v| sorted(&value_strings(v))),
+            sorted(&value_strings(&overrides.examples)),
+            overrides.notes.as_ref().map(|n| &n.value),
+        ),
+        EventPropertyKind::Inline(def) => View::of(def).canonical(),
+    };
+    format!("{}:{how}", entry.is_required())
+}
+
+fn items_type(items: Option<&Items>) -> Option<TypeSet> {
     match items? {
-        Items::Type(t) => Some(t.value),
+        Items::Type(t) => Some(TypeSet::of(t.value)),
         Items::Definition(d) => d.ty.as_ref().map(|t| t.value),
     }
 }
 
 type ViewField = Field<for<'x, 'y> fn(&'x View<'y>) -> Shape<'x>>;
 
-const TYPE_CHANGED: Tell = Tell::at(Kind::PropertyTypeChanged, Level::Breaking);
 const DROPPING_IS_SAFE: Levels = Levels::SafeWhenDropped(Level::Dangerous);
 
-static TYPE: ViewField =
-    field!("type" => TYPE_CHANGED, |v| Shape::Word(v.ty.map(PropertyType::as_str), v.ty_span));
+static TYPE: ViewField = field!("type" => Tell::Types, |v| Shape::Types(v.ty, v.ty_span));
 
 /// Told when the type stays: a list that changes into another type says so once.
-static ITEM_TYPE: ViewField = field!("items" as "item type" => TYPE_CHANGED,
-    |v| Shape::Word(items_type(v.items).map(PropertyType::as_str), None));
+static ITEM_TYPE: ViewField = field!("items" as "item type" => Tell::Types,
+    |v| Shape::Types(items_type(v.items), None));
 
 /// Only an event's property is required or not.
 static REQUIRED: ViewField = field!("required" => Tell::Flag {
@@ -123,6 +199,29 @@ static PROPERTY_FIELDS: &[ViewField] = &[
         on: Way(Kind::PiiChanged, Level::Safe, " is now flagged as personal data (pii)"),
         off: Way(Kind::PiiChanged, Level::Safe, " is no longer flagged as personal data (pii)"),
     }, |v| Shape::Flag(v.pii, None)),
+    field!("nullable" => Tell::Flag {
+        on: Way(Kind::PropertyNullable, Level::Dangerous, " may now be null"),
+        off: Way(Kind::PropertyNotNullable, Level::Breaking, " may no longer be null"),
+    }, |v| Shape::Flag(v.nullable.is_some_and(|n| n.value), v.nullable.map(|n| n.span))),
+    field!("min_length" => Tell::Change(Kind::LengthChanged, Levels::Bound { upper: false, level: Level::Breaking }),
+        |v| Shape::integer_of(v.min_length)),
+    field!("max_length" => Tell::Change(Kind::LengthChanged, Levels::Bound { upper: true, level: Level::Breaking }),
+        |v| Shape::integer_of(v.max_length)),
+    field!("format" => Tell::Change(Kind::FormatChanged, Levels::SafeWhenDropped(Level::Breaking)),
+        |v| Shape::Word(v.format.map(|f| f.value.as_str()), v.format.map(|f| f.span))),
+    field!("multiple_of" => Tell::Change(Kind::MultipleOfChanged, Levels::Step(Level::Breaking)),
+        |v| Shape::real(v.multiple_of)),
+    field!("min_items" => Tell::Change(Kind::ListSizeChanged, Levels::Bound { upper: false, level: Level::Breaking }),
+        |v| Shape::integer_of(v.min_items)),
+    field!("max_items" => Tell::Change(Kind::ListSizeChanged, Levels::Bound { upper: true, level: Level::Breaking }),
+        |v| Shape::integer_of(v.max_items)),
+    field!("unique_items" => Tell::Flag {
+        on: Way(Kind::ListSizeChanged, Level::Breaking, " now takes each item once (unique_items)"),
+        off: Way(Kind::ListSizeChanged, Level::Safe, " may now repeat items"),
+    }, |v| Shape::Flag(v.unique_items.is_some_and(|u| u.value), v.unique_items.map(|u| u.span))),
+    field!("sensitivity" => Tell::at(Kind::SensitivityChanged, Level::Safe),
+        |v| Shape::Word(v.sensitivity.map(|s| s.value.as_str()), v.sensitivity.map(|s| s.span))),
+    field!("expires" as "expiry date" => Tell::at(Kind::ExpiresChanged, Level::Safe), |v| Shape::Date(v.expires)),
 ];
 
 /// Told unless the property is replaced by another at the same time.
@@ -177,6 +276,7 @@ impl<'a> Differ<'a> {
         if !self.replacement(at, o, n) {
             self.field(at, &DEPRECATED, o, n);
         }
+        self.closedness(at, o.additional_properties, n.additional_properties);
         self.nested(at, o.nested, n.nested);
     }
 
@@ -240,27 +340,40 @@ impl<'a> Differ<'a> {
         );
     }
 
-    fn nested(&mut self, at: &At, old: &'a [PropertyDef], new: &'a [PropertyDef]) {
+    fn nested(&mut self, at: &At, old: &'a [EventProperty], new: &'a [EventProperty]) {
         if old.is_empty() && new.is_empty() {
             return;
         }
         for (name, o, n) in paired(old, new, |p| p.name.text.as_str()) {
             let child = at.child(name, o.map(|p| p.name.span), n.map(|p| p.name.span));
             match (o, n) {
-                (None, Some(_)) => {
+                (None, Some(p)) => {
                     let kind = Kind::ObjectPropertyAdded;
-                    self.added_removed(&child, kind, Level::Safe, true, None);
+                    let (level, detail) = match p.is_required() {
+                        true => (Level::Breaking, Some(" (required)".to_string())),
+                        false => (Level::Safe, None),
+                    };
+                    self.added_removed(&child, kind, level, true, detail);
                 }
                 (Some(_), None) => {
                     let kind = Kind::ObjectPropertyRemoved;
                     self.added_removed(&child, kind, Level::Breaking, false, None);
                 }
-                (Some(o), Some(n)) => {
-                    self.compare_views(&child, &View::of(o), &View::of(n), false);
-                }
+                (Some(o), Some(n)) => self.compare_entries(&child, o, n),
                 (None, None) => {}
             }
         }
+    }
+
+    /// One entry of `properties:` on both sides, as its event or object sees it.
+    fn compare_entries(&mut self, at: &At, old: &'a EventProperty, new: &'a EventProperty) {
+        let both_references = matches!(old.kind, EventPropertyKind::Reference { .. })
+            && matches!(new.kind, EventPropertyKind::Reference { .. });
+        // Two references to the dictionary are read against the same (new) dictionary, so that a
+        // change to the dictionary is told once, at the dictionary.
+        let ov = self.event_view(old, both_references);
+        let nv = self.event_view(new, true);
+        self.compare_views(at, &ov, &nv, true);
     }
 
     fn enums(&mut self, at: &At, o: &View<'a>, n: &View<'a>) {
@@ -333,8 +446,7 @@ impl<'a> Differ<'a> {
 
     /// The properties of an event that is on both sides.
     pub fn event_properties(&mut self, at: &At, o: &'a Event, n: &'a Event) {
-        let properties = paired(&o.properties, &n.properties, |p| p.name.text.as_str());
-        for (name, op, np) in properties {
+        for (name, op, np) in paired(&o.properties, &n.properties, |p| p.name.text.as_str()) {
             let child = at.child(name, op.map(|p| p.name.span), np.map(|p| p.name.span));
             match (op, np) {
                 (None, Some(p)) => {
@@ -350,14 +462,8 @@ impl<'a> Differ<'a> {
                         new_span: None,
                     };
                     let summary = format!("property `{name}` ({word}) added to {}", at.subject());
-                    self.emit(
-                        &child,
-                        Kind::EventPropertyAdded,
-                        level,
-                        None,
-                        values,
-                        summary,
-                    );
+                    let kind = Kind::EventPropertyAdded;
+                    self.emit(&child, kind, level, None, values, summary);
                 }
                 (Some(p), None) => {
                     let values = Values {
@@ -369,15 +475,7 @@ impl<'a> Differ<'a> {
                     let kind = Kind::EventPropertyRemoved;
                     self.emit(&child, kind, Level::Breaking, None, values, summary);
                 }
-                (Some(op), Some(np)) => {
-                    let both_references = matches!(op.kind, EventPropertyKind::Reference { .. })
-                        && matches!(np.kind, EventPropertyKind::Reference { .. });
-                    // Two references to the dictionary are read against the same (new) dictionary,
-                    // so that a change to the dictionary is told once, at the dictionary.
-                    let ov = self.event_view(op, both_references);
-                    let nv = self.event_view(np, true);
-                    self.compare_views(&child, &ov, &nv, true);
-                }
+                (Some(op), Some(np)) => self.compare_entries(&child, op, np),
                 (None, None) => {}
             }
         }

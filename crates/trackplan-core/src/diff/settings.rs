@@ -2,7 +2,7 @@
 //! `lint:`, naming conventions, identity) and the super properties.
 
 use super::emit::{describe_list, list, set, text, At, Differ, Values};
-use super::fields::{field, Fields, Shape, Tell};
+use super::fields::{field, Fields, Shape, Tell, Way};
 use super::kind::{Entity, Kind, Level};
 use super::links::Touch;
 use crate::model::{Identity, LintSetting, Plan, Reference, RootSettings};
@@ -13,6 +13,19 @@ use std::collections::{BTreeMap, BTreeSet};
 static PLAN_FIELDS: &Fields<RootSettings> = &[
     field!("name" => Tell::at(Kind::NameChanged, Level::Safe), |s| Shape::text(&s.name)),
     field!("description" => Tell::at(Kind::DescriptionChanged, Level::Safe), |s| Shape::text(&s.description)),
+    field!("baseline" => Tell::at(Kind::BaselineChanged, Level::Safe), |s| Shape::text(&s.baseline)),
+];
+
+/// What a plan that had no root file says for the first time changes nothing that existed.
+static SETTINGS_THAT_MATTER: &Fields<RootSettings> = &[
+    field!("destinations" => Tell::at(Kind::DestinationsChanged, Level::Dangerous),
+        |s| Shape::words(&s.destinations, |d| d.as_str())),
+    field!("additional_properties" => Tell::Flag {
+        on: Way(Kind::DefaultClosedChanged, Level::Breaking,
+            " now closes events and object properties that do not say (additional_properties: false)"),
+        off: Way(Kind::DefaultClosedChanged, Level::Safe, " no longer closes events and object properties by default"),
+    }, |s| Shape::Flag(s.additional_properties.as_ref().is_some_and(|a| !a.value),
+        s.additional_properties.as_ref().map(|a| a.span))),
 ];
 
 static IDENTITY_FIELDS: &Fields<Identity> =
@@ -61,6 +74,9 @@ impl<'a> Differ<'a> {
             self.emit(&at, kind, level, Some("trackplan"), values, summary);
         }
         self.fields(&at, PLAN_FIELDS, &old, &new);
+        if !fresh {
+            self.fields(&at, SETTINGS_THAT_MATTER, &old, &new);
+        }
         self.lint(&at, &old.lint, &new.lint);
 
         let at = At::new(Entity::Conventions, "conventions", old_root, new_root);

@@ -191,7 +191,7 @@ impl Card for Event {
                 };
                 let mut s = code(&p.name.text);
                 if let Some(ty) = ty {
-                    let _ = write!(s, " {}", ty.as_str());
+                    let _ = write!(s, " {ty}");
                 }
                 if p.is_required() {
                     s.push_str(" required");
@@ -258,7 +258,7 @@ impl Card for PropertyDef {
         let noun = namespace.noun();
         let mut out = format!("### {name}\n*{noun}*");
         if let Some(ty) = &self.ty {
-            let _ = write!(out, " · type `{}`", ty.value.as_str());
+            let _ = write!(out, " · type `{}`", ty.value);
             if let Some(Items::Type(items)) = &self.items {
                 let _ = write!(out, " of `{}`", items.value.as_str());
             }
@@ -345,7 +345,7 @@ fn is_closed_object(def: &PropertyDef, plan: &Plan) -> bool {
     let is_object = def
         .ty
         .as_ref()
-        .is_some_and(|t| t.value == PropertyType::Object);
+        .is_some_and(|t| t.value.has(PropertyType::Object));
     is_object
         && def
             .additional_properties
@@ -360,7 +360,7 @@ pub fn inline_property_card(event: &Event, def: &PropertyDef, plan: &Plan) -> St
         code(&event.name.text)
     );
     if let Some(ty) = &def.ty {
-        let _ = write!(out, " · type `{}`", ty.value.as_str());
+        let _ = write!(out, " · type `{}`", ty.value);
     }
     if def.required.as_ref().is_some_and(|r| r.value) {
         out.push_str(" · required");

@@ -89,7 +89,7 @@ fn detail(definition: &crate::model::Definition<'_>) -> Option<String> {
         return event.status.as_ref().map(|s| s.value.as_str().to_string());
     }
     if let Some(property) = definition.get::<PropertyDef>() {
-        return property.ty.as_ref().map(|t| t.value.as_str().to_string());
+        return property.ty.as_ref().map(|t| t.value.to_string());
     }
     definition.entity.display_name().map(|n| n.value.clone())
 }

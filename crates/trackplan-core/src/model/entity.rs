@@ -208,11 +208,16 @@ impl References for Event {
         out.extend(self.kpis.iter());
         out.extend(self.replaced_by.iter());
         out.extend(self.common.owners());
-        for property in &self.properties {
-            match &property.kind {
-                EventPropertyKind::Reference { reference, .. } => out.push(reference),
-                EventPropertyKind::Inline(def) => def.references(out),
-            }
+        entry_references(&self.properties, out);
+    }
+}
+
+/// The references of the entries of a `properties:` mapping, and of the definitions among them.
+fn entry_references<'a>(entries: &'a [EventProperty], out: &mut Vec<&'a Reference>) {
+    for entry in entries {
+        match &entry.kind {
+            EventPropertyKind::Reference { reference, .. } => out.push(reference),
+            EventPropertyKind::Inline(def) => def.references(out),
         }
     }
 }
@@ -224,8 +229,6 @@ impl References for PropertyDef {
         if let Some(Items::Definition(items)) = &self.items {
             items.references(out);
         }
-        for nested in &self.properties {
-            nested.references(out);
-        }
+        entry_references(&self.properties, out);
     }
 }

@@ -2,6 +2,7 @@
 //! reads on; the rules (`unknown-key`, `invalid-value`, `missing-field`) turn them into diagnostics,
 //! as `yaml-syntax` and its siblings turn the syntax layer's issues into theirs.
 
+use super::TypeSet;
 use crate::schema::{EntityKind, Place, PropertyType, Sensitivity};
 use crate::span::Span;
 use crate::syntax::Node;
@@ -44,6 +45,8 @@ pub enum Expected {
     Url,
     /// A list of destinations.
     DestinationList,
+    /// A type word or a list of them.
+    Types,
     /// An integer at least this large.
     IntegerFrom(i64),
     TextList,
@@ -118,8 +121,10 @@ pub enum ModelIssue {
         span: Span,
         field: &'static str,
         applies_to: &'static [PropertyType],
-        ty: PropertyType,
+        types: TypeSet,
     },
+    /// `null` in a type list (`invalid-value`): `nullable: true` says that.
+    NullInTypeList { span: Span },
     /// Both `owner` and `owners` on one entity (`invalid-value`), at the second of them.
     OwnerAndOwners { span: Span },
     /// A link that is not an absolute URL (`invalid-value`).

@@ -6,6 +6,7 @@
 mod entity;
 mod issue;
 mod lower;
+mod types;
 mod value;
 
 pub use crate::date::Date;
@@ -16,6 +17,7 @@ pub use crate::schema::{
 pub use entity::{Definition, Entity, FilePart, References};
 pub use issue::{Expected, Found, ModelIssue, ShapeHint, Whose};
 pub use lower::lower_file;
+pub use types::TypeSet;
 pub use value::Value;
 
 use crate::span::{FileId, Span, Spanned};
@@ -41,6 +43,8 @@ pub enum RefSite {
     Owner,
     SuperProperty,
     EventProperty,
+    /// An object's nested property written by the dictionary name (`customer: required`).
+    NestedProperty,
     ReplacedBy,
 }
 
@@ -155,7 +159,8 @@ impl Event {
     }
 }
 
-/// An entry of an event's `properties:`.
+/// An entry of an event's `properties:`, or of an object property's (nested properties are
+/// written the same way).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventProperty {
     pub name: Name,
@@ -174,11 +179,12 @@ impl EventProperty {
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventPropertyKind {
     /// `name: required|optional`, or a mapping without `type`: the dictionary property of that name.
+    /// (The reference's site says whether it stands in an event or in an object.)
     Reference {
         reference: Reference,
         overrides: PropertyOverrides,
     },
-    /// A mapping with `type`: a property local to this event.
+    /// A mapping with `type`: a property local to this event (or object).
     Inline(Box<PropertyDef>),
 }
 
@@ -232,8 +238,8 @@ pub enum Items {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyDef {
     pub name: Name,
-    pub ty: Option<Spanned<PropertyType>>,
-    /// Only inline event definitions say this.
+    pub ty: Option<Spanned<TypeSet>>,
+    /// Only definitions inline in an event or an object say this.
     pub required: Option<Spanned<bool>>,
     /// `nullable:`: whether the value may be `null` (not whether it is sent: that is `required`).
     pub nullable: Option<Spanned<bool>>,
@@ -255,7 +261,8 @@ pub struct PropertyDef {
     pub replaced_by: Option<Reference>,
     pub expires: Option<Spanned<Date>>,
     pub items: Option<Items>,
-    pub properties: Vec<PropertyDef>,
+    /// An object's nested properties: definitions of its own and dictionary references.
+    pub properties: Vec<EventProperty>,
     /// `additional_properties:` of an object, as written.
     pub additional_properties: Option<Spanned<bool>>,
     pub common: Common,
@@ -488,11 +495,12 @@ fn push_with_nested<'a>(
     out: &mut Vec<(PropertySite<'a>, &'a PropertyDef)>,
 ) {
     out.push((site, def));
-    for nested in &def.properties {
-        push_with_nested(PropertySite::Nested, nested, out);
-    }
-    if let Some(Items::Definition(items)) = &def.items {
-        for nested in &items.properties {
+    let items = match &def.items {
+        Some(Items::Definition(items)) => &items.properties[..],
+        _ => &[],
+    };
+    for entry in def.properties.iter().chain(items) {
+        if let EventPropertyKind::Inline(nested) = &entry.kind {
             push_with_nested(PropertySite::Nested, nested, out);
         }
     }

@@ -69,8 +69,9 @@ impl Rule for InvalidValue {
                     span,
                     field,
                     applies_to,
-                    ty,
-                } => field_not_for_type(*span, field, applies_to, *ty),
+                    types,
+                } => field_not_for_type(*span, field, applies_to, *types),
+                ModelIssue::NullInTypeList { span } => null_in_type_list(*span),
                 ModelIssue::NotKebabId { span, id, noun } => not_kebab_id(*span, id, noun),
                 ModelIssue::OwnerAndOwners { span } => owner_and_owners(*span),
                 ModelIssue::NotAnAbsoluteUrl { span, text } => not_an_absolute_url(*span, text),
@@ -101,6 +102,7 @@ fn expected_words(expected: Expected) -> String {
         Expected::Links => "a mapping of labels to URLs".into(),
         Expected::Url => "an absolute URL (`https://...`)".into(),
         Expected::DestinationList => "a list of destinations".into(),
+        Expected::Types => "a type or a list of types".into(),
         Expected::IntegerFrom(min) => format!("an integer of at least {min}"),
         Expected::TextList => "a list of strings".into(),
         Expected::PlatformList => "a list of platforms".into(),
@@ -169,7 +171,7 @@ fn padded_name(span: Span, text: &str) -> Diagnostic {
 }
 
 /// A property field that does not apply to the property's type (`min` on a string, say).
-fn field_not_for_type(span: Span, field: &str, applies_to: &[PropertyType], ty: PropertyType) -> Diagnostic {
+fn field_not_for_type(span: Span, field: &str, applies_to: &[PropertyType], ty: TypeSet) -> Diagnostic {
     let types: Vec<String> = applies_to.iter().map(|t| format!("`{t}`")).collect();
     Diagnostic::new(
         RULE,
@@ -286,4 +288,10 @@ fn pii_contradicts_sensitivity(span: Span, pii: bool, sensitivity: Sensitivity) 
 fn bounds_reversed(span: Span, low: &str, high: &str) -> Diagnostic {
     Diagnostic::new(RULE, span, format!("`{low}` is above `{high}`, so no value fits"))
         .with_help(format!("make `{low}` at most `{high}`"))
+}
+
+/// `type: [string, null]`: whether a value may be null is `nullable`.
+fn null_in_type_list(span: Span) -> Diagnostic {
+    Diagnostic::new(RULE, span, "`null` is not a type")
+        .with_help("write `nullable: true` for a value that may be null, and list the types it has otherwise")
 }

@@ -126,14 +126,15 @@ pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
     })
 }
 
-/// Whether a property of type `ty` can hold what `marker` names.
-fn fits_type(marker: &str, ty: Option<PropertyType>) -> bool {
-    match ty {
-        Some(PropertyType::Boolean) => false,
-        Some(PropertyType::Number | PropertyType::Integer) => NUMERIC.contains(&marker),
-        Some(PropertyType::Datetime) => DATES.contains(&marker),
+/// Whether a property of one of `types` can hold what `marker` names (no type said: it can).
+fn fits_type(marker: &str, types: Option<TypeSet>) -> bool {
+    let Some(types) = types else { return true };
+    types.words().any(|ty| match ty {
+        PropertyType::Boolean => false,
+        PropertyType::Number | PropertyType::Integer => NUMERIC.contains(&marker),
+        PropertyType::Datetime => DATES.contains(&marker),
         _ => true,
-    }
+    })
 }
 
 impl Rule for PiiUnflagged {

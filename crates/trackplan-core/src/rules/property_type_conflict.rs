@@ -40,7 +40,7 @@ declare_rule!(PropertyTypeConflict, "property-type-conflict", Warning);
 
 /// The first definition of a name, which later ones are compared with.
 struct First<'a> {
-    ty: &'a Spanned<PropertyType>,
+    ty: &'a Spanned<TypeSet>,
     /// The event that defines it, or `None` for the dictionary.
     event: Option<&'a Event>,
 }
@@ -81,13 +81,10 @@ impl Rule for PropertyTypeConflict {
                             ty.span,
                             format!(
                                 "property `{}` is `{}` in event `{}` but `{}` in {place}",
-                                def.name.text,
-                                ty.value.as_str(),
-                                event.name.text,
-                                earlier.ty.value.as_str()
+                                def.name.text, ty.value, event.name.text, earlier.ty.value
                             ),
                         )
-                        .with_related(earlier.ty.span, format!("declared `{}` in {place}", earlier.ty.value.as_str()))
+                        .with_related(earlier.ty.span, format!("declared `{}` in {place}", earlier.ty.value))
                         .with_help(format!("{} keeps one type per property name: use one type, or another name", info.name)),
                     )
                 }

@@ -85,7 +85,7 @@ impl TypeMismatch {
                     value.span,
                     format!("{what} {} of `{name}` {problem}", shown(&value.value)),
                 )
-                .with_related(ty.span, format!("`{name}` is declared `{}` here", ty.value.as_str()))
+                .with_related(ty.span, format!("`{name}` is declared `{}` here", ty.value))
                 .with_help(help),
             );
         }
@@ -113,14 +113,15 @@ fn help(ty: PropertyType) -> &'static str {
 }
 
 /// Why `value` does not fit the definition, if it does not, and what to do.
-fn mismatch(ty: PropertyType, def: &PropertyDef, value: &Value) -> Option<(String, String)> {
+fn mismatch(types: TypeSet, def: &PropertyDef, value: &Value) -> Option<(String, String)> {
     if *value == Value::Null && def.is_nullable() {
         return None;
     }
-    if let Some(problem) = type_problem(ty, def.items.as_ref(), value) {
-        let help = match value {
-            Value::Null => "add `nullable: true` if the value may be `null`",
-            _ => help(ty),
+    if let Some((problem, ty)) = type_problem(types, def.items.as_ref(), value) {
+        let help = match (value, ty) {
+            (Value::Null, _) => "add `nullable: true` if the value may be `null`",
+            (_, Some(ty)) => help(ty),
+            (_, None) => "write a value of one of the listed types",
         };
         return Some((problem, help.to_string()));
     }
@@ -187,8 +188,27 @@ fn list_problem(def: &PropertyDef, items: &[Value]) -> Option<(String, String)> 
     None
 }
 
-/// Why `value` is not of type `ty` (with `items` for a list), if it is not.
-fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Option<String> {
+/// Why `value` fits none of `types` (with `items` for a list), if it does not; with the type
+/// when there is only one.
+fn type_problem(types: TypeSet, items: Option<&Items>, value: &Value) -> Option<(String, Option<PropertyType>)> {
+    let problems: Vec<String> = types.words().map_while(|ty| fits(ty, items, value).err()).collect();
+    if problems.len() < types.words().count() {
+        return None;
+    }
+    match (types.single(), problems.as_slice()) {
+        (Some(ty), [problem]) => Some((problem.clone(), Some(ty))),
+        _ => Some((format!("is {}, not {}", value.kind(), list_of_types(types)), None)),
+    }
+}
+
+/// `integer or string`.
+fn list_of_types(types: TypeSet) -> String {
+    let words: Vec<&str> = types.words().map(PropertyType::as_str).collect();
+    words.join(" or ")
+}
+
+/// Whether `value` is of type `ty` (with `items` for a list), and why not.
+fn fits(ty: PropertyType, items: Option<&Items>, value: &Value) -> Result<(), String> {
     let fits = match (ty, value) {
         (_, Value::Null) => false,
         (PropertyType::Any, _) => true,
@@ -199,15 +219,16 @@ fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Optio
         (PropertyType::Boolean, Value::Bool(_)) => true,
         (PropertyType::Datetime, Value::Str(s)) => is_iso8601(s),
         (PropertyType::List, Value::List(values)) => {
-            let item_ty = match items {
-                Some(Items::Type(t)) => Some(t.value),
+            let item_types = match items {
+                Some(Items::Type(t)) => Some(TypeSet::of(t.value)),
                 Some(Items::Definition(d)) => d.ty.as_ref().map(|t| t.value),
                 None => None,
             };
-            if let Some(item_ty) = item_ty {
-                let bad = values.iter().find(|v| type_problem(item_ty, None, v).is_some());
+            if let Some(item_types) = item_types {
+                let bad = values.iter().find(|v| type_problem(item_types, None, v).is_some());
                 if let Some(bad) = bad {
-                    return Some(format!("has item {} that is not {}", shown(bad), item_ty.as_str()));
+                    let expected = list_of_types(item_types);
+                    return Err(format!("has item {} that is not {expected}", shown(bad)));
                 }
             }
             true
@@ -215,7 +236,10 @@ fn type_problem(ty: PropertyType, items: Option<&Items>, value: &Value) -> Optio
         (PropertyType::Object, Value::Map(_)) => true,
         _ => false,
     };
-    (!fits).then(|| match (ty, value) {
+    if fits {
+        return Ok(());
+    }
+    Err(match (ty, value) {
         (PropertyType::Datetime, Value::Str(_)) => "is not an ISO 8601 date or date-time".to_string(),
         _ => format!("is {}, not {}", value.kind(), ty.as_str()),
     })

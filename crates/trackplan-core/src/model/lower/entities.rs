@@ -4,7 +4,14 @@
 use super::*;
 
 impl Lower<'_> {
-    fn event_properties(&mut self, node: &Node) -> Vec<EventProperty> {
+    /// The entries of an event's (`site`: `EventProperty`) or an object's (`NestedProperty`)
+    /// `properties:`; `namespace` is where the `replaced_by` of definitions among them live.
+    fn property_entries(
+        &mut self,
+        node: &Node,
+        site: RefSite,
+        namespace: EntityKind,
+    ) -> Vec<EventProperty> {
         if let NodeKind::Sequence(items) = &node.kind {
             // `properties: [a, b]` is a common slip; read the names as optional references.
             let hint = Some(ShapeHint::PropertiesOneByOne);
@@ -16,7 +23,7 @@ impl Lower<'_> {
                     entry_span: name.span,
                     required: None,
                     kind: EventPropertyKind::Reference {
-                        reference: dictionary_reference(&name),
+                        reference: dictionary_reference(&name, site),
                         overrides: PropertyOverrides::default(),
                     },
                     name,
@@ -31,24 +38,25 @@ impl Lower<'_> {
             let Some(name) = self.name(&entry.key) else {
                 continue;
             };
-            out.push(self.event_property(name, entry));
+            out.push(self.property_entry(name, entry, site, namespace));
         }
         out
     }
 
-    /// One entry of an event's `properties:`: a shorthand word, a reference with overrides, or a
-    /// definition of the event's own.
-    fn event_property(&mut self, name: Name, entry: &Entry) -> EventProperty {
+    /// One entry of a `properties:` mapping: a shorthand word, a reference with overrides, or a
+    /// definition of the event's (or object's) own.
+    fn property_entry(
+        &mut self,
+        name: Name,
+        entry: &Entry,
+        site: RefSite,
+        namespace: EntityKind,
+    ) -> EventProperty {
         let value = &entry.value;
         let entry_span = entry.span();
         let (required, kind) = match &value.kind {
             NodeKind::Mapping(_) if value.get("type").is_some() => {
-                let def = self.property(
-                    name.clone(),
-                    entry,
-                    &schema::INLINE_PROPERTY,
-                    EntityKind::Property,
-                );
+                let def = self.property(name.clone(), entry, &schema::INLINE_PROPERTY, namespace);
                 (
                     def.required.clone(),
                     EventPropertyKind::Inline(Box::new(def)),
@@ -73,7 +81,7 @@ impl Lower<'_> {
                     }
                 }
                 let kind = EventPropertyKind::Reference {
-                    reference: dictionary_reference(&name),
+                    reference: dictionary_reference(&name, site),
                     overrides: PropertyOverrides::new(overrides),
                 };
                 (required, kind)
@@ -94,7 +102,7 @@ impl Lower<'_> {
                 let required =
                     required.map(|word| Spanned::new(word == Requiredness::Required, value.span));
                 let kind = EventPropertyKind::Reference {
-                    reference: dictionary_reference(&name),
+                    reference: dictionary_reference(&name, site),
                     overrides: PropertyOverrides::default(),
                 };
                 (required, kind)
@@ -147,7 +155,7 @@ impl Lower<'_> {
         for (key, doc, field) in self.required_names(entry, set, "property") {
             let value = &field.value;
             match key {
-                PropertyKey::Type => def.ty = self.word(value),
+                PropertyKey::Type => def.ty = self.types(value),
                 PropertyKey::Required => def.required = self.boolean(value),
                 PropertyKey::Nullable => def.nullable = self.boolean(value),
                 PropertyKey::Enum => def.enum_values = Some(self.values(value)),
@@ -171,9 +179,8 @@ impl Lower<'_> {
                 PropertyKey::Expires => def.expires = self.date(value),
                 PropertyKey::Items => def.items = self.items(value, entry, namespace),
                 PropertyKey::Properties => {
-                    def.properties = self.collection(value, namespace, |lower, name, entry| {
-                        lower.property(name, entry, &schema::PROPERTY, namespace)
-                    })
+                    let site = RefSite::NestedProperty;
+                    def.properties = self.property_entries(value, site, namespace)
                 }
                 PropertyKey::AdditionalProperties => {
                     def.additional_properties = self.boolean(value)
@@ -218,24 +225,17 @@ impl Lower<'_> {
     }
 
     /// `min` on a string, `items` on an object and the like are recorded: they would be ignored.
-    fn check_fields_fit_type(
-        &mut self,
-        set: &KeySet<PropertyKey>,
-        ty: PropertyType,
-        body: &[Entry],
-    ) {
+    fn check_fields_fit_type(&mut self, set: &KeySet<PropertyKey>, types: TypeSet, body: &[Entry]) {
         for entry in body {
             let Some((_, doc)) = entry.key_str().and_then(|key| set.parse(key)) else {
                 continue;
             };
-            let applies =
-                doc.for_types.is_empty() || ty == PropertyType::Any || doc.for_types.contains(&ty);
-            if !applies {
+            if !doc.for_types.is_empty() && !types.overlaps(doc.for_types) {
                 self.report(ModelIssue::FieldNotForType {
                     span: entry.key.span,
                     field: doc.key,
                     applies_to: doc.for_types,
-                    ty,
+                    types,
                 });
             }
         }
@@ -396,7 +396,10 @@ impl Lowered for Event {
                 EventKey::Kpis => {
                     event.kpis = lower.references(value, EntityKind::Kpi, RefSite::EventKpi)
                 }
-                EventKey::Properties => event.properties = lower.event_properties(value),
+                EventKey::Properties => {
+                    let (site, namespace) = (RefSite::EventProperty, EntityKind::Property);
+                    event.properties = lower.property_entries(value, site, namespace)
+                }
                 EventKey::AdditionalProperties => {
                     event.additional_properties = lower.boolean(value)
                 }
@@ -419,11 +422,12 @@ impl Lowered for PropertyDef {
     }
 }
 
-fn dictionary_reference(name: &Name) -> Reference {
+/// An entry written by a dictionary property's name, in an event or (`site`) an object.
+fn dictionary_reference(name: &Name, site: RefSite) -> Reference {
     Reference {
         namespace: EntityKind::Property,
         name: name.text.clone(),
         span: name.span,
-        site: RefSite::EventProperty,
+        site,
     }
 }

@@ -365,6 +365,32 @@ impl Lower<'_> {
         None
     }
 
+    /// A property's `type`: a word, a list of words, or `any`.
+    fn types(&mut self, node: &Node) -> Option<Spanned<TypeSet>> {
+        let mut types = TypeSet::default();
+        match &node.kind {
+            NodeKind::Sequence(items) => {
+                for item in items {
+                    match item.scalar_value() {
+                        Some(ScalarValue::Null | ScalarValue::Str("null")) => {
+                            self.report(ModelIssue::NullInTypeList { span: item.span })
+                        }
+                        _ => {
+                            if let Some(word) = self.word::<PropertyType>(item) {
+                                types.insert(word.value);
+                            }
+                        }
+                    }
+                }
+                if items.is_empty() {
+                    self.wrong(node, Expected::Types);
+                }
+            }
+            _ => types.insert(self.word::<PropertyType>(node)?.value),
+        }
+        (!types.is_empty()).then(|| Spanned::new(types, node.span))
+    }
+
     /// A list of words of one set.
     fn words<W: Word>(&mut self, node: &Node, expected: Expected) -> Vec<Spanned<W>> {
         self.list_items(node, expected)

@@ -174,7 +174,8 @@ const USERS: &str = "user_properties:
 ///    (tag v1.1); 6. legacy banner dropped, Product Viewed renamed; 7. merge of a branch that
 ///    renames Signed Up (replaced_by) and changes identity; 8. types and constraints;
 ///    9. deprecations; 10. KPIs and flows; 11. teams and goals; 12. user and super properties
-///    (tag v2.0); 13. settings; 14. back to format 1, an undeprecation, a status moving back.
+///    (tag v2.0); 13. settings; 14. back to format 1, an undeprecation, a status moving back;
+///    15. format 1.1's fields; 16. some of them undone.
 fn golden() -> GitRepo {
     let mut r = GitRepo::new();
     r.write("README.md", "# Golden Shop\n");
@@ -386,6 +387,75 @@ fn golden() -> GitRepo {
         "    owner: growth\n    status: planned\n    platforms: [web]\n",
     );
     r.commit("Back to format 1; price is back; checkout is planned again");
+
+    r.edit(
+        "plan/trackplan.yaml",
+        "name: Golden Shop\n",
+        "name: Golden Shop\ndestinations: [mixpanel, amplitude]\nadditional_properties: false\nbaseline: .trackplan/baseline.json\n",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  app_version: {type: string,",
+        "  app_version: {type: [string, integer],",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  coupon_code: {type: string,",
+        "  coupon_code: {type: string, nullable: true,",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  locale: {type: string,",
+        "  locale: {type: string, min_length: 2, max_length: 5,",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  product_id: {type: string,",
+        "  product_id: {type: string, format: uuid,",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  price: {type: number,",
+        "  price: {type: number, multiple_of: 0.01,",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  skus: {type: list, items: integer,",
+        "  skus: {type: list, items: integer, min_items: 1,",
+    );
+    r.edit(
+        "plan/user-properties.yaml",
+        "description: Hashed email., pii: true}",
+        "description: Hashed email., pii: true, sensitivity: personal}",
+    );
+    r.edit(
+        "plan/events/shop.yaml",
+        "  Coupon Applied:\n    description: A coupon code was accepted.\n",
+        "  Coupon Applied:\n    description: A coupon code was accepted.\n    expires: 2030-12-31\n",
+    );
+    r.edit(
+        "plan/events/shop.yaml",
+        "    description: An order was placed and paid.\n    owner: growth\n",
+        "    description: An order was placed and paid.\n    owners: [growth, data]\n    links: {dashboard: \"https://bi.example.com/orders\"}\n    additional_properties: false\n",
+    );
+    r.commit("Format 1.1: destinations, closed events, limits and owners");
+
+    r.edit(
+        "plan/properties.yaml",
+        "  app_version: {type: [string, integer],",
+        "  app_version: {type: string,",
+    );
+    r.edit(
+        "plan/properties.yaml",
+        "  coupon_code: {type: string, nullable: true,",
+        "  coupon_code: {type: string,",
+    );
+    r.edit(
+        "plan/events/shop.yaml",
+        "    expires: 2030-12-31\n",
+        "    expires: 2030-12-31\n    additional_properties: true\n",
+    );
+    r.commit("App versions are strings again; coupon codes are never null; coupons stay open");
     r
 }
 
@@ -474,7 +544,7 @@ fn all_parents_shows_the_branch_commit_and_skips_the_clean_merge() {
 
 /// A pull request: a branch off main with changes, compared from the merge base.
 fn pull_request(repo: &mut GitRepo) {
-    repo.git(&["checkout", "-q", "-b", "checkout-v2", "HEAD~1"]);
+    repo.git(&["checkout", "-q", "-b", "checkout-v2", "HEAD~3"]);
     repo.edit(
         "plan/events/shop.yaml",
         "      cart_id: optional\n",
@@ -598,11 +668,48 @@ fn diff_of_the_work_tree_with_the_default_base() {
 }
 
 #[test]
+fn long_text_changes_are_shown_word_by_word_in_every_format() {
+    let mut repo = GitRepo::new();
+    let long = "Fired when the subscription is renewed by the billing provider after the trial, once per billing period, for web and app purchases alike. Expires: 112";
+    let plan = |description: &str| {
+        format!("trackplan: 1\nname: Subs\nevents:\n  Subscription Renewed:\n    description: \"{description}\"\n")
+    };
+    repo.write("plan/trackplan.yaml", &plan(long));
+    repo.commit("Subscriptions");
+    repo.write("plan/trackplan.yaml", &plan(&long.replace("112", "118")));
+    repo.commit("Renewals expire later");
+    let args = |format: &'static str| {
+        vec![
+            "diff", "HEAD~1", "HEAD", "--plan", "plan", "--format", format,
+        ]
+    };
+    let human = ok(repo.path(), &args("human"));
+    assert!(
+        human.contains("\n            … app purchases alike. Expires: [-112-] {+118+}\n"),
+        "{human}"
+    );
+    let markdown = ok(repo.path(), &args("markdown"));
+    assert!(
+        markdown.contains("| `description` | … app purchases alike. Expires: ~~112~~ **118** |"),
+        "{markdown}"
+    );
+    let github = ok(repo.path(), &args("github"));
+    assert!(
+        github.contains("%0A… app purchases alike. Expires: [-112-] {+118+}"),
+        "{github}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(repo.path(), &args("json"))).unwrap();
+    let change = &json["plans"][0]["changes"][0];
+    assert_eq!(change["old"], long);
+    assert_eq!(change["new"], long.replace("112", "118"));
+}
+
+#[test]
 fn diff_refuses_an_unparseable_side() {
     let repo = golden();
-    let (code, _, stderr) = trackplan(repo.path(), &["diff", "HEAD~10", "HEAD", "--plan", "plan"]);
+    let (code, _, stderr) = trackplan(repo.path(), &["diff", "HEAD~12", "HEAD", "--plan", "plan"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("does not parse at HEAD~10"), "{stderr}");
+    assert!(stderr.contains("does not parse at HEAD~12"), "{stderr}");
     assert!(stderr.contains("plan/events/shop.yaml:"), "{stderr}");
 }
 

@@ -5,6 +5,7 @@ use crate::render::github::workflow_command;
 use crate::render::Position;
 use serde_json::{json, Value as Json};
 use std::fmt::Write;
+use trackplan_core::diff::words::{word_diff, Piece};
 use trackplan_core::diff::{Change, Counts, Entity, Level};
 use trackplan_core::{Plan, Span};
 
@@ -202,6 +203,63 @@ pub fn code(text: &str) -> String {
     format!("`{}`", printable(text).replace('|', "\\|"))
 }
 
+/// Text longer than this (white space squeezed) is shown as a word diff rather than old → new.
+const LONG_TEXT: usize = 80;
+
+/// Unchanged words kept on each side of a change in a word diff.
+const WORD_CONTEXT: usize = 4;
+
+/// The word diff of a change of long prose (a description, notes), when it is one: both sides are
+/// text and one of them is too long to show whole.
+fn long_text_diff(c: &Change) -> Option<Vec<Piece>> {
+    if !is_prose(c.field.as_deref()) {
+        return None;
+    }
+    let (Some(Json::String(old)), Some(Json::String(new))) = (&c.old, &c.new) else {
+        return None;
+    };
+    let long = |text: &str| {
+        text.split_whitespace()
+            .map(|w| w.chars().count() + 1)
+            .sum::<usize>()
+            > LONG_TEXT + 1
+    };
+    (long(old) || long(new)).then(|| word_diff(old, new, WORD_CONTEXT))
+}
+
+/// A word diff in words: `[-removed-]{+added+}` as `git diff --word-diff` writes it, `…` for
+/// unchanged words left out; with `color`, removed words are red and added ones green.
+fn words_plain(pieces: &[Piece], color: bool) -> String {
+    let words: Vec<String> = pieces
+        .iter()
+        .map(|piece| match (piece, color) {
+            // The words are shown as written, but a control character in them never reaches the
+            // terminal or the log.
+            (Piece::Same(text), _) => printable(text).into_owned(),
+            (Piece::Removed(text), false) => format!("[-{}-]", printable(text)),
+            (Piece::Added(text), false) => format!("{{+{}+}}", printable(text)),
+            (Piece::Removed(text), true) => format!("\x1b[31m[-{}-]\x1b[0m", printable(text)),
+            (Piece::Added(text), true) => format!("\x1b[32m{{+{}+}}\x1b[0m", printable(text)),
+            (Piece::Elided, _) => "…".to_string(),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// A word diff in Markdown: ~~removed~~ **added**.
+fn words_markdown(pieces: &[Piece]) -> String {
+    let words: Vec<String> = pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Same(text) => escape(text),
+            Piece::Removed(text) => format!("~~{}~~", escape(text)),
+            Piece::Added(text) => format!("**{}**", escape(text)),
+            Piece::Elided => "…".to_string(),
+        })
+        .collect();
+    words.join(" ")
+}
+
 fn shorten(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max {
@@ -315,16 +373,22 @@ pub fn markdown_tables(out: &mut String, changes: &[&Change], heading: &str) {
             let prose = is_prose(c.field.as_deref());
             let list =
                 |items: &[String]| items.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
+            let values = match long_text_diff(c) {
+                Some(pieces) => words_markdown(&pieces),
+                None => format!(
+                    "{} → {}",
+                    markdown_value(c.old.as_ref(), prose),
+                    markdown_value(c.new.as_ref(), prose)
+                ),
+            };
             let _ = writeln!(
                 out,
-                "| {} {} | {} | {} | {} | {} → {} | {} | {} |",
+                "| {} {} | {} | {} | {} | {values} | {} | {} |",
                 emoji(c.level),
                 c.level,
                 code(c.kind.as_str()),
                 name,
                 c.field.as_deref().map(code).unwrap_or_default(),
-                markdown_value(c.old.as_ref(), prose),
-                markdown_value(c.new.as_ref(), prose),
                 list(&c.kpis),
                 list(&c.flows),
             );
@@ -468,6 +532,9 @@ pub fn github(report: &DiffReport) -> String {
                 Level::Safe => "notice",
             };
             let mut message = format!("{} change: {}", c.level, printable(&c.summary));
+            if let Some(pieces) = long_text_diff(c) {
+                message.push_str(&format!("\n{}", words_plain(&pieces, false)));
+            }
             if !c.kpis.is_empty() || !c.flows.is_empty() {
                 message.push_str(&format!("\ntouches {}", touches(c)));
             }
@@ -546,6 +613,9 @@ pub fn human_change(out: &mut String, paint: &Paint, c: &Change, indent: &str, a
         paint.dim(&format!("[{}]", c.kind))
     );
     let pad = format!("{indent}{:<9} ", "");
+    if let Some(pieces) = long_text_diff(c) {
+        let _ = writeln!(out, "{pad}{}", words_plain(&pieces, paint.color));
+    }
     if c.old.is_some() && c.new.is_some() && !is_prose(c.field.as_deref()) {
         let _ = writeln!(
             out,

@@ -17,7 +17,8 @@
 //! - `renames.rs`: one rename pass for every kind that can be renamed;
 //! - `entities.rs`: the entities of each kind, added, removed, renamed or compared field by field;
 //! - `settings.rs`: the root file's settings and the super properties;
-//! - `run.rs`: the order of it all.
+//! - `run.rs`: the order of it all;
+//! - `words.rs`: word-level differences of long text, for the outputs to show.
 
 mod change;
 mod emit;
@@ -33,6 +34,7 @@ mod settings;
 mod side;
 #[cfg(test)]
 mod tests;
+pub mod words;
 
 pub use change::{Change, Counts};
 pub use kind::{Entity, Kind, Level};

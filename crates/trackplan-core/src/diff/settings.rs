@@ -5,7 +5,7 @@ use super::emit::{describe_list, list, set, text, At, Differ, Values};
 use super::fields::{field, Fields, Shape, Tell, Way};
 use super::kind::{Entity, Kind, Level};
 use super::links::Touch;
-use crate::model::{Identity, LintSetting, Plan, Reference, RootSettings};
+use crate::model::{Destination, Identity, LintSetting, Plan, Reference, RootSettings};
 use crate::span::Span;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,8 +18,7 @@ static PLAN_FIELDS: &Fields<RootSettings> = &[
 
 /// What a plan that had no root file says for the first time changes nothing that existed.
 static SETTINGS_THAT_MATTER: &Fields<RootSettings> = &[
-    field!("destinations" => Tell::at(Kind::DestinationsChanged, Level::Dangerous),
-        |s| Shape::words(&s.destinations, |d| d.as_str())),
+    field!("destinations" => Tell::at(Kind::DestinationsChanged, Level::Dangerous), destinations),
     field!("additional_properties" => Tell::Flag {
         on: Way(Kind::DefaultClosedChanged, Level::Breaking,
             " now closes events and object properties that do not say (additional_properties: false)"),
@@ -30,6 +29,15 @@ static SETTINGS_THAT_MATTER: &Fields<RootSettings> = &[
 
 static IDENTITY_FIELDS: &Fields<Identity> =
     &[field!("notes" => Tell::at(Kind::NotesChanged, Level::Safe), |i| Shape::text(&i.notes))];
+
+/// The destinations a plan's settings mean: Mixpanel alone when they name none.
+fn destinations(settings: &RootSettings) -> Shape<'_> {
+    if settings.destinations.is_empty() {
+        let mixpanel = Destination::Mixpanel.as_str();
+        return Shape::Set(vec![crate::span::Spanned::new(mixpanel, Span::default())]);
+    }
+    Shape::words(&settings.destinations, |d| d.as_str())
+}
 
 /// "`snake`", or "none" where unset.
 fn word(word: Option<&str>) -> String {

@@ -83,6 +83,41 @@ fn owner_text(common: &Common) -> String {
     }
 }
 
+/// The entries of an event's or an object's `properties:`: name, type, required, own or from the
+/// dictionary (empty when there are none).
+fn entries_line(entries: &[EventProperty], plan: &Plan) -> String {
+    if entries.is_empty() {
+        return String::new();
+    }
+    let props = entries.iter().map(|p| {
+        let (ty, inline) = match &p.kind {
+            EventPropertyKind::Inline(def) => (def.ty.as_ref().map(|t| t.value), true),
+            EventPropertyKind::Reference { .. } => (
+                plan.properties()
+                    .find(|d| d.name.text == p.name.text)
+                    .and_then(|d| d.ty.as_ref().map(|t| t.value)),
+                false,
+            ),
+        };
+        let mut s = code(&p.name.text);
+        if let Some(ty) = ty {
+            let _ = write!(s, " {ty}");
+        }
+        if p.is_required() {
+            s.push_str(" required");
+        }
+        if inline {
+            s.push_str(" (own)");
+        }
+        s
+    });
+    format!(
+        "\n\n**Properties** ({}): {}",
+        entries.len(),
+        list(props, 25)
+    )
+}
+
 /// What the plan says of an entity's life and data: sensitivity, whether it is closed, expiry.
 fn status_text(
     sensitivity: Option<&Spanned<Sensitivity>>,
@@ -178,36 +213,7 @@ impl Card for Event {
             );
         }
         common_lines(&mut out, &self.common);
-        if !self.properties.is_empty() {
-            let props = self.properties.iter().map(|p| {
-                let (ty, inline) = match &p.kind {
-                    EventPropertyKind::Inline(def) => (def.ty.as_ref().map(|t| t.value), true),
-                    EventPropertyKind::Reference { .. } => (
-                        plan.properties()
-                            .find(|d| d.name.text == p.name.text)
-                            .and_then(|d| d.ty.as_ref().map(|t| t.value)),
-                        false,
-                    ),
-                };
-                let mut s = code(&p.name.text);
-                if let Some(ty) = ty {
-                    let _ = write!(s, " {ty}");
-                }
-                if p.is_required() {
-                    s.push_str(" required");
-                }
-                if inline {
-                    s.push_str(" (own)");
-                }
-                s
-            });
-            let _ = write!(
-                out,
-                "\n\n**Properties** ({}): {}",
-                self.properties.len(),
-                list(props, 25)
-            );
-        }
+        out.push_str(&entries_line(&self.properties, plan));
         let mut flows = Vec::new();
         let mut via_flows: Vec<String> = Vec::new();
         for flow in plan.flows() {
@@ -277,6 +283,7 @@ impl Card for PropertyDef {
         ));
         common_lines(&mut out, &self.common);
         out.push_str(&constraints_line(self));
+        out.push_str(&entries_line(&self.properties, plan));
         if let Some(values) = &self.enum_values {
             let _ = write!(
                 out,
@@ -375,6 +382,7 @@ pub fn inline_property_card(event: &Event, def: &PropertyDef, plan: &Plan) -> St
     ));
     common_lines(&mut out, &def.common);
     out.push_str(&constraints_line(def));
+    out.push_str(&entries_line(&def.properties, plan));
     if let Some(values) = &def.enum_values {
         let _ = write!(
             out,

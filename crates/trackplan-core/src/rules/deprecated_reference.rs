@@ -44,7 +44,7 @@ impl Rule for DeprecatedReference {
                     Some(event) if event.is_deprecated() => (event.name.span, event.replaced_by.as_ref()),
                     _ => continue,
                 },
-                (EntityKind::Property, RefSite::EventProperty | RefSite::SuperProperty) => {
+                (EntityKind::Property, RefSite::EventProperty | RefSite::NestedProperty | RefSite::SuperProperty) => {
                     match cx.index.property(&reference.name) {
                         Some(def) if def.is_deprecated() => (def.name.span, def.replaced_by.as_ref()),
                         _ => continue,

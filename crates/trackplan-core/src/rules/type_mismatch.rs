@@ -153,10 +153,7 @@ fn number_problem(def: &PropertyDef, number: f64) -> Option<(String, String)> {
 
 fn string_problem(def: &PropertyDef, text: &str) -> Option<(String, String)> {
     let length = text.chars().count() as i64;
-    let range = || {
-        let bound = |b: &Option<Spanned<i64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
-        format!("values have {} to {} characters", bound(&def.min_length), bound(&def.max_length))
-    };
+    let range = || format!("values have {} characters", bounds(&def.min_length, &def.max_length));
     match (&def.min_length, &def.max_length) {
         (Some(min), _) if length < min.value => return Some((format!("is shorter than the minimum length {}", min.value), range())),
         (_, Some(max)) if length > max.value => return Some((format!("is longer than the maximum length {}", max.value), range())),
@@ -170,10 +167,7 @@ fn string_problem(def: &PropertyDef, text: &str) -> Option<(String, String)> {
 
 fn list_problem(def: &PropertyDef, items: &[Value]) -> Option<(String, String)> {
     let count = items.len() as i64;
-    let range = || {
-        let bound = |b: &Option<Spanned<i64>>| b.as_ref().map_or("…".to_string(), |b| b.value.to_string());
-        format!("lists have {} to {} items", bound(&def.min_items), bound(&def.max_items))
-    };
+    let range = || format!("lists have {} items", bounds(&def.min_items, &def.max_items));
     match (&def.min_items, &def.max_items) {
         (Some(min), _) if count < min.value => return Some((format!("has fewer than {} items", min.value), range())),
         (_, Some(max)) if count > max.value => return Some((format!("has more than {} items", max.value), range())),
@@ -186,6 +180,16 @@ fn list_problem(def: &PropertyDef, items: &[Value]) -> Option<(String, String)> 
         }
     }
     None
+}
+
+/// "2 to 5", "at least 2", "at most 5".
+fn bounds(low: &Option<Spanned<i64>>, high: &Option<Spanned<i64>>) -> String {
+    match (low, high) {
+        (Some(low), Some(high)) => format!("{} to {}", low.value, high.value),
+        (Some(low), None) => format!("at least {}", low.value),
+        (None, Some(high)) => format!("at most {}", high.value),
+        (None, None) => "any number of".to_string(),
+    }
 }
 
 /// Why `value` fits none of `types` (with `items` for a list), if it does not; with the type

@@ -48,7 +48,7 @@ impl Rule for UnknownReference {
             }
             let noun = namespace.noun();
             let message = match reference.site {
-                RefSite::EventProperty => format!("property `{}` is not in the property dictionary", reference.name),
+                RefSite::EventProperty | RefSite::NestedProperty => format!("property `{}` is not in the property dictionary", reference.name),
                 RefSite::SuperProperty => format!("super property `{}` is not in the property dictionary", reference.name),
                 _ => format!("unknown {noun} `{}`", reference.name),
             };
@@ -70,6 +70,7 @@ impl Rule for UnknownReference {
                 None => {
                     let help = match reference.site {
                         RefSite::EventProperty => "define it under `properties:`, or give it a `type` here to define it for this event only".to_string(),
+                        RefSite::NestedProperty => "define it under `properties:`, or give it a `type` here to define it for this object only".to_string(),
                         _ => format!("define it under `{}:`", namespace.section()),
                     };
                     d = d.with_help(help);

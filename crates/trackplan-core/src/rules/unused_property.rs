@@ -41,7 +41,7 @@ impl Rule for UnusedProperty {
                 .index
                 .references_to(EntityKind::Property, &def.name.text)
                 .iter()
-                .any(|r| matches!(r.site, RefSite::EventProperty | RefSite::SuperProperty));
+                .any(|r| matches!(r.site, RefSite::EventProperty | RefSite::NestedProperty | RefSite::SuperProperty));
             if !used {
                 out.push(
                     Diagnostic::new(

@@ -63,7 +63,8 @@ pub fn completion(world: &World, params: CompletionParams) -> Option<CompletionR
     match expect {
         Expect::Key(place) => {
             for (i, doc) in schema::keys(place).iter().enumerate() {
-                if context.siblings.iter().any(|s| s == doc.key) {
+                let given = |key: &str| context.siblings.iter().any(|s| s == key);
+                if given(doc.key) || doc.excludes.iter().any(|other| given(other)) {
                     continue;
                 }
                 let insert = key_insert(doc.key, doc.shape, &context);

@@ -558,7 +558,7 @@ fn completes_allowed_words() {
             "  product_id:\n    type: string",
             "  product_id:\n    type: $0",
         ),
-        "string\nnumber\ninteger\nboolean\ndatetime\nlist\nobject",
+        "string\nnumber\ninteger\nboolean\ndatetime\nlist\nobject\nany",
     );
     check_completion(
         &with(PLAN, "  event_case: title", "  event_case: $0"),
@@ -602,11 +602,12 @@ fn completes_keys_with_documentation() {
             "    status: planned\n",
             "    status: planned\n    $0\n",
         ),
-        "platforms\nreplaced_by\nnotes\ntags",
+        "platforms\nadditional_properties\nreplaced_by\nexpires\nsensitivity\nnotes\ntags\nlinks",
         |items| {
             let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
-            // Keys already there are not offered.
+            // Keys already there are not offered, nor those that say the same thing another way.
             assert!(!labels.contains(&"owner") && !labels.contains(&"status"));
+            assert!(!labels.contains(&"owners"));
             assert!(labels.contains(&"replaced_by"));
         },
     );

@@ -125,8 +125,13 @@ pub enum ModelIssue {
     },
     /// `null` in a type list (`invalid-value`): `nullable: true` says that.
     NullInTypeList { span: Span },
-    /// Both `owner` and `owners` on one entity (`invalid-value`), at the second of them.
-    OwnerAndOwners { span: Span },
+    /// Two keys that say the same thing (`owner` and `owners`) on one entity (`invalid-value`),
+    /// at the second written.
+    ExclusiveKeys {
+        span: Span,
+        key: &'static str,
+        other: &'static str,
+    },
     /// A link that is not an absolute URL (`invalid-value`).
     NotAnAbsoluteUrl { span: Span, text: Box<str> },
     /// `pii` says the opposite of `sensitivity` (`invalid-value`), at `sensitivity`.

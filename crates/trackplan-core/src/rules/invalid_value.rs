@@ -73,7 +73,7 @@ impl Rule for InvalidValue {
                 } => field_not_for_type(*span, field, applies_to, *types),
                 ModelIssue::NullInTypeList { span } => null_in_type_list(*span),
                 ModelIssue::NotKebabId { span, id, noun } => not_kebab_id(*span, id, noun),
-                ModelIssue::OwnerAndOwners { span } => owner_and_owners(*span),
+                ModelIssue::ExclusiveKeys { span, key, other } => exclusive_keys(*span, key, other),
                 ModelIssue::NotAnAbsoluteUrl { span, text } => not_an_absolute_url(*span, text),
                 ModelIssue::PiiContradictsSensitivity {
                     span,
@@ -260,10 +260,10 @@ fn not_kebab_id(span: Span, id: &str, noun: &str) -> Diagnostic {
     }
 }
 
-/// `owner` and `owners` on one entity: which one is meant?
-fn owner_and_owners(span: Span) -> Diagnostic {
-    Diagnostic::new(RULE, span, "`owner` and `owners` are both given")
-        .with_help("keep one: `owner: TEAM`, or `owners: [TEAM, ...]` for several teams")
+/// Two keys that say the same thing (`owner` and `owners`): which one is meant?
+fn exclusive_keys(span: Span, key: &str, other: &str) -> Diagnostic {
+    Diagnostic::new(RULE, span, format!("`{other}` and `{key}` are both given"))
+        .with_help(format!("they say the same thing: keep `{other}` or `{key}`"))
 }
 
 fn not_an_absolute_url(span: Span, text: &str) -> Diagnostic {

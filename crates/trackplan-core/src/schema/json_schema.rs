@@ -70,6 +70,16 @@ fn object_schema(place: Place) -> Value {
     if !required.is_empty() {
         schema["required"] = json!(required);
     }
+    // Keys that say the same thing another way: not both.
+    let exclusive: Vec<Value> = keys(place)
+        .iter()
+        .flat_map(|k| k.excludes.iter().map(move |other| (k.key, *other)))
+        .filter(|(key, other)| key < other)
+        .map(|(key, other)| json!({"not": {"required": [key, other]}}))
+        .collect();
+    if !exclusive.is_empty() {
+        schema["allOf"] = Value::Array(exclusive);
+    }
     schema
 }
 

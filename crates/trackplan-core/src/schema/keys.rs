@@ -168,8 +168,11 @@ const fn common(key: CommonKey) -> KeyDoc {
         CommonKey::Description => self::key("description", Shape::Text, DESCRIPTION),
         CommonKey::Notes => self::key("notes", Shape::Text, NOTES),
         CommonKey::Tags => self::key("tags", Shape::TextList, TAGS),
-        CommonKey::Owner => self::key("owner", Shape::Reference(EntityKind::Team), OWNER),
-        CommonKey::Owners => self::key("owners", Shape::ReferenceList(EntityKind::Team), OWNERS),
+        CommonKey::Owner => {
+            self::key("owner", Shape::Reference(EntityKind::Team), OWNER).excluding(&["owners"])
+        }
+        CommonKey::Owners => self::key("owners", Shape::ReferenceList(EntityKind::Team), OWNERS)
+            .excluding(&["owner"]),
         CommonKey::Links => self::key("links", Shape::Links, LINKS),
     }
 }

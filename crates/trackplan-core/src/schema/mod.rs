@@ -119,12 +119,21 @@ pub struct KeyDoc {
     pub doc: &'static str,
     /// The property types this key applies to (empty: every type, or not a property's key).
     pub for_types: &'static [PropertyType],
+    /// Keys of the same place that say the same thing another way (`owner` and `owners`): at most
+    /// one of them may be given.
+    pub excludes: &'static [&'static str],
 }
 
 impl KeyDoc {
     /// The key applies to properties of these types only (`min` to numbers).
     pub(crate) const fn for_types(mut self, types: &'static [PropertyType]) -> KeyDoc {
         self.for_types = types;
+        self
+    }
+
+    /// The key may not stand beside these keys.
+    pub(crate) const fn excluding(mut self, keys: &'static [&'static str]) -> KeyDoc {
+        self.excludes = keys;
         self
     }
 }
@@ -136,6 +145,7 @@ pub(crate) const fn key(key: &'static str, shape: Shape, doc: &'static str) -> K
         required: false,
         doc,
         for_types: &[],
+        excludes: &[],
     }
 }
 
@@ -146,6 +156,7 @@ pub(crate) const fn required(key: &'static str, shape: Shape, doc: &'static str)
         required: true,
         doc,
         for_types: &[],
+        excludes: &[],
     }
 }
 

@@ -140,6 +140,19 @@ impl Lower<'_> {
                 }),
             }
         }
+        // Of two keys that say the same thing, the second written is reported.
+        for (i, (_, doc, entry)) in known.iter().enumerate() {
+            let earlier = known[..i]
+                .iter()
+                .find(|(_, d, _)| doc.excludes.contains(&d.key));
+            if let Some((_, other, _)) = earlier {
+                self.report(ModelIssue::ExclusiveKeys {
+                    span: entry.key.span,
+                    key: doc.key,
+                    other: other.key,
+                });
+            }
+        }
         for doc in set.docs().filter(|k| k.required) {
             match known.iter().find(|(_, d, _)| d.key == doc.key) {
                 Some((_, _, entry)) => {
@@ -627,17 +640,6 @@ impl Lower<'_> {
                 common.owners = self.references(value, EntityKind::Team, RefSite::Owner)
             }
             CommonKey::Links => common.links = self.links(value),
-        }
-        // Read in the order written: the second of the two is the one reported.
-        let both = match key {
-            CommonKey::Owner => !common.owners.is_empty(),
-            CommonKey::Owners => common.owner.is_some(),
-            _ => false,
-        };
-        if both {
-            self.report(ModelIssue::OwnerAndOwners {
-                span: field.key.span,
-            });
         }
     }
 

@@ -3,9 +3,10 @@
 //! ## What it does
 //! When the plan defines user profile properties, or an event whose name says sign up, register, log in
 //! or sign in, `identity.identify` must list the events after which the app calls `identify(user_id)`.
-//! Events whose name says the step failed, was cancelled, or only started or was shown (`Login
-//! Failed`, `Sign Up Cancelled`, `Login Started`, `Sign Up Viewed`) are not places where a user
-//! becomes known: they neither raise the finding nor are proposed in its help.
+//! Events whose name says the step failed, was cancelled, or only started, was submitted or was
+//! shown (`Login Failed`, `Sign Up Cancelled`, `Login Started`, `Sign In Submitted`, `Sign Up
+//! Viewed`) are not places where a user becomes known: they neither raise the finding nor are
+//! proposed in its help.
 //!
 //! ## Why is this bad?
 //! Mixpanel only ties anonymous activity to a user when the app identifies them at sign-up and login.
@@ -34,14 +35,18 @@ use crate::suggest::fold;
 declare_rule!(IdentityUnset, "identity-unset", Warning);
 
 /// Folded name fragments of events where a user becomes known.
-const IDENTIFYING: &[&str] = &["signup", "signedup", "regist", "login", "loggedin", "signin", "signedin"];
+const IDENTIFYING: &[&str] = &["signup", "signedup", "login", "loggedin", "signin", "signedin"];
+
+/// Words of event names where a user becomes known (whole words: `Push Registration` is none).
+const REGISTERING: &[&str] = &["register", "registered", "registers", "registration"];
 
 /// Words of an event name that say the user did not become known at that event: the step failed,
 /// was cancelled, or only started or was shown.
 const NOT_DONE: &[&str] = &[
     "fail", "failed", "failure", "fails", "error", "errored", "denied", "rejected", "invalid",
     "cancel", "canceled", "cancelled", "cancellation", "abandoned", "dismissed", "start", "started",
-    "begin", "began", "begun", "initiated", "attempt", "attempted", "view", "viewed", "shown",
+    "begin", "began", "begun", "initiated", "attempt", "attempted", "submitted", "requested",
+    "view", "viewed", "shown",
     "displayed", "opened", "clicked", "tapped", "prompted",
 ];
 
@@ -49,9 +54,10 @@ const NOT_DONE: &[&str] = &[
 /// not say that it failed, was cancelled or only started.
 fn identifies(name: &str) -> bool {
     let folded = fold(name);
-    IDENTIFYING.iter().any(|f| folded.contains(f))
-        && !crate::case::word_slices(name)
-            .any(|word| NOT_DONE.iter().any(|n| word.eq_ignore_ascii_case(n)))
+    let has = |words: &[&str]| {
+        crate::case::word_slices(name).any(|word| words.iter().any(|w| word.eq_ignore_ascii_case(w)))
+    };
+    (IDENTIFYING.iter().any(|f| folded.contains(f)) || has(REGISTERING)) && !has(NOT_DONE)
 }
 
 impl Rule for IdentityUnset {

@@ -15,7 +15,11 @@
 //! `number`, `line` and the like may follow: `ip_address`, `phone_number`, `address_line_2`). A
 //! boolean is never personal data; a number only for coordinates, phone numbers, postcodes and
 //! identity numbers; a date only for birth dates. `name` alone is a person's name in
-//! `user_properties` only (elsewhere it is a product's or a screen's name). Write `pii: false` (or
+//! `user_properties` only (elsewhere it is a product's or a screen's name). Data of an
+//! organisation or a machine is not a person's: a marker right after company, business, main,
+//! support, server, host, private, destination and the like (`main_phone`, `destination_ip`), and
+//! the properties nested in an object so named (`company: {properties: {email: ...}}`) or defined
+//! by an event so named, are not reported. Write `pii: false` (or
 //! `sensitivity: public`) to record that a matching property is not personal data.
 //!
 //! ## Why is this bad?
@@ -98,11 +102,11 @@ pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
             return profile.then(|| "name".to_string());
         }
     }
-    // Every marker of the name, with where it ends.
-    let mut found: Vec<(String, usize)> = Vec::new();
+    // Every marker of the name, with where it starts and ends.
+    let mut found: Vec<(String, usize, usize)> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         if WORDS.iter().any(|m| is(word, m)) {
-            found.push((word.to_lowercase(), i + 1));
+            found.push((word.to_lowercase(), i, i + 1));
         }
         if let Some(next) = words.get(i + 1) {
             if let Some((a, b)) = PAIRS.iter().find(|(a, b)| is(word, a) && is(next, b)) {
@@ -110,12 +114,16 @@ pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
                     ("date", "of") => "date of birth".to_string(),
                     _ => format!("{a} {b}"),
                 };
-                found.push((shown, i + 2));
+                found.push((shown, i, i + 2));
             }
         }
     }
-    // The first marker that only markers and value words follow: `ip` in `ip_address`.
-    found.into_iter().find_map(|(marker, end)| {
+    // The first marker that only markers and value words follow (`ip` in `ip_address`), and that
+    // no word of an organisation or a machine comes before (`destination_ip`).
+    found.into_iter().find_map(|(marker, start, end)| {
+        if start > 0 && is_organisation(words[start - 1]) {
+            return None;
+        }
         let holds_value = words[end..].iter().all(|word| {
             let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
             stem.is_empty()
@@ -137,18 +145,37 @@ fn fits_type(marker: &str, types: Option<TypeSet>) -> bool {
     })
 }
 
+/// Words that make what follows describe an organisation or a machine rather than a person: as the
+/// word before a marker (`main_phone`, `destination_ip`, `private_ip`) or in the name of an object
+/// that holds the property (`company.email`).
+const ORGANISATION: &[&str] = &[
+    "company", "companies", "organization", "organisation", "org", "business", "merchant", "vendor",
+    "supplier", "store", "shop", "office", "main", "support", "server", "host", "instance", "machine",
+    "private", "destination", "relay", "smtp", "gateway", "proxy", "router",
+];
+
+fn is_organisation(word: &str) -> bool {
+    ORGANISATION.iter().any(|o| word.eq_ignore_ascii_case(o))
+}
+
+/// A name about an organisation or a machine (`company`, `server_info`; an event
+/// `com.clearbit.enrichment/company` by its last part, as its vendor says nothing of its data).
+fn names_an_organisation(name: &str) -> bool {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    crate::case::word_slices(last).any(is_organisation)
+}
+
 impl Rule for PiiUnflagged {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for &(site, def) in cx.index.property_definitions() {
+        let mut check = |def: &PropertyDef, profile: bool| {
             if def.says_whether_personal() || def.name.text.ends_with("[]") {
-                continue;
+                return;
             }
-            let profile = site == PropertySite::User;
             let Some(word) = personal_data_word(&def.name.text, profile) else {
-                continue;
+                return;
             };
             if !fits_type(&word, def.ty.as_ref().map(|t| t.value)) {
-                continue;
+                return;
             }
             out.push(
                 Diagnostic::new(
@@ -158,6 +185,39 @@ impl Rule for PiiUnflagged {
                 )
                 .with_help("add `pii: true`, or `pii: false` if it holds no personal data"),
             );
+        };
+        for def in cx.plan.properties() {
+            walk(def, false, false, &mut check);
+        }
+        for def in cx.plan.user_properties() {
+            walk(def, true, false, &mut check);
+        }
+        // An event about an organisation (a company's enrichment) holds its data, not a person's.
+        for event in cx.plan.events() {
+            let organisational = names_an_organisation(&event.name.text);
+            for property in &event.properties {
+                if let EventPropertyKind::Inline(def) = &property.kind {
+                    walk(def, false, organisational, &mut check);
+                }
+            }
+        }
+    }
+}
+
+/// A definition and those nested in it, each judged unless an object that holds it is about an
+/// organisation or a machine.
+fn walk(def: &PropertyDef, profile: bool, organisational: bool, check: &mut impl FnMut(&PropertyDef, bool)) {
+    if !organisational {
+        check(def, profile);
+    }
+    let organisational = organisational || names_an_organisation(&def.name.text);
+    let items = match &def.items {
+        Some(Items::Definition(items)) => &items.properties[..],
+        _ => &[],
+    };
+    for entry in def.properties.iter().chain(items) {
+        if let EventPropertyKind::Inline(nested) = &entry.kind {
+            walk(nested, false, organisational, check);
         }
     }
 }
@@ -178,7 +238,8 @@ mod tests {
         for name in [
             "product_name", "zip_file", "tip_amount", "skip_reason", "plan_name", "shipping_method",
             "name", "ip_isp", "ip_netspeed", "email_type", "has_mobile_bookmarks", "phone_verified",
-            "emails_sent", "screen_name",
+            "emails_sent", "screen_name", "destination_ip", "privateIp", "main_phone",
+            "company_email",
         ] {
             assert_eq!(personal_data_word(name, false), None, "{name}");
         }

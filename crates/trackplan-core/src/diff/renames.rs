@@ -3,14 +3,11 @@
 //! identical one appears under a new name.
 
 use super::emit::{text, At, Differ, Values};
-use super::fields::{sorted, value_strings};
 use super::kind::{Entity, EntityChanges, Level};
 use super::links::Touch;
-use super::property::View;
+use super::property::{entry_canonical, View};
 use super::side::{Matched, Side};
-use crate::model::{
-    EntityKind, Event, EventPropertyKind, Flow, Goal, Kpi, PropertyDef, Reference, Team,
-};
+use crate::model::{EntityKind, Event, Flow, Goal, Kpi, PropertyDef, Reference, Team};
 use crate::span::Span;
 use std::collections::{BTreeSet, HashMap};
 
@@ -58,22 +55,7 @@ impl Renamable for Event {
         let mut properties: Vec<String> = self
             .properties
             .iter()
-            .map(|p| {
-                let how = match &p.kind {
-                    EventPropertyKind::Reference { overrides, .. } => format!(
-                        "ref;description={:?};enum={:?};examples={:?};notes={:?}",
-                        overrides.description.as_ref().map(|d| &d.value),
-                        overrides
-                            .enum_values
-                            .as_ref()
-                            .map(|v| sorted(&value_strings(v))),
-                        sorted(&value_strings(&overrides.examples)),
-                        overrides.notes.as_ref().map(|n| &n.value),
-                    ),
-                    EventPropertyKind::Inline(def) => View::of(def).canonical(),
-                };
-                format!("{}:{}:{how}", p.name.text, p.is_required())
-            })
+            .map(|p| format!("{}:{}", p.name.text, entry_canonical(p)))
             .collect();
         properties.sort();
         Some(format!(

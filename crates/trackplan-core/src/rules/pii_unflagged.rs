@@ -15,11 +15,15 @@
 //! `number`, `line` and the like may follow: `ip_address`, `phone_number`, `address_line_2`). A
 //! boolean is never personal data; a number only for coordinates, phone numbers, postcodes and
 //! identity numbers; a date only for birth dates. `name` alone is a person's name in
-//! `user_properties` only (elsewhere it is a product's or a screen's name). Data of an
+//! `user_properties` and in objects about a person (`assigned_to_user`, `visitor`; elsewhere it
+//! is a product's or a screen's name). Data of an
 //! organisation or a machine is not a person's: a marker right after company, business, main,
 //! support, server, host, private, destination and the like (`main_phone`, `destination_ip`), and
 //! the properties nested in an object so named (`company: {properties: {email: ...}}`) or defined
-//! by an event so named, are not reported. Write `pii: false` (or
+//! by an event so named, are not reported, unless their own name is about a person
+//! (`account_owner_email`). After `ip`, only words that describe what is known of an address
+//! (`ip_isp`, `ip_country`) make a name that holds none (`ip_signup` holds the address a subscriber
+//! signed up from). Write `pii: false` (or
 //! `sensitivity: public`) to record that a matching property is not personal data.
 //!
 //! ## Why is this bad?
@@ -82,6 +86,14 @@ const VALUE_WORDS: &[&str] = &[
     "raw", "e164",
 ];
 
+/// Words after `ip` that describe what is known of the address (its provider, its place) rather
+/// than the address (`ip_isp`, `ip_netspeed`); any other word leaves an address (`ip_signup`, the
+/// address a subscriber signed up from).
+const IP_DERIVED: &[&str] = &[
+    "isp", "netspeed", "organization", "organisation", "org", "domain", "country", "city", "region",
+    "location", "geo", "type", "version", "count",
+];
+
 /// Markers a number may hold: coordinates, phone numbers, postcodes and identity numbers.
 const NUMERIC: &[&str] = &[
     "latitude", "longitude", "phone", "mobile", "msisdn", "postcode", "zipcode", "zip code",
@@ -91,15 +103,16 @@ const NUMERIC: &[&str] = &[
 /// Markers a date may hold.
 const DATES: &[&str] = &["birthday", "birthdate", "dob", "birth date", "date of birth"];
 
-/// The personal-data word a property name contains as its main word, if any. `profile`: the name
-/// is a user property's, where `name` alone is the user's name.
-pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
+/// The personal-data word a property name contains as its main word, if any. `person`: the name
+/// is a user property's, or nested in an object about a person, where `name` alone is the
+/// person's name.
+pub fn personal_data_word(name: &str, person: bool) -> Option<String> {
     // Word boundaries without allocating: this runs for every property of the plan.
     let words: Vec<&str> = crate::case::word_slices(name).collect();
     let is = |word: &str, marker: &str| word.eq_ignore_ascii_case(marker);
     if let [only] = words.as_slice() {
         if is(only, "name") {
-            return profile.then(|| "name".to_string());
+            return person.then(|| "name".to_string());
         }
     }
     // Every marker of the name, with where it starts and ends.
@@ -124,12 +137,17 @@ pub fn personal_data_word(name: &str, profile: bool) -> Option<String> {
         if start > 0 && is_organisation(words[start - 1]) {
             return None;
         }
-        let holds_value = words[end..].iter().all(|word| {
-            let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
-            stem.is_empty()
-                || VALUE_WORDS.iter().any(|v| is(stem, v))
-                || WORDS.iter().any(|m| is(stem, m))
-        });
+        let after = &words[end..];
+        let holds_value = if marker == "ip" {
+            !after.iter().any(|word| IP_DERIVED.iter().any(|d| is(word, d)))
+        } else {
+            after.iter().all(|word| {
+                let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
+                stem.is_empty()
+                    || VALUE_WORDS.iter().any(|v| is(stem, v))
+                    || WORDS.iter().any(|m| is(stem, m))
+            })
+        };
         holds_value.then_some(marker)
     })
 }
@@ -154,24 +172,39 @@ const ORGANISATION: &[&str] = &[
     "private", "destination", "relay", "smtp", "gateway", "proxy", "router",
 ];
 
+/// Words that make a name about a person, even in an organisation's record
+/// (`account_owner_email_address` in a company).
+const PERSON: &[&str] = &[
+    "owner", "contact", "person", "people", "user", "customer", "employee", "lead", "member",
+    "recipient", "manager", "buyer", "visitor", "subscriber",
+];
+
+fn names_a_person(name: &str) -> bool {
+    crate::case::word_slices(name).any(|w| PERSON.iter().any(|p| w.eq_ignore_ascii_case(p)))
+}
+
 fn is_organisation(word: &str) -> bool {
     ORGANISATION.iter().any(|o| word.eq_ignore_ascii_case(o))
 }
 
-/// A name about an organisation or a machine (`company`, `server_info`; an event
-/// `com.clearbit.enrichment/company` by its last part, as its vendor says nothing of its data).
+/// What an event is about: its name, or the last part of a `vendor/name` (the vendor says nothing
+/// of its data: `com.clearbit.enrichment/company` is about a company).
+fn event_subject(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// A name about an organisation or a machine (`company`, `server_info`).
 fn names_an_organisation(name: &str) -> bool {
-    let last = name.rsplit('/').next().unwrap_or(name);
-    crate::case::word_slices(last).any(is_organisation)
+    crate::case::word_slices(name).any(is_organisation)
 }
 
 impl Rule for PiiUnflagged {
     fn check_plan(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut check = |def: &PropertyDef, profile: bool| {
+        let mut check = |def: &PropertyDef, person: bool| {
             if def.says_whether_personal() || def.name.text.ends_with("[]") {
                 return;
             }
-            let Some(word) = personal_data_word(&def.name.text, profile) else {
+            let Some(word) = personal_data_word(&def.name.text, person) else {
                 return;
             };
             if !fits_type(&word, def.ty.as_ref().map(|t| t.value)) {
@@ -192,12 +225,15 @@ impl Rule for PiiUnflagged {
         for def in cx.plan.user_properties() {
             walk(def, true, false, &mut check);
         }
-        // An event about an organisation (a company's enrichment) holds its data, not a person's.
+        // An event about an organisation (a company's enrichment) holds its data, not a person's;
+        // one about a person (a person's enrichment) holds a person's.
         for event in cx.plan.events() {
-            let organisational = names_an_organisation(&event.name.text);
+            let subject = event_subject(&event.name.text);
+            let organisational = names_an_organisation(subject);
+            let person = names_a_person(subject);
             for property in &event.properties {
                 if let EventPropertyKind::Inline(def) = &property.kind {
-                    walk(def, false, organisational, &mut check);
+                    walk(def, person, organisational, &mut check);
                 }
             }
         }
@@ -205,19 +241,22 @@ impl Rule for PiiUnflagged {
 }
 
 /// A definition and those nested in it, each judged unless an object that holds it is about an
-/// organisation or a machine.
-fn walk(def: &PropertyDef, profile: bool, organisational: bool, check: &mut impl FnMut(&PropertyDef, bool)) {
-    if !organisational {
-        check(def, profile);
+/// organisation or a machine. `person`: a user property, or a property of an object (or event)
+/// about a person (`assigned_to_user: {properties: {name: ...}}`), where `name` alone is the
+/// person's; not further down (a person's `employment.name` is an employer's).
+fn walk(def: &PropertyDef, person: bool, organisational: bool, check: &mut impl FnMut(&PropertyDef, bool)) {
+    if !organisational || names_a_person(&def.name.text) {
+        check(def, person);
     }
     let organisational = organisational || names_an_organisation(&def.name.text);
+    let person = names_a_person(&def.name.text);
     let items = match &def.items {
         Some(Items::Definition(items)) => &items.properties[..],
         _ => &[],
     };
     for entry in def.properties.iter().chain(items) {
         if let EventPropertyKind::Inline(nested) = &entry.kind {
-            walk(nested, false, organisational, check);
+            walk(nested, person, organisational, check);
         }
     }
 }
@@ -231,7 +270,7 @@ mod tests {
         for name in [
             "email", "$email", "user_email", "phoneNumber", "ip_address", "first_name", "ZipCode",
             "date_of_birth", "Password", "FNAME", "LNAME", "address_line_2", "email_address",
-            "shippingAddress", "customer_name", "ip",
+            "shippingAddress", "customer_name", "ip", "ip_signup", "ipOverride", "ip_opt",
         ] {
             assert!(personal_data_word(name, false).is_some(), "{name}");
         }
@@ -239,7 +278,7 @@ mod tests {
             "product_name", "zip_file", "tip_amount", "skip_reason", "plan_name", "shipping_method",
             "name", "ip_isp", "ip_netspeed", "email_type", "has_mobile_bookmarks", "phone_verified",
             "emails_sent", "screen_name", "destination_ip", "privateIp", "main_phone",
-            "company_email",
+            "company_email", "ip_organization",
         ] {
             assert_eq!(personal_data_word(name, false), None, "{name}");
         }

@@ -132,8 +132,8 @@ fn is_rfc3339(text: &str) -> bool {
     let b = text.as_bytes();
     let has_offset = text.ends_with('Z') || b.len() > 6 && matches!(b[b.len() - 6], b'+' | b'-');
     b.len() >= 20
-        && Date::parse(&text[..10]).is_some()
         && b[10] == b'T'
+        && text.get(..10).and_then(Date::parse).is_some()
         && is_time(&text[11..], false)
         && has_offset
 }
@@ -241,6 +241,10 @@ mod tests {
             (Format::Time, "12:30:00+01:00", true),
             (Format::Hostname, "-bad.example.com", false),
             (Format::Hostname, "localhost", true),
+            (Format::DateTime, "2024-05-0é1T12:30:00Z", false),
+            (Format::DateTime, "éééééééééééééééééééé", false),
+            (Format::Date, "2024-05-é", false),
+            (Format::Email, "é@é", false),
         ];
         for (format, text, expected) in cases {
             assert_eq!(format.accepts(text), expected, "{format} {text}");

@@ -264,8 +264,9 @@ pub struct Overrides {
 /// What a property definition says (dictionary, user, inline or nested).
 #[derive(Debug, Default, Serialize)]
 pub struct PropertyDef {
+    /// `string`, or `[integer, string]` for a type list.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub ty: Option<&'static str>,
+    pub ty: Option<String>,
     #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
     pub enum_values: Option<Vec<Json>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -294,7 +294,7 @@ fn overrides_of(o: &PropertyOverrides) -> Option<Overrides> {
 /// common fields.
 fn property(p: &model::PropertyDef, locate: &Locator<'_>, own_common: bool) -> PropertyDef {
     PropertyDef {
-        ty: p.ty.as_ref().map(|t| t.value.as_str()),
+        ty: p.ty.as_ref().map(|t| t.value.to_string()),
         enum_values: p
             .enum_values
             .as_ref()
@@ -312,10 +312,18 @@ fn property(p: &model::PropertyDef, locate: &Locator<'_>, own_common: bool) -> P
                 Items::Definition(Box::new(property(def, locate, true)))
             }
         }),
+        // A nested dictionary reference (`customer_id: required`) is listed by its name; the
+        // dictionary's page says the rest.
         properties: p
             .properties
             .iter()
-            .map(|nested| (nested.name.text.clone(), property(nested, locate, true)))
+            .map(|nested| {
+                let def = match &nested.kind {
+                    EventPropertyKind::Inline(def) => property(def, locate, true),
+                    EventPropertyKind::Reference { .. } => PropertyDef::default(),
+                };
+                (nested.name.text.clone(), def)
+            })
             .collect(),
         description: if own_common {
             text(&p.common.description)

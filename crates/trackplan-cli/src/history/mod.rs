@@ -96,7 +96,7 @@ pub fn locate(
         ));
     };
     if !on_disk {
-        let Some(dir) = relative_inside(&start, &workdir) else {
+        let Some(dir) = repo.relative_to_workdir(&start) else {
             bail!(UsageError(format!(
                 "{} is not inside the git work tree at {}",
                 start.display(),
@@ -172,28 +172,3 @@ fn tree_path(path: &Path) -> String {
         .to_string()
 }
 
-/// `path` relative to `base` with `/`, resolving `.` and `..` lexically (the path may not exist).
-fn relative_inside(path: &Path, base: &Path) -> Option<String> {
-    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
-    // The longest existing ancestor is canonicalized (symlinks, /tmp vs /private/tmp), the rest kept.
-    let existing = path.ancestors().find(|p| p.exists())?;
-    let rest = path.strip_prefix(existing).ok()?;
-    let mut full = std::fs::canonicalize(existing).ok()?;
-    for component in rest.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                full.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => full.push(other),
-        }
-    }
-    let relative = full.strip_prefix(&base).ok()?;
-    Some(
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
-}

@@ -843,6 +843,16 @@ fn history_commands_find_the_plan_as_check_does() {
     let log = ok(&repo.join("analytics"), &["log", "Order Completed"]);
     assert!(log.contains("in analytics/plan"), "{log}");
 
+    // A plan deleted from the work tree is still named by where it was, through `..` too: its
+    // history reads from git.
+    repo.remove("web");
+    repo.commit("The web team joins the main plan");
+    let deleted = ok(
+        &repo.join("src"),
+        &["changelog", "--plan", "../web", "--format", "json"],
+    );
+    assert!(deleted.contains("A plan for the web team"), "{deleted}");
+
     // No plan anywhere near: the error names the flag that solves it.
     let (code, _, stderr) = trackplan(&repo.join("src"), &["changelog"]);
     assert_eq!(code, 2, "{stderr}");

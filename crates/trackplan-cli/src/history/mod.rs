@@ -171,4 +171,3 @@ fn tree_path(path: &Path) -> String {
         .trim_matches('/')
         .to_string()
 }
-

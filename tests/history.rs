@@ -733,6 +733,13 @@ fn errors_are_clear() {
         stderr.contains("is not inside a git repository"),
         "{stderr}"
     );
+    // `--plan .` names the folder itself, as an editor's "diff this workspace" sends it.
+    let (code, _, stderr) = trackplan(&outside.path().join("plan"), &["diff", "--plan", "."]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.trim_end().ends_with("plan is not inside a git repository"),
+        "{stderr}"
+    );
 
     // No default branch to compare with.
     let mut lonely = GitRepo::new();

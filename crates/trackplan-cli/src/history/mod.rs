@@ -61,7 +61,11 @@ pub fn locate(
     rev: &str,
     several: &Several,
 ) -> Result<(Repo, Vec<PlanDir>)> {
-    let start = plan.map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    // `components` drops `.` and a final `/`, so messages name `--plan .` as the folder itself.
+    let start: PathBuf = plan
+        .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p))
+        .components()
+        .collect();
     let on_disk = start.exists();
     let probe = if on_disk {
         start.clone()

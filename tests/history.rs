@@ -737,7 +737,9 @@ fn errors_are_clear() {
     let (code, _, stderr) = trackplan(&outside.path().join("plan"), &["diff", "--plan", "."]);
     assert_eq!(code, 2);
     assert!(
-        stderr.trim_end().ends_with("plan is not inside a git repository"),
+        stderr
+            .trim_end()
+            .ends_with("plan is not inside a git repository"),
         "{stderr}"
     );
 

@@ -258,6 +258,17 @@ fn every_kind_of_bad_frame_is_answered_and_skipped() {
             -32700,
         ),
         (
+            // The end of the object is found past brackets and escaped quotes inside strings.
+            "a length too large, with brackets and escapes in strings",
+            format!(
+                "Content-Length: 100000\r\n\r\n{}",
+                serde_json::to_string(&json!({"jsonrpc": "2.0", "id": 99, "method": "workspace/symbol", "params": {"query": "f\"}]\\\\ {[\\\""}}))
+                    .unwrap()
+            )
+            .into_bytes(),
+            -32700,
+        ),
+        (
             "a header without a colon",
             format!("Content-Length {}\r\n\r\n{good}", good.len()).into_bytes(),
             -32700,

@@ -2,7 +2,9 @@
 //!
 //! Usage: `cargo build --release && cargo run --release -p trackplan-bench --bin bench-check [RUNS]`.
 //! It runs the release binary as a user would (a new process per run, output to a pipe) after one
-//! warm-up run, and prints min, median, p95 and max wall time.
+//! warm-up run, and prints min, median, p95 and max wall time. With `BENCH_PLAN_DIR=DIR` the plan
+//! is written to DIR and kept there (for other measurements of the same plan), else to a temporary
+//! folder.
 
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
@@ -20,15 +22,17 @@ fn main() -> Result<()> {
     if !binary.is_file() {
         bail!("build the release binary first: cargo build --release");
     }
-    let dir = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir()?;
+    let kept = std::env::var_os("BENCH_PLAN_DIR").map(std::path::PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temporary.path());
     let size = PlanSize::LARGE;
-    write_plan(dir.path(), size)?;
-    let bytes: u64 = walk_size(dir.path());
+    write_plan(dir, size)?;
+    let bytes: u64 = walk_size(dir);
     let run = || -> Result<f64> {
         let start = Instant::now();
         let output = Command::new(&binary)
             .args(["check", "--format", "json"])
-            .current_dir(dir.path())
+            .current_dir(dir)
             .stdout(Stdio::piped())
             .output()
             .context("run trackplan")?;

@@ -172,7 +172,7 @@ fn history_repository() -> (GitRepo, PathBuf) {
     );
     repo.write(
         checkout,
-        &format!("{text}  Promotion Code Applied:\n    description: A promotion code was accepted at checkout.\n    owner: checkout\n    status: planned\n    platforms: [web, ios, android]\n    properties:\n      coupon_code: required\n"),
+        &format!("{text}  Promotion Code Applied:\n    description: A promotion code was accepted at checkout.\n    owners: [checkout, growth]\n    links: {{spec: \"https://example.com/specs/promotions\"}}\n    sensitivity: internal\n    status: planned\n    platforms: [web, ios, android]\n    properties:\n      coupon_code: required\n"),
     );
     repo.edit(
         checkout,

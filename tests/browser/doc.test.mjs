@@ -241,6 +241,13 @@ for (const spec of SPEC.pages) {
         const text = await page.locator('main article.entity').textContent();
         assert.match(text, /Replaced by\s*Promotion Code Applied/);
         assert.match(text, /event-renamed/, 'the rename is in its history');
+        // Format 1.1's facts on the new event: its two owners, its link, its sensitivity.
+        await go(page, href('event', 'Promotion Code Applied'));
+        const added = page.locator('main article.entity');
+        assert.match(await added.textContent(), /Owners\s*Checkout.*Growth/s);
+        assert.match(await added.textContent(), /Sensitivity\s*internal: for the company only/);
+        assert.equal(await added.locator('a', { hasText: 'spec' }).getAttribute('href'), 'https://example.com/specs/promotions');
+        assert.equal(await added.locator('.badge.sensitivity-internal').count(), 1);
         await accessible(page, 'an entity with history');
         await done();
       });

@@ -221,8 +221,8 @@
     }
     for (const kind of ORDER) {
       for (const record of all(kind)) {
-        if (record.owner) {
-          const team = get('team', record.owner);
+        for (const owner of record.owners || []) {
+          const team = get('team', owner);
           if (team) link(team, 'owns', record);
         }
       }
@@ -344,7 +344,7 @@
   function passes(record, filters) {
     if (filters.kind && record.kind !== filters.kind) return false;
     if (filters.status && record.status !== filters.status) return false;
-    if (filters.owner && record.owner !== filters.owner) return false;
+    if (filters.owner && !(record.owners || []).includes(filters.owner)) return false;
     if (filters.platform && !(record.platforms || []).includes(filters.platform)) return false;
     if (filters.tag && !(record.tags || []).includes(filters.tag)) return false;
     if (filters.pii && !isPii(record)) return false;
@@ -625,9 +625,38 @@
   }
 
   function ownerFact(record) {
-    if (!record.owner) return null;
-    const team = get('team', record.owner);
-    return ['Owner', [entityLink('team', record.owner), team && team.contact ? h('span', { class: 'note' }, ` (${team.contact})`) : null]];
+    const owners = record.owners || [];
+    if (owners.length === 0) return null;
+    const one = (id) => {
+      const team = get('team', id);
+      return [entityLink('team', id), team && team.contact ? h('span', { class: 'note' }, ` (${team.contact})`) : null];
+    };
+    return [owners.length === 1 ? 'Owner' : 'Owners', joined(owners.map(one))];
+  }
+
+  /** `links:` as links; a value that is not a web or mail address (reported by check) stays text. */
+  function linksFact(record) {
+    const links = record.links || [];
+    if (links.length === 0) return null;
+    const one = ([label, url]) => (/^(https?:|mailto:)/i.test(url)
+      ? h('a', { href: url, rel: 'noopener noreferrer' }, label)
+      : [label, ': ', h('code', null, url)]);
+    return ['Links', joined(links.map(one))];
+  }
+
+  const SENSITIVITY = {
+    public: 'public: may be shown to anyone',
+    internal: 'internal: for the company only',
+    personal: 'personal: data about a person (PII)',
+    'highly-sensitive': 'highly sensitive: health, finance, credentials and the like',
+  };
+
+  function sensitivityFact(record) {
+    return ['Sensitivity', record.sensitivity ? SENSITIVITY[record.sensitivity] || record.sensitivity : null];
+  }
+
+  function expiresFact(record) {
+    return ['Expires', record.expires || null];
   }
 
   function propertyFacts(def, record) {
@@ -640,6 +669,8 @@
       ['Maximum', def.max !== undefined ? String(def.max) : null],
       ['Items', def.items ? (typeof def.items === 'string' ? h('code', null, def.items) : itemsText(def.items)) : null],
       ['Personal data', def.pii ? 'yes: this property holds personal data (PII)' : null],
+      sensitivityFact(def),
+      expiresFact(def),
       ['Deprecated', def.deprecated ? 'yes' : null],
       ['Replaced by', def.replaced_by ? entityLink(record ? record.kind : 'property', def.replaced_by) : null],
     ];
@@ -778,6 +809,9 @@
     const kind = record.kind;
     const rows = [
       ownerFact(record),
+      linksFact(record),
+      kind === 'event' ? sensitivityFact(record) : null,
+      kind === 'event' ? expiresFact(record) : null,
       ['Platforms', record.platforms && record.platforms.length ? chips(record.platforms, 'platform') : null],
       ['Tags', record.tags && record.tags.length ? chips(record.tags, 'tag') : null],
       kind === 'team' ? ['Contact', record.contact || null] : null,
@@ -800,6 +834,7 @@
   function markBadges(record) {
     const out = [kindBadge(record.kind), statusBadge(record.status)];
     if (isPii(record)) out.push(badge(record.kind === 'event' ? 'sends PII' : 'PII', 'pii'));
+    if (record.sensitivity) out.push(badge(record.sensitivity, `sensitivity sensitivity-${record.sensitivity}`));
     if (record.deprecated) out.push(badge('deprecated', 'deprecated'));
     if (record.kind === 'kpi' && record.priority !== undefined) out.push(badge(`priority ${record.priority}`, 'priority'));
     if (record.inline) out.push(badge('defined in events only', 'own'));
@@ -1537,7 +1572,7 @@
     for (const kind of ORDER) {
       for (const record of all(kind)) {
         if (record.status) statuses.add(record.status);
-        if (record.owner) owners.add(record.owner);
+        for (const owner of record.owners || []) owners.add(owner);
         for (const p of record.platforms || []) platforms.add(p);
         for (const t of record.tags || []) tags.add(t);
       }

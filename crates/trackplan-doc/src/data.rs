@@ -129,8 +129,12 @@ pub struct Common {
     pub notes: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    /// The owning teams' ids: `owner`, or the teams of `owners`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// `links:` as `[label, url]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<(String, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<At>,
     /// The commits that changed it: `[entry index, [change index, ...]]` into [`History::entries`].
@@ -202,6 +206,11 @@ pub struct Event {
     pub kpis: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<&'static str>,
+    /// The date after which it should no longer be sent (`expires`), as `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     /// The event's properties, in the order written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<PropertyUse>,
@@ -279,6 +288,10 @@ pub struct PropertyDef {
     pub max: Option<f64>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pii: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -89,7 +89,17 @@ pub fn read(plan: &Plan, diagnostics: &[Diagnostic], mut history: HistoryByEntit
                 description: text(&c.description),
                 notes: text(&c.notes),
                 tags: c.tags.iter().map(|t| t.value.clone()).collect(),
-                owner: c.owner.as_ref().map(|o| o.name.clone()),
+                owners: c
+                    .owner
+                    .iter()
+                    .chain(&c.owners)
+                    .map(|o| o.name.clone())
+                    .collect(),
+                links: c
+                    .links
+                    .iter()
+                    .map(|l| (l.label.value.clone(), l.url.value.clone()))
+                    .collect(),
                 at: locate.at(name.span),
                 problems: problems_of.remove(&key).unwrap_or_default(),
                 history: history.remove(&key).unwrap_or_default(),
@@ -246,6 +256,8 @@ fn fields(definition: &Definition<'_>, locate: &Locator<'_>) -> Fields {
             platforms: e.platforms.iter().map(|p| p.value.as_str()).collect(),
             kpis: names(&e.kpis),
             replaced_by: e.replaced_by.as_ref().map(|r| r.name.clone()),
+            sensitivity: e.sensitivity.as_ref().map(|s| s.value.as_str()),
+            expires: e.expires.as_ref().map(|d| d.value.to_string()),
             props: e
                 .properties
                 .iter()
@@ -304,6 +316,8 @@ fn property(p: &model::PropertyDef, locate: &Locator<'_>, own_common: bool) -> P
         min: p.min.as_ref().map(|m| m.value),
         max: p.max.as_ref().map(|m| m.value),
         pii: p.is_pii(),
+        sensitivity: p.sensitivity.as_ref().map(|s| s.value.as_str()),
+        expires: p.expires.as_ref().map(|d| d.value.to_string()),
         deprecated: p.is_deprecated(),
         replaced_by: p.replaced_by.as_ref().map(|r| r.name.clone()),
         items: p.items.as_ref().map(|items| match items {

@@ -113,8 +113,21 @@ fn entity_records_say_what_the_plan_says() {
     assert_eq!(kpi["name"], "Checkout conversion");
     assert_eq!(kpi["goal"], "revenue");
     assert_eq!(kpi["priority"], 1);
-    assert_eq!(kpi["owner"], "growth");
+    assert_eq!(kpi["owners"], serde_json::json!(["growth"]));
     assert_eq!(kpi["definition"], "Orders / checkouts, 1 day.");
+    // Format 1.1: several owners, links, sensitivity and expiry are shown as the plan says them.
+    let aov = entity(&data, "kpis", "order-value");
+    assert_eq!(aov["owners"], serde_json::json!(["growth", "data"]));
+    assert_eq!(
+        aov["links"],
+        serde_json::json!([["dashboard", "https://example.com/dashboards/aov"]])
+    );
+    let logged_out = entity(&data, "events", "Logged Out");
+    assert_eq!(logged_out["sensitivity"], "internal");
+    assert_eq!(logged_out["expires"], "2031-01-31");
+    let cart = entity(&data, "properties", "cart_id");
+    assert_eq!(cart["sensitivity"], "internal");
+    assert_eq!(cart["expires"], "2031-06-30");
 
     let flow = entity(&data, "flows", "purchase");
     assert_eq!(

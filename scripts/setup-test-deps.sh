@@ -136,3 +136,10 @@ echo "setup-test-deps: code-server $(node "$code_server_package/out/node/entry.j
 browser_dir="$root/tests/browser"
 npm_ci_when_locked_changes "$browser_dir"
 echo "setup-test-deps: playwright-core $(node -p "require('$browser_dir/node_modules/playwright-core/package.json').version"), axe-core $(node -p "require('$browser_dir/node_modules/axe-core/package.json').version")" >&2
+
+# ---- export (issue 13) ---------------------------------------------------------------------------
+# Python's jsonschema, the independent validator tests/export.rs runs on the exported JSON Schemas
+# (and on the Lexicon body against the Schemas API request schema in tests/fixtures/export).
+jsonschema_dir="$cache/python-jsonschema"
+pip_pinned jsonschema 4.26.0 "$jsonschema_dir" --only-binary=:all:
+echo "setup-test-deps: python jsonschema $(PYTHONPATH="$jsonschema_dir" python3 -c 'from importlib.metadata import version; print(version("jsonschema"))')" >&2

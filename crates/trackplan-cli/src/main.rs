@@ -4,6 +4,7 @@ mod check;
 mod discover;
 mod doc;
 mod docs;
+mod export;
 mod history;
 mod init;
 mod output;
@@ -54,6 +55,8 @@ enum Command {
     /// Write the plan's documentation as one HTML page (map, entity pages, search, history), or
     /// serve it with --serve
     Doc(doc::DocArgs),
+    /// Write the plan in the format of a tool it is sent to (Mixpanel Lexicon, JSON Schema, ...)
+    Export(export::ExportArgs),
     /// Create a plan folder from a template
     Init {
         /// Where to write the plan (default: the current folder)
@@ -128,6 +131,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Changelog(args) => history::changelog::run(&args, &cwd),
         Command::Log(args) => history::log::run(&args, &cwd),
         Command::Doc(args) => doc::run(&args, &cwd),
+        Command::Export(args) => export::run(&args, &cwd),
         Command::Init { dir, template } => {
             let dir = cwd.join(dir.unwrap_or_default());
             let written = init::run(&dir, template.name())?;

@@ -7,7 +7,7 @@ mod serve;
 
 use crate::discover::{self, UsageError};
 use crate::history::progress::Bar;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,7 +49,7 @@ macro_rules! note {
 }
 
 pub fn run(args: &DocArgs, cwd: &Path) -> Result<ExitCode> {
-    let root = plan_root(args.plan.as_deref(), cwd)?;
+    let root = discover::one_plan_root(args.plan.as_deref(), cwd, "doc")?;
     let mut source = Source::new(&root, args, cwd);
     if args.serve {
         return serve::run(&mut source, args.port);
@@ -78,28 +78,6 @@ pub fn run(args: &DocArgs, cwd: &Path) -> Result<ExitCode> {
         page.summary
     ))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The one plan the page is about.
-fn plan_root(plan: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
-    let paths: Vec<PathBuf> = plan.map(Path::to_path_buf).into_iter().collect();
-    let roots = discover::plan_roots(&paths, cwd)?;
-    if roots.len() > 1 {
-        let shown: Vec<String> = roots
-            .iter()
-            .map(|r| crate::render::display_path(r, cwd))
-            .collect();
-        bail!(UsageError(format!(
-            "{} plans were found ({}); name one with --plan, for example `trackplan doc --plan {}`",
-            roots.len(),
-            shown.join(", "),
-            shown[0]
-        )));
-    }
-    Ok(roots
-        .into_iter()
-        .next()
-        .expect("plan_roots finds at least one plan"))
 }
 
 /// Writes through a temporary file in the same folder, so a browser reloading the page never reads

@@ -1,0 +1,138 @@
+//! `trackplan export`: the plan in the format of a tool it is sent to, written to a file, a folder
+//! or standard output. `trackplan-export` makes the bytes; this module reads the plan and writes.
+
+use crate::discover::{self, LoadedPlan, UsageError};
+use anyhow::{bail, Result};
+use clap::{Args, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+use trackplan_core::{Date, Severity};
+use trackplan_export::{Export, Format, LeftOut};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The format to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: ExportFormat,
+    /// The plan folder, or a file in it (default: the plan of the current folder)
+    #[arg(long, value_name = "DIR")]
+    plan: Option<PathBuf>,
+    /// Where to write: a file (standard output when absent)
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+/// The formats on the command line; each is one of `trackplan_export::Format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Mixpanel Lexicon Schemas API batch body (JSON)
+    MixpanelLexicon,
+    /// Mixpanel Lexicon's CSV layout
+    MixpanelLexiconCsv,
+    /// One JSON Schema (draft 2020-12) with a definition per event
+    JsonSchema,
+    /// The Mixpanel tracking-plan spreadsheet, as CSV
+    Csv,
+    /// A data dictionary for a wiki
+    Markdown,
+}
+
+impl ExportFormat {
+    fn format(self) -> Format {
+        match self {
+            ExportFormat::MixpanelLexicon => Format::MixpanelLexicon,
+            ExportFormat::MixpanelLexiconCsv => Format::MixpanelLexiconCsv,
+            ExportFormat::JsonSchema => Format::JsonSchema,
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
+    let format = args.format.format();
+    let root = discover::one_plan_root(args.plan.as_deref(), cwd, "export")?;
+    let loaded = load_without_errors(&root, cwd)?;
+    let options = trackplan_export::Options {
+        today: Some(Date::of(SystemTime::now())),
+    };
+    let export = trackplan_export::export(&loaded.plan, format, &options);
+    match &args.out {
+        None if format.is_folder() => bail!(UsageError(format!(
+            "{} writes a folder of files: give it with --out DIR",
+            format.name()
+        ))),
+        None => {
+            for file in &export.files {
+                crate::output::to_stdout(|out| out.write_all(&file.bytes))?;
+            }
+        }
+        Some(out) => write_files(&export, format, &cwd.join(out), out)?,
+    }
+    say_left_out(format.name(), &export.left_out);
+    Ok(ExitCode::SUCCESS)
+}
+
+
+fn write_files(export: &Export, format: Format, path: &Path, shown: &Path) -> Result<()> {
+    let cannot = |e: std::io::Error, p: &Path| {
+        UsageError(format!(
+            "cannot write {}: {}",
+            p.display(),
+            trackplan_fs::io_reason(&e)
+        ))
+    };
+    if format.is_folder() {
+        for file in &export.files {
+            let target = path.join(&file.path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| cannot(e, parent))?;
+            }
+            std::fs::write(&target, &file.bytes).map_err(|e| cannot(e, &shown.join(&file.path)))?;
+        }
+        crate::output::note(format_args!(
+            "wrote {} files to {}",
+            export.files.len(),
+            shown.display()
+        ));
+    } else {
+        let bytes: Vec<u8> = export.files.iter().flat_map(|f| f.bytes.clone()).collect();
+        std::fs::write(path, bytes).map_err(|e| cannot(e, shown))?;
+        crate::output::note(format_args!("wrote {}", shown.display()));
+    }
+    Ok(())
+}
+
+/// What the format could not hold, with counts, on stderr.
+pub fn say_left_out(format: &str, left_out: &[LeftOut]) {
+    if left_out.is_empty() {
+        return;
+    }
+    let items: Vec<String> = left_out.iter().map(LeftOut::to_string).collect();
+    crate::output::note(format_args!(
+        "note: {format} cannot hold everything in the plan; left out: {}",
+        items.join(", ")
+    ));
+}
+
+/// Reads the plan; a plan with errors is not exported (what it means is unsure until they are
+/// fixed).
+pub fn load_without_errors(root: &Path, cwd: &Path) -> Result<LoadedPlan> {
+    let loaded = discover::load_plan(root)?;
+    let errors = trackplan_core::check(&loaded.plan)
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        let shown = crate::render::display_path(root, cwd);
+        let shown = if shown.is_empty() { "." } else { &shown };
+        bail!(UsageError(format!(
+            "the plan has {errors} error{}; fix {} first (`trackplan check {shown}` shows {})",
+            if errors == 1 { "" } else { "s" },
+            if errors == 1 { "it" } else { "them" },
+            if errors == 1 { "it" } else { "them" },
+        )));
+    }
+    Ok(loaded)
+}

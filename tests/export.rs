@@ -1,0 +1,346 @@
+//! `trackplan export` end to end: the binary on fixture plans and the templates. The exported JSON
+//! Schemas and the Lexicon body are checked by Python's `jsonschema` (installed by
+//! scripts/setup-test-deps.sh), an independent validator, on events that must pass and events
+//! that must fail.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const FIXTURE: &str = "tests/fixtures/export/plan";
+const FORMATS: &[&str] = &[
+    "mixpanel-lexicon",
+    "mixpanel-lexicon-csv",
+    "json-schema",
+    "csv",
+    "markdown",
+];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn trackplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trackplan"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("trackplan runs")
+}
+
+fn export(format: &str, plan: &str) -> (Vec<u8>, String) {
+    let out = trackplan(&["export", "--format", format, "--plan", plan]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "export {format} {plan}: {stderr}");
+    (out.stdout, stderr)
+}
+
+fn export_json(format: &str, plan: &str) -> Value {
+    serde_json::from_slice(&export(format, plan).0).expect("the export is JSON")
+}
+
+fn templates() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("plans"))
+        .unwrap()
+        .map(|e| format!("plans/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "{names:?}");
+    names
+}
+
+/// Runs tests/support/validate_json.py: the schema must be a valid draft 2020-12 schema and each
+/// case must come out as it says.
+fn validate(schema: &Value, cases: Vec<Value>) {
+    let jsonschema = repo().join(".ci/cache/python-jsonschema");
+    assert!(
+        jsonschema.join("jsonschema").is_dir(),
+        "Python's jsonschema is missing from {}: run scripts/setup-test-deps.sh",
+        jsonschema.display()
+    );
+    let mut child = Command::new("python3")
+        .arg(repo().join("tests/support/validate_json.py"))
+        .env("PYTHONPATH", &jsonschema)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let job = json!({"schema": schema, "cases": cases});
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        serde_json::to_string(&job).unwrap().as_bytes(),
+    )
+    .unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the validator disagrees:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn case(name: &str, event: &str, instance: Value, valid: bool) -> Value {
+    let reference = format!("#/$defs/{}", event.replace('%', "%25").replace(' ', "%20"));
+    json!({"name": name, "ref": reference, "instance": instance, "valid": valid})
+}
+
+fn order() -> Value {
+    json!({
+        "order_id": "3f2c8a6e-9b1d-4c7e-8f00-12ab34cd56ef",
+        "currency": "EUR",
+        "revenue": 19.75,
+        "items": [{"sku": "A-1", "quantity": 2}, {"sku": "B-2"}],
+        "platform": "web",
+        "distinct_id": "u_1",
+        "time": 1700000000,
+        "$insert_id": "abc",
+        "mp_lib": "web"
+    })
+}
+
+fn with(mut base: Value, key: &str, value: Value) -> Value {
+    base[key] = value;
+    base
+}
+
+fn without(mut base: Value, key: &str) -> Value {
+    base.as_object_mut().unwrap().remove(key);
+    base
+}
+
+#[test]
+fn json_schema_validates_events_with_an_independent_validator() {
+    let schema = export_json("json-schema", FIXTURE);
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(schema["$defs"]["Order Completed"]["title"], "Order Completed");
+    let order_event = "Order Completed";
+    let cases = vec![
+        json!({"name": "the root constrains nothing", "ref": "#", "instance": 42, "valid": true}),
+        case("a planned order", order_event, order(), true),
+        case("no revenue (required)", order_event, without(order(), "revenue"), false),
+        case("revenue as text", order_event, with(order(), "revenue", json!("19.75")), false),
+        case("revenue below min", order_event, with(order(), "revenue", json!(-1)), false),
+        case("revenue not a multiple of 0.25", order_event, with(order(), "revenue", json!(19.8)), false),
+        case("an unplanned property on a closed event", order_event, with(order(), "gift_wrap", json!(true)), false),
+        case("a super property is planned on every event", order_event, with(order(), "platform", json!("ios")), true),
+        case("a super property's enum holds", order_event, with(order(), "platform", json!("tv")), false),
+        case("Mixpanel's automatic properties on a closed event", order_event, with(order(), "$os", json!("Linux")), true),
+        case("coupon may be null", order_event, with(order(), "coupon", Value::Null), true),
+        case("coupon too short", order_event, with(order(), "coupon", json!("AB")), false),
+        case("coupon against its pattern", order_event, with(order(), "coupon", json!("abc")), false),
+        case("currency narrowed for this event", order_event, with(order(), "currency", json!("GBP")), false),
+        case("order_id is a uuid", order_event, with(order(), "order_id", json!("o-1")), false),
+        case("no items", order_event, with(order(), "items", json!([])), false),
+        case("an item twice", order_event, with(order(), "items", json!([{"sku": "A"}, {"sku": "A"}])), false),
+        case("an item without its required sku", order_event, with(order(), "items", json!([{"quantity": 1}])), false),
+        case("an unplanned key in a closed item", order_event, with(order(), "items", json!([{"sku": "A", "color": "red"}])), false),
+        case("shipping country of three letters", order_event, with(order(), "shipping", json!({"country": "FRA"})), false),
+        case("shipping as planned", order_event, with(order(), "shipping", json!({"country": "FR", "express": true})), true),
+        case("reference: integer or string", order_event, with(order(), "reference", json!(12)), true),
+        case("reference: not a boolean", order_event, with(order(), "reference", json!(true)), false),
+        case("metadata: any value", order_event, with(order(), "metadata", json!({"a": [1]})), true),
+        case("metadata: but not null", order_event, with(order(), "metadata", Value::Null), false),
+        case("placed_at is a date-time string", order_event, with(order(), "placed_at", json!(3)), false),
+        case("an open event takes unplanned properties", "Checkout Started", json!({"cart_size": 3, "extra": 1}), true),
+        case("cart_size is an integer", "Checkout Started", json!({"cart_size": 2.5}), false),
+        case("cart_size is required", "Checkout Started", json!({}), false),
+        case("an e-mail address", "Signed Up", json!({"email": "ada@example.com"}), true),
+        case("not an e-mail address", "Signed Up", json!({"email": "ada"}), false),
+        case("user properties", "$user", json!({"$email": "ada@example.com", "plan_tier": "pro"}), true),
+        case("a user property's enum", "$user", json!({"plan_tier": "gold"}), false),
+    ];
+    validate(&schema, cases);
+}
+
+#[test]
+fn every_template_exports_a_valid_json_schema_that_its_events_meet() {
+    for template in templates() {
+        let schema = export_json("json-schema", &template);
+        let defs = schema["$defs"].as_object().unwrap();
+        assert!(!defs.is_empty(), "{template}");
+        // An event carrying no properties meets its schema exactly when it requires none.
+        let cases = defs
+            .iter()
+            .map(|(name, def)| {
+                let requires = def["required"].as_array().is_some_and(|r| !r.is_empty());
+                case(&format!("{template}: {name}"), name, json!({}), !requires)
+            })
+            .collect();
+        validate(&schema, cases);
+    }
+}
+
+#[test]
+fn lexicon_body_matches_the_schemas_api_request_schema() {
+    let api: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/export/mixpanel-schemas-api.openapi.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let request = "#/components/schemas/SchemaBatchRequest";
+    let mut cases = Vec::new();
+    for plan in std::iter::once(FIXTURE.to_string()).chain(templates()) {
+        let body = export_json("mixpanel-lexicon", &plan);
+        cases.push(json!({"name": plan, "ref": request, "instance": body, "valid": true}));
+    }
+    // The fixture is strict enough to catch a wrong body.
+    let mut wrong = export_json("mixpanel-lexicon", FIXTURE);
+    wrong["entries"][0]["extra"] = json!(1);
+    cases.push(json!({"name": "an entry with an extra key", "ref": request, "instance": wrong, "valid": false}));
+    let mut wrong = export_json("mixpanel-lexicon", FIXTURE);
+    wrong["entries"][0]["schemaJson"]["properties"]["x"] = json!({"type": "datetime"});
+    cases.push(json!({"name": "a type Mixpanel does not know", "ref": request, "instance": wrong, "valid": false}));
+    validate(&api, cases);
+
+    let body = export_json("mixpanel-lexicon", FIXTURE);
+    assert_eq!(body["truncate"], false);
+    let entries = body["entries"].as_array().unwrap();
+    let names: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["entityType"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("event", "Cart Viewed"),
+            ("event", "Checkout Started"),
+            ("event", "Logged Out"),
+            ("event", "Order Completed"),
+            ("event", "Signed Up"),
+            ("profile", "$user"),
+        ]
+    );
+    let entry = |name: &str| entries.iter().find(|e| e["name"] == name).unwrap()["schemaJson"].clone();
+    let cart = entry("Cart Viewed");
+    assert_eq!(cart["metadata"]["com.mixpanel"]["hidden"], true, "deprecated: hidden");
+    assert_eq!(cart["metadata"]["com.mixpanel"]["dropped"], true, "deprecated and expired: dropped");
+    let checkout = entry("Checkout Started");
+    assert_eq!(
+        checkout["metadata"]["com.mixpanel"]["owners"],
+        json!([{"name": "Checkout"}, {"name": "Growth", "email": "growth@example.com"}])
+    );
+    assert_eq!(checkout["metadata"]["com.mixpanel"]["tags"], json!(["checkout"]));
+    assert_eq!(checkout["metadata"]["com.mixpanel"]["hidden"], false);
+    assert_eq!(checkout["required"], json!(["cart_size"]));
+    let order = entry("Order Completed");
+    assert_eq!(order["properties"]["metadata"].get("type"), None, "any has no type");
+    assert_eq!(order["properties"]["placed_at"]["type"], "string");
+    assert_eq!(order["properties"]["placed_at"]["format"], "date-time");
+    assert_eq!(order["properties"]["items"]["type"], "array");
+    assert_eq!(order["properties"]["revenue"]["examples"], json!([19.75]));
+    assert_eq!(order["properties"]["currency"]["description"], "The order's currency.");
+    assert_eq!(order["properties"]["platform"]["type"], "string", "super properties are in every event");
+    assert_eq!(entry("$user")["properties"]["$email"]["format"], "email");
+}
+
+#[test]
+fn lexicon_csv_is_an_event_row_then_its_property_rows() {
+    let (bytes, _) = export("mixpanel-lexicon-csv", FIXTURE);
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..3], ["Entity Type", "Entity Name", "Entity Display Name"]);
+    assert_eq!(header.len(), 20);
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let signed_up: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Signed Up").collect();
+    assert_eq!(signed_up.len(), 3, "the event, its email, the super property platform");
+    assert_eq!(signed_up[0][9], "", "the event row has no property");
+    assert_eq!(signed_up[1][9..], ["email", "", "The address the user signed up with.", "", "", "String", "", "false", "false", "true", "true"]);
+    let placed_at = rows.iter().find(|r| r[9] == "placed_at").unwrap();
+    assert_eq!(placed_at[14], "Date");
+    let profile: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "profile").collect();
+    assert_eq!(profile.len(), 2);
+}
+
+#[test]
+fn csv_is_the_tracking_plan_spreadsheet() {
+    let (bytes, _) = export("csv", FIXTURE);
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    for column in ["Event Name", "Event Definition", "Platform", "Property Name", "Property Definition", "Data Type", "Sample Values", "KPIs", "Flows", "Owner", "Status", "PII"] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let order = rows.iter().find(|r| &r[1] == "Order Completed" && r[8].is_empty()).unwrap();
+    assert_eq!(&order[3], "checkout-conversion");
+    assert_eq!(&order[4], "purchase");
+    assert_eq!(&order[5], "checkout");
+    assert_eq!(&order[6], "implemented");
+    let email = rows.iter().find(|r| &r[8] == "email").unwrap();
+    assert_eq!((&email[11], &email[13]), ("yes", "yes"));
+    assert!(rows.iter().any(|r| &r[0] == "super property" && &r[8] == "platform"));
+    assert!(rows.iter().any(|r| &r[0] == "user property" && &r[8] == "$email"));
+}
+
+#[test]
+fn markdown_is_a_data_dictionary() {
+    let (bytes, _) = export("markdown", FIXTURE);
+    let text = String::from_utf8(bytes).unwrap();
+    for expected in [
+        "# Acme Shop\n",
+        "## KPIs\n",
+        "### Order Completed\n",
+        "| `revenue` | number | yes | Order total in the order currency. | min 0; multiple of 0.25; not personal data; e.g. 19.75 |",
+        "- Replaced by: `Checkout Started`",
+        "## User properties\n",
+        "- Steps: `Checkout Started` → `Order Completed`",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+}
+
+#[test]
+fn exports_are_deterministic_and_out_writes_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in FORMATS {
+        for plan in std::iter::once(FIXTURE.to_string()).chain(templates()) {
+            let (first, _) = export(format, &plan);
+            let (second, _) = export(format, &plan);
+            assert_eq!(first, second, "{format} {plan}");
+            let out = dir.path().join(format!("{format}.out"));
+            let written = trackplan(&["export", "--format", format, "--plan", &plan, "--out", out.to_str().unwrap()]);
+            assert!(written.status.success());
+            assert!(written.stdout.is_empty(), "nothing on stdout with --out");
+            assert_eq!(std::fs::read(&out).unwrap(), first, "{format} {plan}");
+        }
+    }
+}
+
+#[test]
+fn what_a_format_cannot_hold_is_said_with_counts() {
+    let (_, stderr) = export("json-schema", FIXTURE);
+    assert!(
+        stderr.contains("note: json-schema cannot hold everything in the plan; left out: ")
+            && stderr.contains("KPIs (1)")
+            && stderr.contains("flows (1)")
+            && stderr.contains("teams (2)"),
+        "{stderr}"
+    );
+    let (_, stderr) = export("markdown", FIXTURE);
+    assert!(!stderr.contains("left out"), "markdown holds it all: {stderr}");
+    let (_, stderr) = export("mixpanel-lexicon", FIXTURE);
+    assert!(stderr.contains("types of properties with several types (1)"), "{stderr}");
+}
+
+#[test]
+fn a_plan_with_errors_is_not_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trackplan.yaml"),
+        "trackplan: 1\nname: Broken\nflows:\n  f:\n    name: F\n    steps: [Nowhere]\n",
+    )
+    .unwrap();
+    let out = trackplan(&["export", "--format", "json-schema", "--plan", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: the plan has 1 error; fix it first (`trackplan check"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let out = trackplan(&["export", "--format", "yaml", "--plan", FIXTURE]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: mixpanel-lexicon"));
+}

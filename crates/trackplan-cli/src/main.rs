@@ -8,6 +8,7 @@ mod export;
 mod history;
 mod init;
 mod output;
+mod publish;
 mod render;
 
 use anyhow::Result;
@@ -57,6 +58,8 @@ enum Command {
     Doc(doc::DocArgs),
     /// Write the plan in the format of a tool it is sent to (Mixpanel Lexicon, JSON Schema, ...)
     Export(export::ExportArgs),
+    /// Upload the plan to a tool's data dictionary (Mixpanel's Lexicon)
+    Publish(publish::PublishArgs),
     /// Create a plan folder from a template
     Init {
         /// Where to write the plan (default: the current folder)
@@ -132,6 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(args) => history::log::run(&args, &cwd),
         Command::Doc(args) => doc::run(&args, &cwd),
         Command::Export(args) => export::run(&args, &cwd),
+        Command::Publish(args) => publish::run(&args, &cwd),
         Command::Init { dir, template } => {
             let dir = cwd.join(dir.unwrap_or_default());
             let written = init::run(&dir, template.name())?;

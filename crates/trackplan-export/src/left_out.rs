@@ -85,7 +85,7 @@ impl Facet {
             Facet::Sensitivity => "sensitivity grades",
             Facet::Pii => "personal-data flags",
             Facet::Examples => "examples",
-            Facet::ReplacedBy => "replacements (replaced_by)",
+            Facet::ReplacedBy => "replaced_by links",
         }
     }
 

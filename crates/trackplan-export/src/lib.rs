@@ -14,7 +14,7 @@ mod mixpanel_lexicon_csv;
 mod view;
 
 pub use left_out::{Facet, LeftOut};
-pub use mixpanel_lexicon::{lexicon_entries, LexiconEntry};
+pub use mixpanel_lexicon::{body as lexicon_body, lexicon_entries, LexiconEntry};
 pub use view::View;
 
 use trackplan_core::{Date, Plan};

@@ -180,7 +180,7 @@ fn property(prop: &Prop, options: &Options, left_out: &mut Vec<LeftOut>) -> Json
 fn count_constraints(prop: &Prop, left_out: &mut Vec<LeftOut>) {
     let def: &PropertyDef = prop.def;
     let checks: [(bool, &str); 6] = [
-        (prop.enum_values().is_some(), "allowed values (enum)"),
+        (prop.enum_values().is_some(), "enums"),
         (def.is_nullable(), "nullable flags"),
         (def.pattern.is_some(), "patterns"),
         (

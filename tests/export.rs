@@ -114,43 +114,208 @@ fn without(mut base: Value, key: &str) -> Value {
 #[test]
 fn json_schema_validates_events_with_an_independent_validator() {
     let schema = export_json("json-schema", FIXTURE);
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    assert_eq!(schema["$defs"]["Order Completed"]["title"], "Order Completed");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["$defs"]["Order Completed"]["title"],
+        "Order Completed"
+    );
     let order_event = "Order Completed";
     let cases = vec![
         json!({"name": "the root constrains nothing", "ref": "#", "instance": 42, "valid": true}),
         case("a planned order", order_event, order(), true),
-        case("no revenue (required)", order_event, without(order(), "revenue"), false),
-        case("revenue as text", order_event, with(order(), "revenue", json!("19.75")), false),
-        case("revenue below min", order_event, with(order(), "revenue", json!(-1)), false),
-        case("revenue not a multiple of 0.25", order_event, with(order(), "revenue", json!(19.8)), false),
-        case("an unplanned property on a closed event", order_event, with(order(), "gift_wrap", json!(true)), false),
-        case("a super property is planned on every event", order_event, with(order(), "platform", json!("ios")), true),
-        case("a super property's enum holds", order_event, with(order(), "platform", json!("tv")), false),
-        case("Mixpanel's automatic properties on a closed event", order_event, with(order(), "$os", json!("Linux")), true),
-        case("coupon may be null", order_event, with(order(), "coupon", Value::Null), true),
-        case("coupon too short", order_event, with(order(), "coupon", json!("AB")), false),
-        case("coupon against its pattern", order_event, with(order(), "coupon", json!("abc")), false),
-        case("currency narrowed for this event", order_event, with(order(), "currency", json!("GBP")), false),
-        case("order_id is a uuid", order_event, with(order(), "order_id", json!("o-1")), false),
-        case("no items", order_event, with(order(), "items", json!([])), false),
-        case("an item twice", order_event, with(order(), "items", json!([{"sku": "A"}, {"sku": "A"}])), false),
-        case("an item without its required sku", order_event, with(order(), "items", json!([{"quantity": 1}])), false),
-        case("an unplanned key in a closed item", order_event, with(order(), "items", json!([{"sku": "A", "color": "red"}])), false),
-        case("shipping country of three letters", order_event, with(order(), "shipping", json!({"country": "FRA"})), false),
-        case("shipping as planned", order_event, with(order(), "shipping", json!({"country": "FR", "express": true})), true),
-        case("reference: integer or string", order_event, with(order(), "reference", json!(12)), true),
-        case("reference: not a boolean", order_event, with(order(), "reference", json!(true)), false),
-        case("metadata: any value", order_event, with(order(), "metadata", json!({"a": [1]})), true),
-        case("metadata: but not null", order_event, with(order(), "metadata", Value::Null), false),
-        case("placed_at is a date-time string", order_event, with(order(), "placed_at", json!(3)), false),
-        case("an open event takes unplanned properties", "Checkout Started", json!({"cart_size": 3, "extra": 1}), true),
-        case("cart_size is an integer", "Checkout Started", json!({"cart_size": 2.5}), false),
-        case("cart_size is required", "Checkout Started", json!({}), false),
-        case("an e-mail address", "Signed Up", json!({"email": "ada@example.com"}), true),
-        case("not an e-mail address", "Signed Up", json!({"email": "ada"}), false),
-        case("user properties", "$user", json!({"$email": "ada@example.com", "plan_tier": "pro"}), true),
-        case("a user property's enum", "$user", json!({"plan_tier": "gold"}), false),
+        case(
+            "no revenue (required)",
+            order_event,
+            without(order(), "revenue"),
+            false,
+        ),
+        case(
+            "revenue as text",
+            order_event,
+            with(order(), "revenue", json!("19.75")),
+            false,
+        ),
+        case(
+            "revenue below min",
+            order_event,
+            with(order(), "revenue", json!(-1)),
+            false,
+        ),
+        case(
+            "revenue not a multiple of 0.25",
+            order_event,
+            with(order(), "revenue", json!(19.8)),
+            false,
+        ),
+        case(
+            "an unplanned property on a closed event",
+            order_event,
+            with(order(), "gift_wrap", json!(true)),
+            false,
+        ),
+        case(
+            "a super property is planned on every event",
+            order_event,
+            with(order(), "platform", json!("ios")),
+            true,
+        ),
+        case(
+            "a super property's enum holds",
+            order_event,
+            with(order(), "platform", json!("tv")),
+            false,
+        ),
+        case(
+            "Mixpanel's automatic properties on a closed event",
+            order_event,
+            with(order(), "$os", json!("Linux")),
+            true,
+        ),
+        case(
+            "coupon may be null",
+            order_event,
+            with(order(), "coupon", Value::Null),
+            true,
+        ),
+        case(
+            "coupon too short",
+            order_event,
+            with(order(), "coupon", json!("AB")),
+            false,
+        ),
+        case(
+            "coupon against its pattern",
+            order_event,
+            with(order(), "coupon", json!("abc")),
+            false,
+        ),
+        case(
+            "currency narrowed for this event",
+            order_event,
+            with(order(), "currency", json!("GBP")),
+            false,
+        ),
+        case(
+            "order_id is a uuid",
+            order_event,
+            with(order(), "order_id", json!("o-1")),
+            false,
+        ),
+        case(
+            "no items",
+            order_event,
+            with(order(), "items", json!([])),
+            false,
+        ),
+        case(
+            "an item twice",
+            order_event,
+            with(order(), "items", json!([{"sku": "A"}, {"sku": "A"}])),
+            false,
+        ),
+        case(
+            "an item without its required sku",
+            order_event,
+            with(order(), "items", json!([{"quantity": 1}])),
+            false,
+        ),
+        case(
+            "an unplanned key in a closed item",
+            order_event,
+            with(order(), "items", json!([{"sku": "A", "color": "red"}])),
+            false,
+        ),
+        case(
+            "shipping country of three letters",
+            order_event,
+            with(order(), "shipping", json!({"country": "FRA"})),
+            false,
+        ),
+        case(
+            "shipping as planned",
+            order_event,
+            with(
+                order(),
+                "shipping",
+                json!({"country": "FR", "express": true}),
+            ),
+            true,
+        ),
+        case(
+            "reference: integer or string",
+            order_event,
+            with(order(), "reference", json!(12)),
+            true,
+        ),
+        case(
+            "reference: not a boolean",
+            order_event,
+            with(order(), "reference", json!(true)),
+            false,
+        ),
+        case(
+            "metadata: any value",
+            order_event,
+            with(order(), "metadata", json!({"a": [1]})),
+            true,
+        ),
+        case(
+            "metadata: but not null",
+            order_event,
+            with(order(), "metadata", Value::Null),
+            false,
+        ),
+        case(
+            "placed_at is a date-time string",
+            order_event,
+            with(order(), "placed_at", json!(3)),
+            false,
+        ),
+        case(
+            "an open event takes unplanned properties",
+            "Checkout Started",
+            json!({"cart_size": 3, "extra": 1}),
+            true,
+        ),
+        case(
+            "cart_size is an integer",
+            "Checkout Started",
+            json!({"cart_size": 2.5}),
+            false,
+        ),
+        case(
+            "cart_size is required",
+            "Checkout Started",
+            json!({}),
+            false,
+        ),
+        case(
+            "an e-mail address",
+            "Signed Up",
+            json!({"email": "ada@example.com"}),
+            true,
+        ),
+        case(
+            "not an e-mail address",
+            "Signed Up",
+            json!({"email": "ada"}),
+            false,
+        ),
+        case(
+            "user properties",
+            "$user",
+            json!({"$email": "ada@example.com", "plan_tier": "pro"}),
+            true,
+        ),
+        case(
+            "a user property's enum",
+            "$user",
+            json!({"plan_tier": "gold"}),
+            false,
+        ),
     ];
     validate(&schema, cases);
 }
@@ -176,8 +341,10 @@ fn every_template_exports_a_valid_json_schema_that_its_events_meet() {
 #[test]
 fn lexicon_body_matches_the_schemas_api_request_schema() {
     let api: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("tests/fixtures/export/mixpanel-schemas-api.openapi.json"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            repo().join("tests/fixtures/export/mixpanel-schemas-api.openapi.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let request = "#/components/schemas/SchemaBatchRequest";
@@ -200,7 +367,12 @@ fn lexicon_body_matches_the_schemas_api_request_schema() {
     let entries = body["entries"].as_array().unwrap();
     let names: Vec<(&str, &str)> = entries
         .iter()
-        .map(|e| (e["entityType"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["entityType"].as_str().unwrap(),
+                e["name"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
@@ -213,26 +385,46 @@ fn lexicon_body_matches_the_schemas_api_request_schema() {
             ("profile", "$user"),
         ]
     );
-    let entry = |name: &str| entries.iter().find(|e| e["name"] == name).unwrap()["schemaJson"].clone();
+    let entry =
+        |name: &str| entries.iter().find(|e| e["name"] == name).unwrap()["schemaJson"].clone();
     let cart = entry("Cart Viewed");
-    assert_eq!(cart["metadata"]["com.mixpanel"]["hidden"], true, "deprecated: hidden");
-    assert_eq!(cart["metadata"]["com.mixpanel"]["dropped"], true, "deprecated and expired: dropped");
+    assert_eq!(
+        cart["metadata"]["com.mixpanel"]["hidden"], true,
+        "deprecated: hidden"
+    );
+    assert_eq!(
+        cart["metadata"]["com.mixpanel"]["dropped"], true,
+        "deprecated and expired: dropped"
+    );
     let checkout = entry("Checkout Started");
     assert_eq!(
         checkout["metadata"]["com.mixpanel"]["owners"],
         json!([{"name": "Checkout"}, {"name": "Growth", "email": "growth@example.com"}])
     );
-    assert_eq!(checkout["metadata"]["com.mixpanel"]["tags"], json!(["checkout"]));
+    assert_eq!(
+        checkout["metadata"]["com.mixpanel"]["tags"],
+        json!(["checkout"])
+    );
     assert_eq!(checkout["metadata"]["com.mixpanel"]["hidden"], false);
     assert_eq!(checkout["required"], json!(["cart_size"]));
     let order = entry("Order Completed");
-    assert_eq!(order["properties"]["metadata"].get("type"), None, "any has no type");
+    assert_eq!(
+        order["properties"]["metadata"].get("type"),
+        None,
+        "any has no type"
+    );
     assert_eq!(order["properties"]["placed_at"]["type"], "string");
     assert_eq!(order["properties"]["placed_at"]["format"], "date-time");
     assert_eq!(order["properties"]["items"]["type"], "array");
     assert_eq!(order["properties"]["revenue"]["examples"], json!([19.75]));
-    assert_eq!(order["properties"]["currency"]["description"], "The order's currency.");
-    assert_eq!(order["properties"]["platform"]["type"], "string", "super properties are in every event");
+    assert_eq!(
+        order["properties"]["currency"]["description"],
+        "The order's currency."
+    );
+    assert_eq!(
+        order["properties"]["platform"]["type"], "string",
+        "super properties are in every event"
+    );
     assert_eq!(entry("$user")["properties"]["$email"]["format"], "email");
 }
 
@@ -241,16 +433,38 @@ fn lexicon_csv_is_an_event_row_then_its_property_rows() {
     let (bytes, _) = export("mixpanel-lexicon-csv", FIXTURE);
     let mut reader = csv::Reader::from_reader(&bytes[..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header[..3], ["Entity Type", "Entity Name", "Entity Display Name"]);
+    assert_eq!(
+        header[..3],
+        ["Entity Type", "Entity Name", "Entity Display Name"]
+    );
     assert_eq!(header.len(), 20);
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     let signed_up: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Signed Up").collect();
-    assert_eq!(signed_up.len(), 3, "the event, its email, the super property platform");
+    assert_eq!(
+        signed_up.len(),
+        3,
+        "the event, its email, the super property platform"
+    );
     assert_eq!(signed_up[0][9], "", "the event row has no property");
-    assert_eq!(signed_up[1][9..], ["email", "", "The address the user signed up with.", "", "", "String", "", "false", "false", "true", "true"]);
+    assert_eq!(
+        signed_up[1][9..],
+        [
+            "email",
+            "",
+            "The address the user signed up with.",
+            "",
+            "",
+            "String",
+            "",
+            "false",
+            "false",
+            "true",
+            "true"
+        ]
+    );
     let placed_at = rows.iter().find(|r| r[9] == "placed_at").unwrap();
     assert_eq!(placed_at[14], "Date");
     let profile: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "profile").collect();
@@ -262,19 +476,39 @@ fn csv_is_the_tracking_plan_spreadsheet() {
     let (bytes, _) = export("csv", FIXTURE);
     let mut reader = csv::Reader::from_reader(&bytes[..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    for column in ["Event Name", "Event Definition", "Platform", "Property Name", "Property Definition", "Data Type", "Sample Values", "KPIs", "Flows", "Owner", "Status", "PII"] {
+    for column in [
+        "Event Name",
+        "Event Definition",
+        "Platform",
+        "Property Name",
+        "Property Definition",
+        "Data Type",
+        "Sample Values",
+        "KPIs",
+        "Flows",
+        "Owner",
+        "Status",
+        "PII",
+    ] {
         assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
     }
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let order = rows.iter().find(|r| &r[1] == "Order Completed" && r[8].is_empty()).unwrap();
+    let order = rows
+        .iter()
+        .find(|r| &r[1] == "Order Completed" && r[8].is_empty())
+        .unwrap();
     assert_eq!(&order[3], "checkout-conversion");
     assert_eq!(&order[4], "purchase");
     assert_eq!(&order[5], "checkout");
     assert_eq!(&order[6], "implemented");
     let email = rows.iter().find(|r| &r[8] == "email").unwrap();
     assert_eq!((&email[11], &email[13]), ("yes", "yes"));
-    assert!(rows.iter().any(|r| &r[0] == "super property" && &r[8] == "platform"));
-    assert!(rows.iter().any(|r| &r[0] == "user property" && &r[8] == "$email"));
+    assert!(rows
+        .iter()
+        .any(|r| &r[0] == "super property" && &r[8] == "platform"));
+    assert!(rows
+        .iter()
+        .any(|r| &r[0] == "user property" && &r[8] == "$email"));
 }
 
 #[test]
@@ -303,7 +537,15 @@ fn exports_are_deterministic_and_out_writes_the_same_bytes() {
             let (second, _) = export(format, &plan);
             assert_eq!(first, second, "{format} {plan}");
             let out = dir.path().join(format!("{format}.out"));
-            let written = trackplan(&["export", "--format", format, "--plan", &plan, "--out", out.to_str().unwrap()]);
+            let written = trackplan(&[
+                "export",
+                "--format",
+                format,
+                "--plan",
+                &plan,
+                "--out",
+                out.to_str().unwrap(),
+            ]);
             assert!(written.status.success());
             assert!(written.stdout.is_empty(), "nothing on stdout with --out");
             assert_eq!(std::fs::read(&out).unwrap(), first, "{format} {plan}");
@@ -322,9 +564,15 @@ fn what_a_format_cannot_hold_is_said_with_counts() {
         "{stderr}"
     );
     let (_, stderr) = export("markdown", FIXTURE);
-    assert!(!stderr.contains("left out"), "markdown holds it all: {stderr}");
+    assert!(
+        !stderr.contains("left out"),
+        "markdown holds it all: {stderr}"
+    );
     let (_, stderr) = export("mixpanel-lexicon", FIXTURE);
-    assert!(stderr.contains("types of properties with several types (1)"), "{stderr}");
+    assert!(
+        stderr.contains("types of properties with several types (1)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -335,10 +583,19 @@ fn a_plan_with_errors_is_not_exported() {
         "trackplan: 1\nname: Broken\nflows:\n  f:\n    name: F\n    steps: [Nowhere]\n",
     )
     .unwrap();
-    let out = trackplan(&["export", "--format", "json-schema", "--plan", dir.path().to_str().unwrap()]);
+    let out = trackplan(&[
+        "export",
+        "--format",
+        "json-schema",
+        "--plan",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error: the plan has 1 error; fix it first (`trackplan check"), "{stderr}");
+    assert!(
+        stderr.contains("error: the plan has 1 error; fix it first (`trackplan check"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty());
     let out = trackplan(&["export", "--format", "yaml", "--plan", FIXTURE]);
     assert_eq!(out.status.code(), Some(2));

@@ -74,7 +74,6 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-
 fn write_files(export: &Export, format: Format, path: &Path, shown: &Path) -> Result<()> {
     let cannot = |e: std::io::Error, p: &Path| {
         UsageError(format!(

@@ -17,7 +17,10 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
     let (automatic_names, automatic_prefixes) = view.automatic_properties();
     for event in &view.events {
         if event.name.text == USER_KEY {
-            left_out.push(LeftOut::new(1, "events named `$user` (the key of user properties)"));
+            left_out.push(LeftOut::new(
+                1,
+                "events named `$user` (the key of user properties)",
+            ));
             continue;
         }
         let props = view.event_properties_with_super(event);
@@ -106,7 +109,9 @@ fn object_schema(view: &View, props: &[Prop], closed: bool) -> Json {
 /// The schema of one property as this event or object uses it.
 fn property_schema(view: &View, prop: &Prop) -> Json {
     let mut schema = definition_schema(view, prop.def, prop.enum_values());
-    let object = schema.as_object_mut().expect("a property schema is an object");
+    let object = schema
+        .as_object_mut()
+        .expect("a property schema is an object");
     match prop.description() {
         Some(description) => {
             object.insert("description".into(), description.into());

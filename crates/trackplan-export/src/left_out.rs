@@ -102,8 +102,9 @@ impl Facet {
                 .chain(definitions(view).into_iter().map(|d| &d.common))
         };
         let count_commons = |has: fn(&Common) -> bool| commons().filter(|c| has(c)).count();
-        let count_defs =
-            |has: fn(&PropertyDef) -> bool| definitions(view).into_iter().filter(|d| has(d)).count();
+        let count_defs = |has: fn(&PropertyDef) -> bool| {
+            definitions(view).into_iter().filter(|d| has(d)).count()
+        };
         match self {
             Facet::Goals => plan.goals().count(),
             Facet::Kpis => plan.kpis().count(),

@@ -116,7 +116,16 @@ fn keeps(format: Format) -> &'static [Facet] {
         Format::MixpanelLexicon => &[EventOwners, Tags, Examples, Pii],
         Format::MixpanelLexiconCsv => &[Tags, Examples, Pii],
         Format::JsonSchema => &[Examples],
-        Format::Csv => &[Kpis, Flows, EventOwners, Status, Pii, Examples, Platforms, Teams],
+        Format::Csv => &[
+            Kpis,
+            Flows,
+            EventOwners,
+            Status,
+            Pii,
+            Examples,
+            Platforms,
+            Teams,
+        ],
         Format::Markdown => Facet::ALL,
     }
 }

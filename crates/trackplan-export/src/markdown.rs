@@ -59,7 +59,11 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
                 let _ = writeln!(out, "- KPIs: {}", codes(flow.kpis.iter().map(|k| &*k.name)));
             }
             if !flow.steps.is_empty() {
-                let _ = writeln!(out, "- Steps: {}", steps(flow.steps.iter().map(|s| &*s.name)));
+                let _ = writeln!(
+                    out,
+                    "- Steps: {}",
+                    steps(flow.steps.iter().map(|s| &*s.name))
+                );
             }
             for alternative in &flow.alternatives {
                 let _ = writeln!(
@@ -73,7 +77,9 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
         }
     }
     if let Some(identity) = plan.identity() {
-        if identity.id_merge.is_some() || !identity.identify.is_empty() || !identity.reset.is_empty()
+        if identity.id_merge.is_some()
+            || !identity.identify.is_empty()
+            || !identity.reset.is_empty()
         {
             out.push_str("## Identity\n\n");
             if let Some(id_merge) = &identity.id_merge {
@@ -84,7 +90,11 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
                 let _ = writeln!(out, "- Identify after: {}", codes(names));
             }
             if !identity.reset.is_empty() {
-                let _ = writeln!(out, "- Reset after: {}", codes(identity.reset.iter().map(|r| &*r.name)));
+                let _ = writeln!(
+                    out,
+                    "- Reset after: {}",
+                    codes(identity.reset.iter().map(|r| &*r.name))
+                );
             }
             if let Some(notes) = &identity.notes {
                 let _ = writeln!(out, "- Notes: {}", escape(&notes.value));
@@ -108,7 +118,11 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
             let _ = writeln!(out, "- Platforms: {}", platforms.join(", "));
         }
         if !event.kpis.is_empty() {
-            let _ = writeln!(out, "- KPIs: {}", codes(event.kpis.iter().map(|k| &*k.name)));
+            let _ = writeln!(
+                out,
+                "- KPIs: {}",
+                codes(event.kpis.iter().map(|k| &*k.name))
+            );
         }
         if let Some(sensitivity) = &event.sensitivity {
             let _ = writeln!(out, "- Sensitivity: {}", sensitivity.value.as_str());
@@ -160,7 +174,11 @@ fn common(out: &mut String, common: &Common) {
         let _ = writeln!(out, "- Owner: {}", codes(owners.into_iter()));
     }
     if !common.tags.is_empty() {
-        let _ = writeln!(out, "- Tags: {}", codes(common.tags.iter().map(|t| &*t.value)));
+        let _ = writeln!(
+            out,
+            "- Tags: {}",
+            codes(common.tags.iter().map(|t| &*t.value))
+        );
     }
     for link in &common.links {
         let _ = writeln!(out, "- [{}]({})", escape(&link.label.value), link.url.value);
@@ -187,7 +205,11 @@ fn properties_table(out: &mut String, props: &[Prop]) {
 
 fn row(out: &mut String, prefix: &str, prop: &Prop) {
     let def = prop.def;
-    let ty = def.ty.as_ref().map(|t| t.value.to_string()).unwrap_or_default();
+    let ty = def
+        .ty
+        .as_ref()
+        .map(|t| t.value.to_string())
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "| {}`{}` | {} | {} | {} | {} |",
@@ -219,11 +241,26 @@ fn values(prop: &Prop) -> String {
     let bounds = [
         ("min", def.min.as_ref().map(|v| v.value.to_string())),
         ("max", def.max.as_ref().map(|v| v.value.to_string())),
-        ("multiple of", def.multiple_of.as_ref().map(|v| v.value.to_string())),
-        ("min length", def.min_length.as_ref().map(|v| v.value.to_string())),
-        ("max length", def.max_length.as_ref().map(|v| v.value.to_string())),
-        ("min items", def.min_items.as_ref().map(|v| v.value.to_string())),
-        ("max items", def.max_items.as_ref().map(|v| v.value.to_string())),
+        (
+            "multiple of",
+            def.multiple_of.as_ref().map(|v| v.value.to_string()),
+        ),
+        (
+            "min length",
+            def.min_length.as_ref().map(|v| v.value.to_string()),
+        ),
+        (
+            "max length",
+            def.max_length.as_ref().map(|v| v.value.to_string()),
+        ),
+        (
+            "min items",
+            def.min_items.as_ref().map(|v| v.value.to_string()),
+        ),
+        (
+            "max items",
+            def.max_items.as_ref().map(|v| v.value.to_string()),
+        ),
     ];
     for (label, value) in bounds {
         if let Some(value) = value {
@@ -237,7 +274,11 @@ fn values(prop: &Prop) -> String {
         Some(Items::Type(ty)) => parts.push(format!("items: {}", ty.value.as_str())),
         Some(Items::Definition(items)) => parts.push(format!(
             "items: {} {}",
-            items.ty.as_ref().map(|t| t.value.to_string()).unwrap_or_default(),
+            items
+                .ty
+                .as_ref()
+                .map(|t| t.value.to_string())
+                .unwrap_or_default(),
             nested_names(&items.properties)
         )),
         None => {}
@@ -284,11 +325,17 @@ fn nested_names(entries: &[trackplan_core::model::EventProperty]) -> String {
 }
 
 fn codes<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn steps<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" → ")
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 /// Text that Markdown would otherwise read as markup.

@@ -47,11 +47,21 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
         row[8] = flag(false);
         rows.push(row);
         for prop in view.event_properties_with_super(event) {
-            rows.push(property_row("event", &event.name.text, &prop, &mut left_out));
+            rows.push(property_row(
+                "event",
+                &event.name.text,
+                &prop,
+                &mut left_out,
+            ));
         }
     }
     for def in &view.user_properties {
-        rows.push(property_row("profile", "$user", &Prop::of(def), &mut left_out));
+        rows.push(property_row(
+            "profile",
+            "$user",
+            &Prop::of(def),
+            &mut left_out,
+        ));
     }
     (crate::csv::to_bytes(&HEADER, &rows), left_out)
 }

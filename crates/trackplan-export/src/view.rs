@@ -108,7 +108,10 @@ impl<'a> View<'a> {
         let mut super_properties: Vec<&PropertyDef> = Vec::new();
         for reference in plan.super_properties() {
             if let Some(def) = dictionary.get(reference.name.as_str()) {
-                if !super_properties.iter().any(|d| d.name.text == def.name.text) {
+                if !super_properties
+                    .iter()
+                    .any(|d| d.name.text == def.name.text)
+                {
                     super_properties.push(def);
                 }
             }

@@ -141,7 +141,6 @@ impl Client {
         let mut last = String::new();
         for attempt in 1..=ATTEMPTS {
             self.wait_for_rate(updates);
-            self.sent.push_back((Instant::now(), updates));
             let result = match (method, &body) {
                 ("POST", Some(text)) => self
                     .agent
@@ -157,6 +156,8 @@ impl Client {
                     .header("Accept", "application/json")
                     .call(),
             };
+            // Counted from when it ended: Mixpanel may have received it at any time until then.
+            self.sent.push_back((Instant::now(), updates));
             let retry_after = match result {
                 Ok(mut response) => {
                     let status = response.status().as_u16();

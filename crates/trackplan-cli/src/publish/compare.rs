@@ -36,7 +36,10 @@ pub fn changes<'a>(entries: &'a [LexiconEntry], current: &[Value]) -> Plan<'a> {
     let mut by_key: HashMap<(String, String), &Value> = HashMap::new();
     for schema in current {
         let key = (
-            schema["entityType"].as_str().unwrap_or_default().to_string(),
+            schema["entityType"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
             schema["name"].as_str().unwrap_or_default().to_string(),
         );
         by_key.insert(key, &schema["schemaJson"]);
@@ -145,7 +148,10 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        let mut counts = format!("{added} added, {changed} changed, {} unchanged", self.unchanged);
+        let mut counts = format!(
+            "{added} added, {changed} changed, {} unchanged",
+            self.unchanged
+        );
         if replace {
             for extra in &self.extra {
                 text.push_str(&format!("deleted {extra}\n"));

@@ -98,29 +98,6 @@ pub fn plan_roots(paths: &[PathBuf], cwd: &Path) -> Result<Vec<PathBuf>> {
     Ok(roots.into_iter().collect())
 }
 
-/// The one plan a command (`doc`, `export`, `publish`) works on: `--plan`, else the current
-/// folder's; several plans below the folder are an error that names them.
-pub fn one_plan_root(plan: Option<&Path>, cwd: &Path, command: &str) -> Result<PathBuf> {
-    let paths: Vec<PathBuf> = plan.map(Path::to_path_buf).into_iter().collect();
-    let roots = plan_roots(&paths, cwd)?;
-    if roots.len() > 1 {
-        let shown: Vec<String> = roots
-            .iter()
-            .map(|r| crate::render::display_path(r, cwd))
-            .collect();
-        bail!(UsageError(format!(
-            "{} plans were found ({}); name one with --plan, for example `trackplan {command} --plan {}`",
-            roots.len(),
-            shown.join(", "),
-            shown[0]
-        )));
-    }
-    Ok(roots
-        .into_iter()
-        .next()
-        .expect("plan_roots finds at least one plan"))
-}
-
 /// A folder the walk could not read: an error (exit 2), never a plan passed without it.
 fn unreadable(error: trackplan_fs::Unreadable) -> UsageError {
     UsageError(error.to_string())

@@ -52,7 +52,7 @@ impl ExportFormat {
 
 pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     let format = args.format.format();
-    let root = discover::one_plan_root(args.plan.as_deref(), cwd, "export")?;
+    let root = crate::one_plan_root(args.plan.as_deref(), cwd, "export")?;
     let loaded = load_without_errors(&root, cwd)?;
     let options = trackplan_export::Options {
         today: Some(Date::of(SystemTime::now())),

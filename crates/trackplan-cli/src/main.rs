@@ -14,7 +14,7 @@ mod render;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use discover::UsageError;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // Reading a large plan makes hundreds of thousands of small allocations; mimalloc serves them
@@ -112,6 +112,29 @@ impl Template {
             Template::Fintech => "fintech",
         }
     }
+}
+
+/// The one plan a command (`doc`, `export`, `publish`) works on: `--plan`, else the current
+/// folder's; several plans below the folder are an error that names them.
+pub fn one_plan_root(plan: Option<&Path>, cwd: &Path, command: &str) -> Result<PathBuf> {
+    let paths: Vec<PathBuf> = plan.map(Path::to_path_buf).into_iter().collect();
+    let roots = discover::plan_roots(&paths, cwd)?;
+    if roots.len() > 1 {
+        let shown: Vec<String> = roots
+            .iter()
+            .map(|r| crate::render::display_path(r, cwd))
+            .collect();
+        anyhow::bail!(UsageError(format!(
+            "{} plans were found ({}); name one with --plan, for example `trackplan {command} --plan {}`",
+            roots.len(),
+            shown.join(", "),
+            shown[0]
+        )));
+    }
+    Ok(roots
+        .into_iter()
+        .next()
+        .expect("plan_roots finds at least one plan"))
 }
 
 fn main() -> ExitCode {

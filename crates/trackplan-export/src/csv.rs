@@ -4,7 +4,7 @@
 //! row per property; the super properties and user properties follow as rows of their own kind.
 
 use crate::left_out::LeftOut;
-use crate::mixpanel_lexicon_csv::examples;
+use crate::text::{examples, to_bytes};
 use crate::view::{Prop, View};
 use trackplan_core::model::Event;
 
@@ -99,19 +99,4 @@ fn flows_of<'a>(view: &View<'a>, event: &Event) -> Vec<&'a str> {
 
 fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.collect::<Vec<_>>().join(", ")
-}
-
-/// CSV bytes (RFC 4180: quoted where needed, CRLF line ends as spreadsheets expect).
-pub fn to_bytes<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> Vec<u8> {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let written = writer.write_record(header).and_then(|()| {
-        rows.iter()
-            .try_for_each(|row| writer.write_record(row.iter()))
-    });
-    written.expect("writing CSV into memory cannot fail");
-    writer
-        .into_inner()
-        .expect("flushing CSV into memory cannot fail")
 }

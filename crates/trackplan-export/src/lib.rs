@@ -11,6 +11,7 @@ mod left_out;
 mod markdown;
 mod mixpanel_lexicon;
 mod mixpanel_lexicon_csv;
+mod text;
 mod view;
 
 pub use left_out::{Facet, LeftOut};

@@ -2,7 +2,7 @@
 //! event with its properties in a table, the super properties, the user properties and the teams.
 
 use crate::left_out::LeftOut;
-use crate::mixpanel_lexicon_csv::examples;
+use crate::text::examples;
 use crate::view::{Prop, View};
 use std::fmt::Write as _;
 use trackplan_core::model::{Common, Items};

@@ -2,8 +2,9 @@
 //! per property of the event; the user profile's properties as `profile` rows.
 
 use crate::left_out::LeftOut;
+use crate::text::{examples, to_bytes};
 use crate::view::{Prop, View};
-use trackplan_core::model::{PropertyType, TypeSet, Value};
+use trackplan_core::model::{PropertyType, TypeSet};
 
 pub const HEADER: [&str; 20] = [
     "Entity Type",
@@ -63,7 +64,7 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
             &mut left_out,
         ));
     }
-    (crate::csv::to_bytes(&HEADER, &rows), left_out)
+    (to_bytes(&HEADER, &rows), left_out)
 }
 
 fn property_row(
@@ -119,13 +120,4 @@ fn flag(value: bool) -> String {
 
 fn text(value: Option<&str>) -> String {
     value.unwrap_or_default().to_string()
-}
-
-/// Example values joined by ", " (each as the plan writes it; JSON for lists and mappings).
-pub fn examples(values: &[&Value]) -> String {
-    values
-        .iter()
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -49,7 +49,7 @@ macro_rules! note {
 }
 
 pub fn run(args: &DocArgs, cwd: &Path) -> Result<ExitCode> {
-    let root = discover::one_plan_root(args.plan.as_deref(), cwd, "doc")?;
+    let root = crate::one_plan_root(args.plan.as_deref(), cwd, "doc")?;
     let mut source = Source::new(&root, args, cwd);
     if args.serve {
         return serve::run(&mut source, args.port);

@@ -82,7 +82,7 @@ pub fn run(args: &PublishArgs, cwd: &Path) -> Result<ExitCode> {
 }
 
 fn mixpanel(args: &MixpanelArgs, cwd: &Path) -> Result<ExitCode> {
-    let root = discover::one_plan_root(args.plan.as_deref(), cwd, "publish mixpanel")?;
+    let root = crate::one_plan_root(args.plan.as_deref(), cwd, "publish mixpanel")?;
     let loaded = crate::export::load_without_errors(&root, cwd)?;
     let options = trackplan_export::Options {
         today: Some(Date::of(SystemTime::now())),

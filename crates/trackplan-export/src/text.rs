@@ -1,0 +1,27 @@
+//! Writing helpers the text formats share: CSV bytes and example values as text.
+
+use trackplan_core::model::Value;
+
+/// CSV bytes (RFC 4180: quoted where needed, CRLF line ends as spreadsheets expect).
+pub fn to_bytes<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> Vec<u8> {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let written = writer.write_record(header).and_then(|()| {
+        rows.iter()
+            .try_for_each(|row| writer.write_record(row.iter()))
+    });
+    written.expect("writing CSV into memory cannot fail");
+    writer
+        .into_inner()
+        .expect("flushing CSV into memory cannot fail")
+}
+
+/// Example values joined by ", " (each as the plan writes it; JSON for lists and mappings).
+pub fn examples(values: &[&Value]) -> String {
+    values
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -6,7 +6,7 @@
 mod client;
 mod compare;
 
-use crate::discover::{self, UsageError};
+use crate::discover::UsageError;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use client::{Client, Credentials, Failure, UPDATES_PER_WINDOW};

@@ -12,9 +12,11 @@ const FORMATS: &[&str] = &[
     "mixpanel-lexicon",
     "mixpanel-lexicon-csv",
     "json-schema",
+    "segment",
     "csv",
     "markdown",
 ];
+const FOLDER_FORMATS: &[&str] = &["rudderstack", "snowplow"];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -551,6 +553,238 @@ fn exports_are_deterministic_and_out_writes_the_same_bytes() {
             assert_eq!(std::fs::read(&out).unwrap(), first, "{format} {plan}");
         }
     }
+}
+
+/// Every file below a folder, by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let name = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = Default::default();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn export_folder(format: &str, plan: &str, extra: &[&str]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "export",
+        "--format",
+        format,
+        "--plan",
+        plan,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = trackplan(&args);
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{format} {plan}: {stderr}");
+    (dir, stderr)
+}
+
+#[test]
+fn folder_formats_are_deterministic_and_need_out() {
+    for format in FOLDER_FORMATS {
+        for plan in std::iter::once(FIXTURE.to_string()).chain(templates()) {
+            let (first, _) = export_folder(format, &plan, &[]);
+            let (second, _) = export_folder(format, &plan, &[]);
+            let first = tree(&first.path().join("out"));
+            assert!(!first.is_empty(), "{format} {plan}");
+            assert_eq!(first, tree(&second.path().join("out")), "{format} {plan}");
+        }
+        let out = trackplan(&["export", "--format", format, "--plan", FIXTURE]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr)
+            .contains("writes a folder of files: give it with --out DIR"));
+    }
+}
+
+#[test]
+fn segment_plan_nests_event_properties_and_validates_events() {
+    let plan = export_json("segment", FIXTURE);
+    assert_eq!(plan["name"], "Acme Shop");
+    let rules = plan["rules"].as_array().unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["key"] == "Order Completed")
+        .unwrap();
+    assert_eq!(rule["type"], "TRACK");
+    assert_eq!(rule["version"], 1);
+    assert_eq!(rule["labels"], json!({"checkout": "", "revenue": ""}));
+    let schema = &rule["jsonSchema"];
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(
+        schema["properties"]["properties"]["properties"]["revenue"]["type"],
+        "number"
+    );
+    let identify = rules.iter().find(|r| r["type"] == "IDENTIFY").unwrap();
+    assert_eq!(
+        identify["jsonSchema"]["properties"]["traits"]["properties"]["plan_tier"]["enum"],
+        json!(["free", "pro"])
+    );
+    let call =
+        |properties: Value| json!({"properties": properties, "context": {"ip": "192.0.2.1"}});
+    let order_properties = without(
+        without(
+            without(without(order(), "distinct_id"), "time"),
+            "$insert_id",
+        ),
+        "mp_lib",
+    );
+    validate(
+        schema,
+        vec![
+            json!({"name": "a planned order", "instance": call(order_properties.clone()), "valid": true}),
+            json!({"name": "no revenue", "instance": call(without(order_properties.clone(), "revenue")), "valid": false}),
+            json!({"name": "an unplanned property on a closed event", "instance": call(with(order_properties.clone(), "gift", json!(1))), "valid": false}),
+            json!({"name": "no properties at all", "instance": {"context": {}}, "valid": false}),
+        ],
+    );
+}
+
+#[test]
+fn snowplow_schemas_are_self_describing_under_the_vendor() {
+    let (dir, stderr) = export_folder("snowplow", FIXTURE, &["--vendor", "com.acme"]);
+    assert!(!stderr.contains("no --vendor"), "{stderr}");
+    let files = tree(&dir.path().join("out"));
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "schemas/com.acme/cart_viewed/jsonschema/1-0-0",
+            "schemas/com.acme/checkout_started/jsonschema/1-0-0",
+            "schemas/com.acme/logged_out/jsonschema/1-0-0",
+            "schemas/com.acme/order_completed/jsonschema/1-0-0",
+            "schemas/com.acme/signed_up/jsonschema/1-0-0",
+        ]
+    );
+    let schema: Value =
+        serde_json::from_slice(&files["schemas/com.acme/order_completed/jsonschema/1-0-0"])
+            .unwrap();
+    assert_eq!(
+        schema["self"],
+        json!({"vendor": "com.acme", "name": "order_completed", "format": "jsonschema", "version": "1-0-0"})
+    );
+    assert_eq!(schema["title"], "Order Completed");
+    assert!(
+        schema["properties"]["revenue"].get("examples").is_none(),
+        "draft-04 has no examples"
+    );
+    let data = without(
+        without(
+            without(
+                without(without(order(), "distinct_id"), "time"),
+                "$insert_id",
+            ),
+            "mp_lib",
+        ),
+        "platform",
+    );
+    validate(
+        &schema,
+        vec![
+            json!({"name": "a planned order", "instance": data.clone(), "valid": true}),
+            json!({"name": "a super property is no part of it", "instance": with(data.clone(), "platform", json!("web")), "valid": false}),
+            json!({"name": "a wrong type", "instance": with(data, "revenue", json!("1")), "valid": false}),
+        ],
+    );
+    let (_, stderr) = export_folder("snowplow", FIXTURE, &[]);
+    assert!(
+        stderr.contains("warning: no --vendor given: the schemas are under `com.example`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rudderstack_project_refers_only_to_what_it_defines() {
+    let (dir, _) = export_folder("rudderstack", FIXTURE, &[]);
+    let files = tree(&dir.path().join("out"));
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["events.yaml", "properties.yaml", "tracking-plan.yaml"]
+    );
+    let read = |name: &str| -> Value { serde_yaml::from_slice(&files[name]).unwrap() };
+    let (properties, events, plan) = (
+        read("properties.yaml"),
+        read("events.yaml"),
+        read("tracking-plan.yaml"),
+    );
+    for (document, kind) in [
+        (&properties, "properties"),
+        (&events, "events"),
+        (&plan, "tracking-plan"),
+    ] {
+        assert_eq!(document["version"], "rudder/v1");
+        assert_eq!(document["kind"], kind);
+    }
+    let property_ids: Vec<&str> = properties["spec"]["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    let mut unique = property_ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), property_ids.len(), "{property_ids:?}");
+    let event_ids: Vec<&str> = events["spec"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    fn refs<'a>(entries: &'a Value, out: &mut Vec<&'a str>) {
+        for entry in entries.as_array().into_iter().flatten() {
+            out.push(
+                entry["property"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("#property:"),
+            );
+            refs(&entry["properties"], out);
+        }
+    }
+    for rule in plan["spec"]["rules"].as_array().unwrap() {
+        let event = rule["event"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("#event:");
+        assert!(event_ids.contains(&event), "{event}");
+        let mut used = Vec::new();
+        refs(&rule["properties"], &mut used);
+        for id in used {
+            assert!(property_ids.contains(&id), "{id}");
+        }
+    }
+    let order = plan["spec"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["event"] == "#event:order_completed")
+        .unwrap();
+    assert_eq!(order["additional_properties"], false);
+    let coupon = properties["spec"]["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "coupon")
+        .unwrap();
+    assert_eq!(coupon["types"], json!(["string", "null"]));
+    assert_eq!(coupon["config"]["max_length"], 12);
 }
 
 #[test]

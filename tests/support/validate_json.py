@@ -11,8 +11,9 @@ import json
 import sys
 
 from jsonschema import Draft202012Validator
+from jsonschema.validators import validator_for
 from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from referencing.jsonschema import DRAFT202012, specification_with
 
 BASE = "urn:trackplan:exported"
 
@@ -20,16 +21,20 @@ BASE = "urn:trackplan:exported"
 def main():
     job = json.load(sys.stdin)
     schema = job["schema"]
-    Draft202012Validator.check_schema(schema)
-    registry = Registry().with_resource(BASE, DRAFT202012.create_resource(schema))
+    # The draft the schema names (Segment's are draft-07), else 2020-12 (Iglu's own meta-schema URI
+    # is no draft jsonschema knows).
+    validator = validator_for(schema, default=Draft202012Validator)
+    validator.check_schema(schema)
+    specification = specification_with(schema.get("$schema", ""), default=DRAFT202012)
+    registry = Registry().with_resource(BASE, specification.create_resource(schema))
     wrong = 0
     for case in job["cases"]:
-        validator = Draft202012Validator(
+        checker = validator(
             {"$ref": BASE + case.get("ref", "#")},
             registry=registry,
-            format_checker=Draft202012Validator.FORMAT_CHECKER,
+            format_checker=validator.FORMAT_CHECKER,
         )
-        errors = sorted(e.message for e in validator.iter_errors(case["instance"]))
+        errors = sorted(e.message for e in checker.iter_errors(case["instance"]))
         if bool(errors) == case["valid"]:
             wrong += 1
             why = "; ".join(errors) if errors else "no error"

@@ -18,9 +18,13 @@ pub struct ExportArgs {
     /// The plan folder, or a file in it (default: the plan of the current folder)
     #[arg(long, value_name = "DIR")]
     plan: Option<PathBuf>,
-    /// Where to write: a file (standard output when absent)
+    /// Where to write: a folder for rudderstack and snowplow, a file for the others (standard
+    /// output when absent)
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// The Iglu vendor of the Snowplow schemas, your organisation's reversed domain (com.acme)
+    #[arg(long, value_name = "VENDOR")]
+    vendor: Option<String>,
 }
 
 /// The formats on the command line; each is one of `trackplan_export::Format`.
@@ -32,6 +36,12 @@ enum ExportFormat {
     MixpanelLexiconCsv,
     /// One JSON Schema (draft 2020-12) with a definition per event
     JsonSchema,
+    /// A Segment Protocols tracking plan (Public API shape)
+    Segment,
+    /// A rudder-cli data-catalog project (v1 spec), into the folder --out names
+    Rudderstack,
+    /// Iglu self-describing schemas, one per event, into the folder --out names
+    Snowplow,
     /// The Mixpanel tracking-plan spreadsheet, as CSV
     Csv,
     /// A data dictionary for a wiki
@@ -44,6 +54,9 @@ impl ExportFormat {
             ExportFormat::MixpanelLexicon => Format::MixpanelLexicon,
             ExportFormat::MixpanelLexiconCsv => Format::MixpanelLexiconCsv,
             ExportFormat::JsonSchema => Format::JsonSchema,
+            ExportFormat::Segment => Format::Segment,
+            ExportFormat::Rudderstack => Format::Rudderstack,
+            ExportFormat::Snowplow => Format::Snowplow,
             ExportFormat::Csv => Format::Csv,
             ExportFormat::Markdown => Format::Markdown,
         }
@@ -56,6 +69,7 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     let loaded = load_without_errors(&root, cwd)?;
     let options = trackplan_export::Options {
         today: Some(Date::of(SystemTime::now())),
+        vendor: args.vendor.clone(),
     };
     let export = trackplan_export::export(&loaded.plan, format, &options);
     match &args.out {
@@ -69,6 +83,9 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
             }
         }
         Some(out) => write_files(&export, format, &cwd.join(out), out)?,
+    }
+    for warning in &export.warnings {
+        crate::output::note(format_args!("warning: {warning}"));
     }
     say_left_out(format.name(), &export.left_out);
     Ok(ExitCode::SUCCESS)

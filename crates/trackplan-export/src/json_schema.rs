@@ -84,7 +84,7 @@ pub fn pretty(value: &Json) -> Vec<u8> {
 }
 
 /// The schema of an object whose properties are `props` (an event, an object property).
-fn object_schema(view: &View, props: &[Prop], closed: bool) -> Json {
+pub fn object_schema(view: &View, props: &[Prop], closed: bool) -> Json {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for prop in props {
@@ -283,4 +283,28 @@ fn regex_escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Removes keywords from a schema and every schema inside it (not from the names of properties,
+/// which are data: a property may be called `examples`).
+pub fn strip_keywords(schema: &mut Json, keywords: &[&str]) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    for keyword in keywords {
+        object.remove(*keyword);
+    }
+    for (key, value) in object.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" => {
+                if let Some(children) = value.as_object_mut() {
+                    for child in children.values_mut() {
+                        strip_keywords(child, keywords);
+                    }
+                }
+            }
+            "items" | "not" => strip_keywords(value, keywords),
+            _ => {}
+        }
+    }
 }

@@ -11,6 +11,9 @@ mod left_out;
 mod markdown;
 mod mixpanel_lexicon;
 mod mixpanel_lexicon_csv;
+mod rudderstack;
+mod segment;
+mod snowplow;
 mod text;
 mod view;
 
@@ -26,6 +29,9 @@ pub enum Format {
     MixpanelLexicon,
     MixpanelLexiconCsv,
     JsonSchema,
+    Segment,
+    Rudderstack,
+    Snowplow,
     Csv,
     Markdown,
 }
@@ -35,6 +41,9 @@ impl Format {
         Format::MixpanelLexicon,
         Format::MixpanelLexiconCsv,
         Format::JsonSchema,
+        Format::Segment,
+        Format::Rudderstack,
+        Format::Snowplow,
         Format::Csv,
         Format::Markdown,
     ];
@@ -45,6 +54,9 @@ impl Format {
             Format::MixpanelLexicon => "mixpanel-lexicon",
             Format::MixpanelLexiconCsv => "mixpanel-lexicon-csv",
             Format::JsonSchema => "json-schema",
+            Format::Segment => "segment",
+            Format::Rudderstack => "rudderstack",
+            Format::Snowplow => "snowplow",
             Format::Csv => "csv",
             Format::Markdown => "markdown",
         }
@@ -52,7 +64,7 @@ impl Format {
 
     /// The format writes a folder of files rather than one file.
     pub fn is_folder(self) -> bool {
-        false
+        matches!(self, Format::Rudderstack | Format::Snowplow)
     }
 }
 
@@ -62,6 +74,8 @@ pub struct Options {
     /// Today (UTC), for what depends on `expires` (a deprecated event past its expiry date is
     /// dropped in Lexicon); `None`: nothing has expired.
     pub today: Option<Date>,
+    /// The Iglu vendor of Snowplow schemas (`com.acme`); `None`: `com.example`, with a warning.
+    pub vendor: Option<String>,
 }
 
 /// One file of an export.
@@ -77,11 +91,14 @@ pub struct File {
 pub struct Export {
     pub files: Vec<File>,
     pub left_out: Vec<LeftOut>,
+    /// What the user should know about the export (a default they did not choose).
+    pub warnings: Vec<String>,
 }
 
 /// Writes the plan in a format.
 pub fn export(plan: &Plan, format: Format, options: &Options) -> Export {
     let view = View::new(plan);
+    let mut warnings = Vec::new();
     let (files, mut left_out) = match format {
         Format::MixpanelLexicon => one(
             "lexicon-schemas.json",
@@ -89,6 +106,13 @@ pub fn export(plan: &Plan, format: Format, options: &Options) -> Export {
         ),
         Format::MixpanelLexiconCsv => one("lexicon.csv", mixpanel_lexicon_csv::write(&view)),
         Format::JsonSchema => one("tracking-plan.schema.json", json_schema::write(&view)),
+        Format::Segment => one("segment-tracking-plan.json", segment::write(&view)),
+        Format::Rudderstack => rudderstack::write(&view),
+        Format::Snowplow => {
+            let (files, left_out, said) = snowplow::write(&view, options);
+            warnings = said;
+            (files, left_out)
+        }
         Format::Csv => one("tracking-plan.csv", csv::write(&view)),
         Format::Markdown => one("tracking-plan.md", markdown::write(&view)),
     };
@@ -96,6 +120,7 @@ pub fn export(plan: &Plan, format: Format, options: &Options) -> Export {
     Export {
         files,
         left_out: left_out::merge(left_out),
+        warnings,
     }
 }
 
@@ -117,6 +142,9 @@ fn keeps(format: Format) -> &'static [Facet] {
         Format::MixpanelLexicon => &[EventOwners, Tags, Examples, Pii],
         Format::MixpanelLexiconCsv => &[Tags, Examples, Pii],
         Format::JsonSchema => &[Examples],
+        Format::Segment => &[Tags, Examples],
+        Format::Rudderstack => &[],
+        Format::Snowplow => &[],
         Format::Csv => &[
             Kpis,
             Flows,

@@ -1,5 +1,6 @@
 //! Writing helpers the text formats share: CSV bytes and example values as text.
 
+use std::collections::BTreeSet;
 use trackplan_core::model::Value;
 
 /// CSV bytes (RFC 4180: quoted where needed, CRLF line ends as spreadsheets expect).
@@ -24,4 +25,15 @@ pub fn examples(values: &[&Value]) -> String {
         .map(|v| v.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The name, or the name with `_2`, `_3`... when two events would share one.
+pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{name}_{n}");
+        n += 1;
+    }
+    candidate
 }

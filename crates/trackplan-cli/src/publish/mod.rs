@@ -86,6 +86,7 @@ fn mixpanel(args: &MixpanelArgs, cwd: &Path) -> Result<ExitCode> {
     let loaded = crate::export::load_without_errors(&root, cwd)?;
     let options = trackplan_export::Options {
         today: Some(Date::of(SystemTime::now())),
+        vendor: None,
     };
     let (entries, left_out) = trackplan_export::lexicon_entries(&loaded.plan, &options);
     crate::export::say_left_out("Mixpanel's Lexicon", &left_out);

@@ -1,0 +1,92 @@
+//! `snowplow`: an Iglu self-describing JSON Schema per event, at `schemas/VENDOR/NAME/jsonschema/
+//! 1-0-0`, under the vendor given with `--vendor`, else `com.example`. The schema's name is the
+//! event's name in snake case (Iglu allows letters, digits, `_` and `-`). Self-describing schemas
+//! are draft-04: `examples` and `deprecated` are not written.
+
+use crate::json_schema::{object_schema, pretty, strip_keywords};
+use crate::left_out::LeftOut;
+use crate::text::unique;
+use crate::view::View;
+use crate::{File, Options};
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeSet;
+
+pub const SELF_DESCRIBING: &str =
+    "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#";
+pub const DEFAULT_VENDOR: &str = "com.example";
+const VERSION: &str = "1-0-0";
+
+pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let vendor = match &options.vendor {
+        Some(vendor) => vendor.clone(),
+        None => {
+            warnings.push(format!(
+                "no --vendor given: the schemas are under `{DEFAULT_VENDOR}`; give your organisation's reversed domain name (com.acme)"
+            ));
+            DEFAULT_VENDOR.to_string()
+        }
+    };
+    let mut left_out = Vec::new();
+    let mut taken = BTreeSet::new();
+    let mut files = Vec::new();
+    for event in &view.events {
+        let name = unique(schema_name(&event.name.text), &mut taken);
+        let props = view.event_properties(event);
+        let mut schema = object_schema(view, &props, view.event_is_closed(event));
+        strip_keywords(&mut schema, &["examples", "deprecated"]);
+        let object = schema.as_object_mut().expect("an object schema");
+        object.insert("$schema".into(), SELF_DESCRIBING.into());
+        let description = event
+            .common
+            .description
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_else(|| event.name.text.clone());
+        object.insert("description".into(), description.into());
+        let mut this = Map::new();
+        this.insert("vendor".into(), vendor.clone().into());
+        this.insert("name".into(), name.clone().into());
+        this.insert("format".into(), "jsonschema".into());
+        this.insert("version".into(), VERSION.into());
+        object.insert("self".into(), this.into());
+        if name != event.name.text {
+            // The exact name is kept where a reader looks for it.
+            object.insert("title".into(), event.name.text.clone().into());
+        }
+        files.push(File {
+            path: format!("schemas/{vendor}/{name}/jsonschema/{VERSION}"),
+            bytes: pretty(&Json::Object(
+                schema.as_object().cloned().unwrap_or_default(),
+            )),
+        });
+    }
+    if !view.super_properties.is_empty() {
+        left_out.push(LeftOut::new(
+            view.super_properties.len(),
+            "super properties",
+        ));
+    }
+    if !view.user_properties.is_empty() {
+        left_out.push(LeftOut::new(view.user_properties.len(), "user properties"));
+    }
+    (files, left_out, warnings)
+}
+
+/// `Order Completed` → `order_completed`.
+fn schema_name(event: &str) -> String {
+    let mut out = String::new();
+    for c in event.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "event".to_string()
+    } else {
+        out
+    }
+}

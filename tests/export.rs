@@ -835,3 +835,41 @@ fn a_plan_with_errors_is_not_exported() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: mixpanel-lexicon"));
 }
+
+#[test]
+fn docs_export_md_shows_what_each_format_writes() {
+    const PLAN: &str = "docs/examples/export-plan";
+    let doc = std::fs::read_to_string(repo().join("docs/export.md")).unwrap();
+    let shows = |language: &str, text: &str, what: &str| {
+        let text = text.replace('\r', "");
+        assert!(
+            doc.contains(&format!("```{language}\n{text}```")),
+            "docs/export.md must show {what} exactly:\n{text}"
+        );
+    };
+    for (format, language) in [
+        ("mixpanel-lexicon", "json"),
+        ("mixpanel-lexicon-csv", "csv"),
+        ("json-schema", "json"),
+        ("segment", "json"),
+        ("csv", "csv"),
+        ("markdown", "markdown"),
+    ] {
+        let (bytes, _) = export(format, PLAN);
+        shows(language, &String::from_utf8(bytes).unwrap(), format);
+    }
+    let (rudderstack, _) = export_folder("rudderstack", PLAN, &[]);
+    for file in ["tracking-plan.yaml", "properties.yaml", "events.yaml"] {
+        let text = std::fs::read_to_string(rudderstack.path().join("out").join(file)).unwrap();
+        shows("yaml", &text, file);
+    }
+    let (snowplow, _) = export_folder("snowplow", PLAN, &["--vendor", "com.acme"]);
+    let file = "schemas/com.acme/note_created/jsonschema/1-0-0";
+    shows(
+        "json",
+        &std::fs::read_to_string(snowplow.path().join("out").join(file)).unwrap(),
+        file,
+    );
+    let plan = std::fs::read_to_string(repo().join(PLAN).join("trackplan.yaml")).unwrap();
+    shows("yaml", &plan, "the example plan");
+}

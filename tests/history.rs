@@ -1031,10 +1031,12 @@ fn review_doc_lists_every_kind_of_change() {
     );
 }
 
-/// The example workflows docs/review.md shows: the one-line action and the step-by-step variant.
-const WORKFLOWS: [&str; 2] = [
+/// The example workflows docs/review.md shows: the one-line action, the step-by-step variant and
+/// the publish step after a merge.
+const WORKFLOWS: [&str; 3] = [
     "docs/examples/trackplan-review.yml",
     "docs/examples/trackplan-review-steps.yml",
+    "docs/examples/trackplan-publish.yml",
 ];
 
 #[test]

@@ -831,6 +831,20 @@ fn a_plan_with_errors_is_not_exported() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+    let out = trackplan(&[
+        "export",
+        "--format",
+        "snowplow",
+        "--plan",
+        FIXTURE,
+        "--vendor",
+        "../up",
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`../up` is no Iglu vendor"));
+    assert!(!dir.path().join("o").exists());
     let out = trackplan(&["export", "--format", "yaml", "--plan", FIXTURE]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: mixpanel-lexicon"));

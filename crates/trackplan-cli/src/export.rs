@@ -65,6 +65,13 @@ impl ExportFormat {
 
 pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     let format = args.format.format();
+    if let Some(vendor) = &args.vendor {
+        if !trackplan_export::is_iglu_vendor(vendor) {
+            bail!(UsageError(format!(
+                "`{vendor}` is no Iglu vendor: write your organisation's reversed domain name, like com.acme"
+            )));
+        }
+    }
     let root = crate::one_plan_root(args.plan.as_deref(), cwd, "export")?;
     let loaded = load_without_errors(&root, cwd)?;
     let options = trackplan_export::Options {
@@ -100,6 +107,7 @@ fn write_files(export: &Export, format: Format, path: &Path, shown: &Path) -> Re
         ))
     };
     if format.is_folder() {
+        std::fs::create_dir_all(path).map_err(|e| cannot(e, shown))?;
         for file in &export.files {
             let target = path.join(&file.path);
             if let Some(parent) = target.parent() {

@@ -19,6 +19,7 @@ mod view;
 
 pub use left_out::{Facet, LeftOut};
 pub use mixpanel_lexicon::{body as lexicon_body, lexicon_entries, LexiconEntry};
+pub use snowplow::is_vendor as is_iglu_vendor;
 pub use view::View;
 
 use trackplan_core::{Date, Plan};

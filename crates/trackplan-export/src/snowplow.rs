@@ -90,3 +90,33 @@ fn schema_name(event: &str) -> String {
         out
     }
 }
+
+/// An Iglu vendor: dot-separated parts of ASCII letters, digits, `-` and `_` (`com.acme`).
+pub fn is_vendor(vendor: &str) -> bool {
+    !vendor.is_empty()
+        && vendor.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_vendors() {
+        assert_eq!(schema_name("Order Completed"), "order_completed");
+        assert_eq!(
+            schema_name("42_--terrible==\\\"event'++name~!3"),
+            "42_terrible_event_name_3"
+        );
+        assert_eq!(schema_name("   "), "event");
+        assert!(is_vendor("com.acme") && is_vendor("io.my-co_2"));
+        assert!(
+            !is_vendor("../etc") && !is_vendor("com..acme") && !is_vendor("") && !is_vendor("a/b")
+        );
+    }
+}

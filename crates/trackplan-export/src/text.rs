@@ -37,3 +37,30 @@ pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     }
     candidate
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_names_get_a_number() {
+        let mut taken = BTreeSet::new();
+        let names: Vec<String> = ["a", "a", "a_2", "a"]
+            .iter()
+            .map(|n| unique(n.to_string(), &mut taken))
+            .collect();
+        assert_eq!(names, ["a", "a_2", "a_2_2", "a_3"]);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quotes() {
+        let bytes = to_bytes(
+            &["a", "b"],
+            &[["x, y".to_string(), "say \"hi\"\nthere".to_string()]],
+        );
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "a,b\r\n\"x, y\",\"say \"\"hi\"\"\nthere\"\r\n"
+        );
+    }
+}

@@ -61,14 +61,7 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
     }
     let mut root = Map::new();
     root.insert("$schema".into(), DRAFT.into());
-    root.insert(
-        "title".into(),
-        if view.name.is_empty() {
-            "Tracking plan".into()
-        } else {
-            view.name.clone().into()
-        },
-    );
+    root.insert("title".into(), view.title().into());
     if let Some(description) = &view.description {
         root.insert("description".into(), description.clone().into());
     }

@@ -10,12 +10,7 @@ use trackplan_core::model::{Common, Items};
 pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
     let mut out = String::new();
     let plan = view.plan;
-    let title = if view.name.is_empty() {
-        "Tracking plan"
-    } else {
-        &view.name
-    };
-    let _ = writeln!(out, "# {}\n", escape(title));
+    let _ = writeln!(out, "# {}\n", escape(view.title()));
     if let Some(description) = &view.description {
         let _ = writeln!(out, "{}\n", escape(description));
     }

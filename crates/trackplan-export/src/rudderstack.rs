@@ -68,14 +68,7 @@ pub fn write(view: &View) -> (Vec<File>, Vec<LeftOut>) {
     };
     let mut spec = Map::new();
     spec.insert("id".into(), plan_id.clone().into());
-    spec.insert(
-        "display_name".into(),
-        if view.name.is_empty() {
-            "Tracking plan".into()
-        } else {
-            view.name.clone().into()
-        },
-    );
+    spec.insert("display_name".into(), view.title().into());
     if let Some(description) = &view.description {
         spec.insert("description".into(), description.clone().into());
     }

@@ -54,14 +54,7 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
         }));
     }
     let mut plan = Map::new();
-    plan.insert(
-        "name".into(),
-        if view.name.is_empty() {
-            "Tracking plan".into()
-        } else {
-            view.name.clone().into()
-        },
-    );
+    plan.insert("name".into(), view.title().into());
     if let Some(description) = &view.description {
         plan.insert("description".into(), description.clone().into());
     }

@@ -130,6 +130,15 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The plan's name, or "Tracking plan" for a plan without one (formats that need a title).
+    pub fn title(&self) -> &str {
+        if self.name.is_empty() {
+            "Tracking plan"
+        } else {
+            &self.name
+        }
+    }
+
     pub fn dictionary_property(&self, name: &str) -> Option<&'a PropertyDef> {
         self.dictionary.get(name).copied()
     }

@@ -63,12 +63,16 @@ fn fixture() -> PathBuf {
     repo().join(FIXTURE)
 }
 
-/// A copy of the fixture plan that a test may edit.
-fn copied_fixture() -> tempfile::TempDir {
+/// A plan folder whose trackplan.yaml holds `text`.
+fn plan_with(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(fixture().join("trackplan.yaml")).unwrap();
     std::fs::write(dir.path().join("trackplan.yaml"), text).unwrap();
     dir
+}
+
+/// A copy of the fixture plan that a test may edit.
+fn copied_fixture() -> tempfile::TempDir {
+    plan_with(&std::fs::read_to_string(fixture().join("trackplan.yaml")).unwrap())
 }
 
 #[test]
@@ -179,7 +183,6 @@ fn replace_truncates_once_and_says_what_it_deleted() {
 
 /// 55 events of 80 properties each: 4,455 updated events and properties, more than one batch.
 fn large_plan() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("trackplan: 1\nname: Large\nproperties:\n");
     for p in 0..80 {
         text.push_str(&format!(
@@ -195,8 +198,7 @@ fn large_plan() -> tempfile::TempDir {
             text.push_str(&format!("      p{p:02}: optional\n"));
         }
     }
-    std::fs::write(dir.path().join("trackplan.yaml"), text).unwrap();
-    dir
+    plan_with(&text)
 }
 
 #[test]

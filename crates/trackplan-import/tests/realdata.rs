@@ -1,0 +1,89 @@
+//! Golden imports of the real plans in tests/fixtures/import/sources (copied from other tools'
+//! repositories with their licences): each imported plan checks with no errors under its
+//! destination (the core's own check), and its files and report are snapshots.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use trackplan_core::{FileId, Plan, Severity};
+use trackplan_import::{import, Format, Imported, Input, Options};
+
+fn sources() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/sources")
+}
+
+/// The files below `dir`, with paths relative to it, sorted.
+fn read_folder(dir: &Path) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                inputs.push(Input::new(relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs
+}
+
+/// The plan's findings by the core's check, as `severity rule: message` lines.
+fn check(imported: &Imported) -> Vec<(Severity, String)> {
+    let files = imported
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Arc::new(trackplan_core::parse_file(FileId(i as u32), &f.path, f.text.as_str())))
+        .collect();
+    let plan = Plan::new(files);
+    trackplan_core::check(&plan)
+        .into_iter()
+        .map(|d| (d.severity, format!("{} {}: {}", d.severity, d.rule.as_str(), d.message)))
+        .collect()
+}
+
+fn golden(name: &str, format: Format, inputs: &[Input]) -> Imported {
+    let imported = import(format, inputs, &Options::default()).expect("the plan imports");
+    let findings = check(&imported);
+    let errors: Vec<&String> = findings.iter().filter(|(s, _)| *s == Severity::Error).map(|(_, m)| m).collect();
+    assert!(errors.is_empty(), "{name}: the imported plan has errors:\n{errors:#?}");
+    let mut text = String::new();
+    for file in &imported.files {
+        text.push_str(&format!("===== {}\n{}", file.path, file.text));
+    }
+    text.push_str("===== report\n");
+    text.push_str(&imported.report.to_text());
+    insta::assert_snapshot!(name, text);
+    imported
+}
+
+#[test]
+fn segment_typewriter_plans() {
+    let folder = sources().join("segment-typewriter");
+    for input in read_folder(&folder).into_iter().filter(|i| i.path.ends_with(".json")) {
+        let name = format!("segment__{}", input.path.trim_end_matches(".json"));
+        golden(&name, Format::Segment, &[input]);
+    }
+}
+
+#[test]
+fn snowplow_iglu_folder() {
+    let inputs: Vec<Input> = read_folder(&sources().join("snowplow-iglu"))
+        .into_iter()
+        .filter(|i| Format::Snowplow.reads_file(&i.path))
+        .collect();
+    let imported = golden("snowplow__iglu_central", Format::Snowplow, &inputs);
+    assert!(imported.report.skipped.is_empty(), "{:?}", imported.report.skipped);
+}
+
+#[test]
+fn rudderstack_projects() {
+    for project in ["create", "update", "typer"] {
+        let inputs = read_folder(&sources().join("rudderstack").join(project));
+        let imported = golden(&format!("rudderstack__{project}"), Format::Rudderstack, &inputs);
+        assert!(imported.report.skipped.is_empty(), "{:?}", imported.report.skipped);
+    }
+}

@@ -7,8 +7,9 @@
 use crate::report::Report;
 use serde_yaml::{Mapping, Value};
 
-/// Nested definitions deeper than this are kept as `object`/`list` without their insides.
-const MAX_DEPTH: usize = 32;
+/// Nested definitions deeper than this are kept as `object`/`list` without their insides (each
+/// level is two levels of YAML, and plan files are read to 64 levels).
+const MAX_DEPTH: usize = 20;
 /// Definitions built for one document at most (a `$ref` graph may expand exponentially).
 const MAX_DEFINITIONS: usize = 100_000;
 
@@ -26,7 +27,8 @@ const FORMATS: [&str; 9] = [
 
 /// Keywords that carry no meaning for a plan (identifiers, the metaschema) and vendor extensions
 /// the importers read themselves.
-const IGNORED: [&str; 8] = [
+const IGNORED: [&str; 9] = [
+    "metadata",
     "$schema",
     "$id",
     "id",
@@ -88,8 +90,10 @@ pub(crate) struct SchemaMapper<'a> {
     pub report: &'a mut Report,
     /// The document `$ref`s point into.
     root: &'a Value,
-    /// The `$ref`s being expanded, to catch loops.
+    /// The `$ref`s being followed to one schema, to catch `$ref` → `$ref` loops.
     refs: Vec<String>,
+    /// The `$ref`s whose definitions are being built, to catch a schema that contains itself.
+    open: Vec<String>,
     built: usize,
     budget_reported: bool,
 }
@@ -106,6 +110,7 @@ impl<'a> SchemaMapper<'a> {
             report,
             root,
             refs: Vec::new(),
+            open: Vec::new(),
             built: 0,
             budget_reported: false,
         }
@@ -169,6 +174,27 @@ impl<'a> SchemaMapper<'a> {
     }
 
     fn definition_at(&mut self, schema: &Value, required: bool, at: &str, depth: usize) -> Mapping {
+        let Some(reference) = text(schema, "$ref").map(str::to_string) else {
+            return self.build(schema, required, at, depth);
+        };
+        if self.open.contains(&reference) {
+            self.report.loss(
+                format!("`$ref` loop (`{reference}` contains itself; the inner one kept as `any`)"),
+                at.to_string(),
+            );
+            let mut d = any();
+            if required {
+                set(&mut d, "required", true);
+            }
+            return d;
+        }
+        self.open.push(reference);
+        let d = self.build(schema, required, at, depth);
+        self.open.pop();
+        d
+    }
+
+    fn build(&mut self, schema: &Value, required: bool, at: &str, depth: usize) -> Mapping {
         self.built += 1;
         if self.built > MAX_DEFINITIONS {
             if !self.budget_reported {

@@ -1,6 +1,7 @@
-//! Golden imports of the real plans in tests/fixtures/import/sources (copied from other tools'
-//! repositories with their licences): each imported plan checks with no errors under its
-//! destination (the core's own check), and its files and report are snapshots.
+//! Golden imports: the real plans in tests/fixtures/import/sources (copied from other tools'
+//! repositories with their licences) and a spreadsheet per CSV layout in tests/fixtures/import/csv.
+//! Each imported plan checks with no errors under its destination (the core's own check), and its
+//! files and report are snapshots.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -86,4 +87,37 @@ fn rudderstack_projects() {
         let imported = golden(&format!("rudderstack__{project}"), Format::Rudderstack, &inputs);
         assert!(imported.report.skipped.is_empty(), "{:?}", imported.report.skipped);
     }
+}
+
+fn fixture(path: &str) -> Input {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import").join(path);
+    Input::new(path.rsplit('/').next().unwrap(), std::fs::read(full).unwrap())
+}
+
+#[test]
+fn csv_layouts() {
+    for (name, files) in [
+        ("mixpanel_template", &["csv/mixpanel-template.csv", "csv/super-properties.csv", "csv/user-profile-properties.csv"][..]),
+        ("avo", &["csv/avo.csv"][..]),
+        ("amplitude", &["csv/amplitude.csv"][..]),
+        ("lexicon", &["csv/lexicon.csv"][..]),
+        ("trackplan_export", &["csv/trackplan-export.csv"][..]),
+    ] {
+        let inputs: Vec<Input> = files.iter().map(|f| fixture(f)).collect();
+        let imported = golden(&format!("csv__{name}"), Format::Csv, &inputs);
+        assert!(imported.report.skipped.is_empty(), "{name}: {:?}", imported.report.skipped);
+    }
+}
+
+#[test]
+fn json_schema_folder_and_bundle() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/json-schema/folder");
+    golden("json_schema__folder", Format::JsonSchema, &read_folder(&folder));
+    let imported = golden("json_schema__bundle", Format::JsonSchema, &[fixture("json-schema/bundle/plan.schema.json")]);
+    assert!(imported.report.losses.iter().any(|l| l.what.contains("`$ref` loop")), "{:?}", imported.report);
+}
+
+#[test]
+fn mixpanel_lexicon_body() {
+    golden("mixpanel_lexicon__schemas", Format::MixpanelLexicon, &[fixture("mixpanel-lexicon/schemas.json")]);
 }

@@ -6,6 +6,7 @@ mod doc;
 mod docs;
 mod export;
 mod history;
+mod import;
 mod init;
 mod output;
 mod publish;
@@ -60,6 +61,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Upload the plan to a tool's data dictionary (Mixpanel's Lexicon)
     Publish(publish::PublishArgs),
+    /// Write a plan folder from another tool's plan (Segment, RudderStack, Snowplow, JSON
+    /// Schema, a spreadsheet, Mixpanel's Lexicon) and report what it could not hold
+    Import(import::ImportArgs),
     /// Create a plan folder from a template
     Init {
         /// Where to write the plan (default: the current folder)
@@ -159,6 +163,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Doc(args) => doc::run(&args, &cwd),
         Command::Export(args) => export::run(&args, &cwd),
         Command::Publish(args) => publish::run(&args, &cwd),
+        Command::Import(args) => import::run(&args, &cwd),
         Command::Init { dir, template } => {
             let dir = cwd.join(dir.unwrap_or_default());
             let written = init::run(&dir, template.name())?;

@@ -119,7 +119,7 @@ fn layout(columns: &[Column], headers: &[String]) -> (&'static str, Option<&'sta
     } else if has("trigger + event description") {
         ("Amplitude taxonomy template", Some("amplitude"))
     } else if has("property value type") || has("is property array?") {
-        ("Avo spreadsheet", None)
+        ("Avo spreadsheet", Some("generic"))
     } else {
         ("Mixpanel tracking-plan template", Some("mixpanel"))
     }

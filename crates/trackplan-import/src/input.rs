@@ -55,7 +55,7 @@ impl Input {
                 serde_json::error::Category::Eof => "the JSON ends too early (is the file cut short?)",
                 _ => "invalid JSON",
             };
-            format!("{}:{}:{}: {what}: {e}", self.path, e.line(), e.column())
+            format!("{}:{}:{}: {what}: {e}", self.path, e.line(), e.column().max(1))
         })
     }
 

@@ -33,7 +33,14 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             if plan.name.is_none() {
                 plan.name = said(&document, "title");
             }
+            let mut referenced = Vec::new();
+            references(&document, &mut referenced);
             for (name, schema) in definitions.into_iter().flatten() {
+                // A definition other schemas refer to is a building block, not an event.
+                let key_name = name.as_str().unwrap_or_default();
+                if referenced.iter().any(|r| r.rsplit('/').next() == Some(key_name)) {
+                    continue;
+                }
                 let name = said(schema, "title").unwrap_or_else(|| name.as_str().unwrap_or_default().to_string());
                 let at = format!("{} › $defs › {name}", input.path);
                 if name.eq_ignore_ascii_case("user properties") || name == "$user" {
@@ -62,6 +69,22 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         }
     }
     read_any.then_some(plan)
+}
+
+/// Every `$ref` of a document.
+fn references(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    (Some("$ref"), Value::String(r)) => into.push(r.clone()),
+                    _ => references(v, into),
+                }
+            }
+        }
+        Value::Sequence(s) => s.iter().for_each(|v| references(v, into)),
+        _ => {}
+    }
 }
 
 fn event_of(schema: &Value, document: &Value, report: &mut Report, at: &str) -> Mapping {

@@ -17,7 +17,7 @@ mod segment;
 mod snowplow;
 mod yaml;
 
-pub use input::Input;
+pub use input::{Input, MAX_INPUT_BYTES};
 pub use plan::PlanFile;
 pub use report::{Loss, Report, Skipped};
 
@@ -83,6 +83,25 @@ pub struct Options {
 pub struct Imported {
     pub files: Vec<PlanFile>,
     pub report: Report,
+}
+
+impl Imported {
+    /// The plan as the core reads its files (to check it, or to write its baseline).
+    pub fn plan(&self) -> trackplan_core::Plan {
+        let files = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| {
+                std::sync::Arc::new(trackplan_core::parse_file(
+                    trackplan_core::FileId(i as u32),
+                    &file.path,
+                    file.text.as_str(),
+                ))
+            })
+            .collect();
+        trackplan_core::Plan::new(files)
+    }
 }
 
 /// Nothing could be read: every input failed (the report says why, file by file).

@@ -72,7 +72,12 @@ impl Report {
                 plural(self.skipped.len(), "", "s")
             );
             for skipped in &self.skipped {
-                let _ = writeln!(out, "  {}: {}", skipped.path, skipped.reason);
+                // Reasons read from a file already start with its path and the place in it.
+                if skipped.reason.starts_with(&skipped.path) {
+                    let _ = writeln!(out, "  {}", skipped.reason);
+                } else {
+                    let _ = writeln!(out, "  {}: {}", skipped.path, skipped.reason);
+                }
             }
         }
         section(&mut out, "not kept (the plan format has no place for it)", &self.losses);

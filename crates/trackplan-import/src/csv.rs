@@ -173,6 +173,17 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                     set(&mut team, "name", owner.as_str());
                     plan.teams.insert(crate::plan::slug(&owner).into(), Value::Mapping(team));
                 }
+                for kpi in sheet.kpis {
+                    let mut entry = Mapping::new();
+                    set(&mut entry, "name", kpi.as_str());
+                    plan.kpis.insert(crate::plan::slug(&kpi).into(), Value::Mapping(entry));
+                }
+                for (flow, steps) in sheet.flows {
+                    let mut entry = Mapping::new();
+                    set(&mut entry, "name", flow.as_str());
+                    set(&mut entry, "steps", Value::Sequence(steps.into_iter().map(Value::String).collect()));
+                    plan.flows.insert(crate::plan::slug(&flow).into(), Value::Mapping(entry));
+                }
                 occurrences.append(&mut sheet.occurrences);
             }
             Err(error) => report.skip(&input.path, error),
@@ -191,6 +202,10 @@ struct Sheet {
     occurrences: Vec<Occurrence>,
     /// The owners named, as written (each becomes a team).
     owners: Vec<String>,
+    /// The KPIs named, as written (each becomes a KPI).
+    kpis: Vec<String>,
+    /// The flows named, as written, with their events in the sheet's order (its steps).
+    flows: Vec<(String, Vec<String>)>,
 }
 
 fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
@@ -248,6 +263,8 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
     let mut events: SheetEvents = Vec::new();
     let mut occurrences = Vec::new();
     let mut owners: Vec<String> = Vec::new();
+    let mut kpis: Vec<String> = Vec::new();
+    let mut flows: Vec<(String, Vec<String>)> = Vec::new();
     let mut current: Option<String> = None;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&input.path, &e))?;
@@ -267,6 +284,17 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
             if !events.iter().any(|(_, n, _)| n == event_name) {
                 let group = Some(row.get(Column::EventCategory)).filter(|c| !c.is_empty()).map(str::to_string);
                 events.push((group, event_name.to_string(), event_of(&row, report, &at)));
+                for kpi in split_list(row.get(Column::Kpis)) {
+                    if !kpis.iter().any(|k| k == kpi) {
+                        kpis.push(kpi.to_string());
+                    }
+                }
+                for flow in split_list(row.get(Column::Flows)) {
+                    match flows.iter_mut().find(|(f, _)| f == flow) {
+                        Some((_, steps)) => steps.push(event_name.to_string()),
+                        None => flows.push((flow.to_string(), vec![event_name.to_string()])),
+                    }
+                }
                 let owner = row.get(Column::Owner);
                 if !owner.is_empty() && !owners.iter().any(|o| o == owner) {
                     owners.push(owner.to_string());
@@ -299,6 +327,8 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
         events,
         occurrences,
         owners,
+        kpis,
+        flows,
     })
 }
 
@@ -372,14 +402,16 @@ fn event_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
         set(&mut event, "tags", Value::Sequence(tags));
     }
     let mut notes = Vec::new();
-    for (column, label) in [(Column::EventDisplayName, "Display name"), (Column::Kpis, "KPIs"), (Column::Flows, "Flows")] {
-        let cell = row.get(column);
-        if !cell.is_empty() {
-            notes.push(format!("{label}: {cell}"));
-            if column != Column::EventDisplayName {
-                report.kept(format!("{label} column (in the event's notes: link the event to the plan's own {} after import)", label.to_lowercase()), at.to_string());
-            }
-        }
+    let display = row.get(Column::EventDisplayName);
+    if !display.is_empty() {
+        notes.push(format!("Display name: {display}"));
+    }
+    let kpis: Vec<Value> = split_list(row.get(Column::Kpis))
+        .into_iter()
+        .map(|k| Value::String(crate::plan::slug(k)))
+        .collect();
+    if !kpis.is_empty() {
+        set(&mut event, "kpis", Value::Sequence(kpis));
     }
     let written = row.get(Column::Notes);
     if !written.is_empty() {

@@ -19,6 +19,8 @@ pub(crate) struct PlanBuilder {
     pub description: Option<String>,
     pub destination: Option<&'static str>,
     pub teams: Mapping,
+    pub kpis: Mapping,
+    pub flows: Mapping,
     /// Events in the order met, each with the file it goes to.
     events: Vec<(String, String, Mapping)>,
     event_index: HashMap<String, usize>,
@@ -34,6 +36,8 @@ impl PlanBuilder {
             description: None,
             destination,
             teams: Mapping::new(),
+            kpis: Mapping::new(),
+            flows: Mapping::new(),
             events: Vec::new(),
             event_index: HashMap::new(),
             properties: Mapping::new(),
@@ -126,8 +130,10 @@ impl PlanBuilder {
         if let Some(destination) = self.destination {
             set(&mut root, "destinations", Value::Sequence(vec![destination.into()]));
         }
-        if !self.teams.is_empty() {
-            set(&mut root, "teams", Value::Mapping(self.teams));
+        for (section, entries) in [("teams", self.teams), ("kpis", self.kpis), ("flows", self.flows)] {
+            if !entries.is_empty() {
+                set(&mut root, section, Value::Mapping(entries));
+            }
         }
         let mut files = vec![PlanFile {
             path: trackplan_core::ROOT_FILE_NAME.to_string(),

@@ -125,7 +125,10 @@ pub fn run(args: &ImportArgs, cwd: &Path) -> Result<ExitCode> {
     }
     write_atomically(&out, &files)?;
     let mut text = imported.report.to_text();
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     let shown_out = render::display_path(&out, cwd);
     text.push_str(&format!(
@@ -202,7 +205,9 @@ fn read_folder(dir: &Path, format: Format, inputs: &mut Vec<Input>, unreadable: 
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let relative = path
                 .strip_prefix(dir)
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -250,7 +255,8 @@ fn write_atomically(out: &Path, files: &[trackplan_import::PlanFile]) -> Result<
         }
         if out.is_dir() {
             // An empty folder given as --out: replaced by the written one.
-            std::fs::remove_dir(out).with_context(|| format!("cannot replace {}", out.display()))?;
+            std::fs::remove_dir(out)
+                .with_context(|| format!("cannot replace {}", out.display()))?;
         }
         std::fs::rename(&temp, out)
             .with_context(|| format!("cannot move the plan into {}", out.display()))

@@ -171,18 +171,25 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                 for owner in sheet.owners {
                     let mut team = Mapping::new();
                     set(&mut team, "name", owner.as_str());
-                    plan.teams.insert(crate::plan::slug(&owner).into(), Value::Mapping(team));
+                    plan.teams
+                        .insert(crate::plan::slug(&owner).into(), Value::Mapping(team));
                 }
                 for kpi in sheet.kpis {
                     let mut entry = Mapping::new();
                     set(&mut entry, "name", kpi.as_str());
-                    plan.kpis.insert(crate::plan::slug(&kpi).into(), Value::Mapping(entry));
+                    plan.kpis
+                        .insert(crate::plan::slug(&kpi).into(), Value::Mapping(entry));
                 }
                 for (flow, steps) in sheet.flows {
                     let mut entry = Mapping::new();
                     set(&mut entry, "name", flow.as_str());
-                    set(&mut entry, "steps", Value::Sequence(steps.into_iter().map(Value::String).collect()));
-                    plan.flows.insert(crate::plan::slug(&flow).into(), Value::Mapping(entry));
+                    set(
+                        &mut entry,
+                        "steps",
+                        Value::Sequence(steps.into_iter().map(Value::String).collect()),
+                    );
+                    plan.flows
+                        .insert(crate::plan::slug(&flow).into(), Value::Mapping(entry));
                 }
                 occurrences.append(&mut sheet.occurrences);
             }
@@ -282,7 +289,9 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
         let event_name = row.get(Column::EventName);
         if !event_name.is_empty() && !user_entity {
             if !events.iter().any(|(_, n, _)| n == event_name) {
-                let group = Some(row.get(Column::EventCategory)).filter(|c| !c.is_empty()).map(str::to_string);
+                let group = Some(row.get(Column::EventCategory))
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string);
                 events.push((group, event_name.to_string(), event_of(&row, report, &at)));
                 for kpi in split_list(row.get(Column::Kpis)) {
                     if !kpis.iter().any(|k| k == kpi) {
@@ -301,7 +310,8 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
                 }
             }
             current = Some(event_name.to_string());
-        } else if !event_name.is_empty() || (has_events && row.get(Column::PropertyName).is_empty()) {
+        } else if !event_name.is_empty() || (has_events && row.get(Column::PropertyName).is_empty())
+        {
             current = None;
         }
         let property = row.get(Column::PropertyName);
@@ -309,7 +319,11 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
             continue;
         }
         let user = user_entity || (!has_events && sheet_of_users);
-        let event = if user || !has_events { None } else { current.clone() };
+        let event = if user || !has_events {
+            None
+        } else {
+            current.clone()
+        };
         if has_events && event.is_none() && !user {
             report.loss("property row before any event row", at);
             continue;
@@ -333,7 +347,9 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
 }
 
 fn csv_error(path: &str, error: &::csv::Error) -> String {
-    let line = error.position().map_or(String::new(), |p| format!(":{}", p.line()));
+    let line = error
+        .position()
+        .map_or(String::new(), |p| format!(":{}", p.line()));
     let what = match error.kind() {
         ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
             "a row with {len} cells where the header has {expected_len} (a ragged row: check for a missing or extra comma, or an unclosed quote)"
@@ -353,8 +369,17 @@ fn yes(cell: &str) -> bool {
 
 /// A list cell: values separated by commas, semicolons or line breaks.
 fn split_list(cell: &str) -> Vec<&str> {
-    let separator: &[char] = if cell.contains('\n') { &['\n'] } else if cell.contains(';') { &[';'] } else { &[','] };
-    cell.split(separator).map(str::trim).filter(|s| !s.is_empty()).collect()
+    let separator: &[char] = if cell.contains('\n') {
+        &['\n']
+    } else if cell.contains(';') {
+        &[';']
+    } else {
+        &[',']
+    };
+    cell.split(separator)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn event_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
@@ -369,13 +394,19 @@ fn event_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
         set(&mut event, "owner", crate::plan::slug(owner));
     }
     let status = row.get(Column::Status).to_lowercase();
-    let dropped = yes(row.get(Column::EventDropped)) || row.get(Column::Action).eq_ignore_ascii_case("remove");
+    let dropped = yes(row.get(Column::EventDropped))
+        || row.get(Column::Action).eq_ignore_ascii_case("remove");
     if dropped {
         set(&mut event, "status", "deprecated");
     } else if ["proposed", "planned", "implemented", "deprecated"].contains(&status.as_str()) {
         set(&mut event, "status", status);
     } else if !status.is_empty() {
-        report.loss(format!("status `{status}` (the format's are proposed, planned, implemented, deprecated)"), at.to_string());
+        report.loss(
+            format!(
+                "status `{status}` (the format's are proposed, planned, implemented, deprecated)"
+            ),
+            at.to_string(),
+        );
     }
     let mut platforms: Vec<Value> = Vec::new();
     let mut tags: Vec<Value> = Vec::new();
@@ -441,7 +472,10 @@ fn definition_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
     let raw_type = row.get(Column::PropertyType);
     let (mut words, item) = type_of(raw_type);
     if words.is_empty() {
-        report.loss(format!("data type `{raw_type}` (kept as `any`)"), at.to_string());
+        report.loss(
+            format!("data type `{raw_type}` (kept as `any`)"),
+            at.to_string(),
+        );
         words = vec!["any"];
     }
     let is_array = yes(row.get(Column::IsArray));
@@ -451,14 +485,26 @@ fn definition_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
     } else if words.len() == 1 {
         set(&mut d, "type", words[0]);
     } else {
-        set(&mut d, "type", Value::Sequence(words.iter().map(|w| Value::String(w.to_string())).collect()));
+        set(
+            &mut d,
+            "type",
+            Value::Sequence(words.iter().map(|w| Value::String(w.to_string())).collect()),
+        );
     }
     let description = row.get(Column::PropertyDescription);
     if !description.is_empty() {
         set(&mut d, "description", description);
     }
-    let value_words: Vec<&str> = if is_array { words.clone() } else { item.map_or(words.clone(), |i| vec![i]) };
-    let scalar_type = if is_array || words == ["list"] { None } else { Some(words.as_slice()) };
+    let value_words: Vec<&str> = if is_array {
+        words.clone()
+    } else {
+        item.map_or(words.clone(), |i| vec![i])
+    };
+    let scalar_type = if is_array || words == ["list"] {
+        None
+    } else {
+        Some(words.as_slice())
+    };
     if let Some(types) = scalar_type {
         for (column, field) in [(Column::Enum, "enum"), (Column::Examples, "examples")] {
             let values: Vec<Value> = split_list(row.get(column))
@@ -466,7 +512,10 @@ fn definition_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
                 .filter_map(|v| {
                     let value = typed(v, types);
                     if value.is_none() {
-                        report.loss(format!("{field} value that does not fit the data type"), at.to_string());
+                        report.loss(
+                            format!("{field} value that does not fit the data type"),
+                            at.to_string(),
+                        );
                     }
                     value
                 })
@@ -486,11 +535,19 @@ fn definition_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
             .filter_map(|v| typed(v, &item_types))
             .collect();
         if !items.is_empty() {
-            set(&mut d, "examples", Value::Sequence(vec![Value::Sequence(items)]));
+            set(
+                &mut d,
+                "examples",
+                Value::Sequence(vec![Value::Sequence(items)]),
+            );
         }
     }
     if is_array || item.is_some() {
-        let item_word = if is_array { value_words.first().copied() } else { item };
+        let item_word = if is_array {
+            value_words.first().copied()
+        } else {
+            item
+        };
         if let Some(item_word) = item_word.filter(|w| *w != "any") {
             set(&mut d, "items", item_word);
         }
@@ -519,7 +576,11 @@ fn definition_of(row: &Row<'_>, report: &mut Report, at: &str) -> Mapping {
     }
     let display = row.get(Column::PropertyDisplayName);
     if !display.is_empty() {
-        let notes = d.get("notes").and_then(Value::as_str).map(|n| format!("{n}\n")).unwrap_or_default();
+        let notes = d
+            .get("notes")
+            .and_then(Value::as_str)
+            .map(|n| format!("{n}\n"))
+            .unwrap_or_default();
         set(&mut d, "notes", format!("{notes}Display name: {display}"));
     }
     d
@@ -541,7 +602,11 @@ fn type_of(cell: &str) -> (Vec<&'static str>, Option<&'static str>) {
         return (vec!["list"], word(rest));
     }
     let mut words = Vec::new();
-    for part in lower.split(['|', '/', ',']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in lower
+        .split(['|', '/', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match word(part) {
             Some(w) if !words.contains(&w) => words.push(w),
             Some(_) => {}
@@ -576,7 +641,11 @@ fn typed(cell: &str, types: &[&str]) -> Option<Value> {
     if has("number") {
         if let Ok(f) = cell.parse::<f64>() {
             if f.is_finite() {
-                return Some(if f.fract() == 0.0 && f.abs() < 1e15 { Value::from(f as i64) } else { f.into() });
+                return Some(if f.fract() == 0.0 && f.abs() < 1e15 {
+                    Value::from(f as i64)
+                } else {
+                    f.into()
+                });
             }
         }
     }
@@ -600,13 +669,28 @@ fn typed(cell: &str, types: &[&str]) -> Option<Value> {
 /// events refer to them; a name defined differently by some events is defined in those events.
 fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report: &mut Report) {
     for occurrence in &occurrences {
-        let at = occurrence.event.clone().map_or_else(|| occurrence.name.clone(), |e| format!("event {e} › {}", occurrence.name));
+        let at = occurrence.event.clone().map_or_else(
+            || occurrence.name.clone(),
+            |e| format!("event {e} › {}", occurrence.name),
+        );
         if occurrence.user {
-            plan.add_property(true, &occurrence.name, occurrence.definition.clone(), report, &at);
+            plan.add_property(
+                true,
+                &occurrence.name,
+                occurrence.definition.clone(),
+                report,
+                &at,
+            );
             continue;
         }
         let Some(event) = &occurrence.event else {
-            plan.add_property(false, &occurrence.name, occurrence.definition.clone(), report, &at);
+            plan.add_property(
+                false,
+                &occurrence.name,
+                occurrence.definition.clone(),
+                report,
+                &at,
+            );
             if !plan.super_properties.contains(&occurrence.name) {
                 plan.super_properties.push(occurrence.name.clone());
             }
@@ -618,13 +702,23 @@ fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report
             d.remove("examples");
             d
         };
-        let entry = match plan.properties.get(occurrence.name.as_str()).and_then(Value::as_mapping) {
+        let entry = match plan
+            .properties
+            .get(occurrence.name.as_str())
+            .and_then(Value::as_mapping)
+        {
             None => {
-                plan.properties.insert(occurrence.name.clone().into(), Value::Mapping(occurrence.definition.clone()));
+                plan.properties.insert(
+                    occurrence.name.clone().into(),
+                    Value::Mapping(occurrence.definition.clone()),
+                );
                 reference(occurrence.required, None)
             }
             Some(first) if shape(first) == shape(&occurrence.definition) => {
-                let own = occurrence.definition.get("description").filter(|d| first.get("description") != Some(*d));
+                let own = occurrence
+                    .definition
+                    .get("description")
+                    .filter(|d| first.get("description") != Some(*d));
                 reference(occurrence.required, own.cloned())
             }
             Some(_) => {
@@ -640,7 +734,10 @@ fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report
                 Some(Value::Mapping(p)) => p,
                 _ => {
                     set(event, "properties", Value::Mapping(Mapping::new()));
-                    event.get_mut("properties").and_then(Value::as_mapping_mut).expect("just set")
+                    event
+                        .get_mut("properties")
+                        .and_then(Value::as_mapping_mut)
+                        .expect("just set")
                 }
             };
             if properties.contains_key(occurrence.name.as_str()) {

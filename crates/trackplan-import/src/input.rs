@@ -52,10 +52,17 @@ impl Input {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str::<Value>(text).map_err(|e| {
             let what = match e.classify() {
-                serde_json::error::Category::Eof => "the JSON ends too early (is the file cut short?)",
+                serde_json::error::Category::Eof => {
+                    "the JSON ends too early (is the file cut short?)"
+                }
                 _ => "invalid JSON",
             };
-            format!("{}:{}:{}: {what}: {e}", self.path, e.line(), e.column().max(1))
+            format!(
+                "{}:{}:{}: {what}: {e}",
+                self.path,
+                e.line(),
+                e.column().max(1)
+            )
         })
     }
 
@@ -68,8 +75,12 @@ impl Input {
         for issue in &tree.issues {
             let (message, offset) = match issue {
                 SyntaxIssue::Error { message, span, .. } => (message.clone(), span.start as usize),
-                SyntaxIssue::TooDeep { span } => ("nested too deeply".to_string(), span.start as usize),
-                SyntaxIssue::TooLarge { bytes } => (format!("too large to read ({bytes} bytes)"), 0),
+                SyntaxIssue::TooDeep { span } => {
+                    ("nested too deeply".to_string(), span.start as usize)
+                }
+                SyntaxIssue::TooLarge { bytes } => {
+                    (format!("too large to read ({bytes} bytes)"), 0)
+                }
                 SyntaxIssue::NotUtf8 { offset } => ("not UTF-8".to_string(), *offset),
                 SyntaxIssue::Unsupported { .. } => continue,
             };

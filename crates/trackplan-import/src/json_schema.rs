@@ -21,14 +21,18 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             }
         };
         if !document.is_mapping() {
-            report.skip(&input.path, "not a JSON Schema: the document is not an object");
+            report.skip(
+                &input.path,
+                "not a JSON Schema: the document is not an object",
+            );
             continue;
         }
         read_any = true;
         let definitions = key(&document, "$defs")
             .or_else(|| key(&document, "definitions"))
             .and_then(Value::as_mapping);
-        let is_bundle = key(&document, "properties").is_none() && definitions.is_some_and(|d| !d.is_empty());
+        let is_bundle =
+            key(&document, "properties").is_none() && definitions.is_some_and(|d| !d.is_empty());
         if is_bundle {
             if plan.name.is_none() {
                 plan.name = said(&document, "title");
@@ -38,10 +42,14 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             for (name, schema) in definitions.into_iter().flatten() {
                 // A definition other schemas refer to is a building block, not an event.
                 let key_name = name.as_str().unwrap_or_default();
-                if referenced.iter().any(|r| r.rsplit('/').next() == Some(key_name)) {
+                if referenced
+                    .iter()
+                    .any(|r| r.rsplit('/').next() == Some(key_name))
+                {
                     continue;
                 }
-                let name = said(schema, "title").unwrap_or_else(|| name.as_str().unwrap_or_default().to_string());
+                let name = said(schema, "title")
+                    .unwrap_or_else(|| name.as_str().unwrap_or_default().to_string());
                 let at = format!("{} › $defs › {name}", input.path);
                 if name.eq_ignore_ascii_case("user properties") || name == "$user" {
                     let members = SchemaMapper::new(report, &document).members(schema, &at);
@@ -50,7 +58,13 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                             d.remove("required");
                         }
                         let definition = definition.as_mapping().cloned().unwrap_or_default();
-                        plan.add_property(true, property.as_str().unwrap_or_default(), definition, report, &at);
+                        plan.add_property(
+                            true,
+                            property.as_str().unwrap_or_default(),
+                            definition,
+                            report,
+                            &at,
+                        );
                     }
                     continue;
                 }
@@ -59,12 +73,18 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             }
         } else {
             let stem = input.path.rsplit('/').next().unwrap_or(&input.path);
-            let stem = stem.strip_suffix(".schema.json").or_else(|| stem.strip_suffix(".json")).unwrap_or(stem);
+            let stem = stem
+                .strip_suffix(".schema.json")
+                .or_else(|| stem.strip_suffix(".json"))
+                .unwrap_or(stem);
             let name = said(&document, "title").unwrap_or_else(|| stem.to_string());
             let at = format!("{} › {name}", input.path);
             let event = event_of(&document, &document, report, &at);
             // A folder's sub-folder is the group the event belongs to.
-            let group = input.path.rsplit_once('/').map(|(folder, _)| folder.replace('/', "-"));
+            let group = input
+                .path
+                .rsplit_once('/')
+                .map(|(folder, _)| folder.replace('/', "-"));
             plan.add_event(group.as_deref(), &name, event, report, &at);
         }
     }

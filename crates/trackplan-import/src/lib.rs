@@ -58,11 +58,17 @@ impl Format {
     pub fn reads_file(self, path: &str) -> bool {
         let lower = path.to_ascii_lowercase();
         let file = lower.rsplit('/').next().unwrap_or(&lower);
-        if file.starts_with('.') || file == "license" || file.ends_with(".md") || file.ends_with(".tsv") {
+        if file.starts_with('.')
+            || file == "license"
+            || file.ends_with(".md")
+            || file.ends_with(".tsv")
+        {
             return false;
         }
         match self {
-            Format::Segment | Format::JsonSchema | Format::MixpanelLexicon => file.ends_with(".json"),
+            Format::Segment | Format::JsonSchema | Format::MixpanelLexicon => {
+                file.ends_with(".json")
+            }
             Format::Rudderstack => file.ends_with(".yaml") || file.ends_with(".yml"),
             // Iglu schemas have no extension: schemas/VENDOR/NAME/FORMAT/1-0-0.
             Format::Snowplow => !file.contains('.') || file.ends_with(".json"),

@@ -34,7 +34,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             let name = text(entry, "name").unwrap_or_default().to_string();
             let at = format!("{} › entries[{index}] {name}", input.path);
             let schema = key(entry, "schemaJson").cloned().unwrap_or(Value::Null);
-            let metadata = key(&schema, "metadata").and_then(|m| key(m, "com.mixpanel")).cloned().unwrap_or(Value::Null);
+            let metadata = key(&schema, "metadata")
+                .and_then(|m| key(m, "com.mixpanel"))
+                .cloned()
+                .unwrap_or(Value::Null);
             match text(entry, "entityType").unwrap_or_default() {
                 "event" => {
                     let event = event_of(&schema, &metadata, &mut plan, report, &at);
@@ -61,7 +64,13 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
     read_any.then_some(plan)
 }
 
-fn event_of(schema: &Value, metadata: &Value, plan: &mut PlanBuilder, report: &mut Report, at: &str) -> Mapping {
+fn event_of(
+    schema: &Value,
+    metadata: &Value,
+    plan: &mut PlanBuilder,
+    report: &mut Report,
+    at: &str,
+) -> Mapping {
     let mut event = Mapping::new();
     if let Some(description) = said(schema, "description") {
         set(&mut event, "description", description);
@@ -90,7 +99,10 @@ fn event_of(schema: &Value, metadata: &Value, plan: &mut PlanBuilder, report: &m
     if key(metadata, "dropped").and_then(Value::as_bool) == Some(true) {
         set(&mut event, "status", "deprecated");
     }
-    let mut tags: Vec<Value> = key(metadata, "tags").and_then(Value::as_sequence).cloned().unwrap_or_default();
+    let mut tags: Vec<Value> = key(metadata, "tags")
+        .and_then(Value::as_sequence)
+        .cloned()
+        .unwrap_or_default();
     if key(metadata, "hidden").and_then(Value::as_bool) == Some(true) {
         tags.push("hidden".into());
     }
@@ -109,7 +121,10 @@ fn event_of(schema: &Value, metadata: &Value, plan: &mut PlanBuilder, report: &m
     for (property, definition) in members.properties {
         let pname = property.as_str().unwrap_or_default().to_string();
         if pname.starts_with('$') || pname.starts_with("mp_") {
-            report.kept("Mixpanel's own property (`$`, `mp_`), sent by Mixpanel: not planned", format!("{at} › {pname}"));
+            report.kept(
+                "Mixpanel's own property (`$`, `mp_`), sent by Mixpanel: not planned",
+                format!("{at} › {pname}"),
+            );
             continue;
         }
         let mut definition = definition.as_mapping().cloned().unwrap_or_default();

@@ -65,7 +65,10 @@ impl PlanBuilder {
             return;
         }
         if self.event_index.contains_key(name) {
-            report.loss("event defined twice (the first definition kept)", at.to_string());
+            report.loss(
+                "event defined twice (the first definition kept)",
+                at.to_string(),
+            );
             return;
         }
         let file = match group.map(slug).filter(|s| !s.is_empty()) {
@@ -83,7 +86,14 @@ impl PlanBuilder {
 
     /// Adds a property to the dictionary (`user`: to the user properties); a second definition of
     /// a name is reported unless it is the same.
-    pub fn add_property(&mut self, user: bool, name: &str, definition: Mapping, report: &mut Report, at: &str) {
+    pub fn add_property(
+        &mut self,
+        user: bool,
+        name: &str,
+        definition: Mapping,
+        report: &mut Report,
+        at: &str,
+    ) {
         let section = if user {
             &mut self.user_properties
         } else {
@@ -113,7 +123,11 @@ impl PlanBuilder {
             + self
                 .events
                 .iter()
-                .map(|(_, _, e)| e.get("properties").and_then(Value::as_mapping).map_or(0, |p| p.len()))
+                .map(|(_, _, e)| {
+                    e.get("properties")
+                        .and_then(Value::as_mapping)
+                        .map_or(0, |p| p.len())
+                })
                 .sum::<usize>();
         let mut root = Mapping::new();
         set(&mut root, "trackplan", 1);
@@ -128,9 +142,17 @@ impl PlanBuilder {
             set(&mut root, "description", description);
         }
         if let Some(destination) = self.destination {
-            set(&mut root, "destinations", Value::Sequence(vec![destination.into()]));
+            set(
+                &mut root,
+                "destinations",
+                Value::Sequence(vec![destination.into()]),
+            );
         }
-        for (section, entries) in [("teams", self.teams), ("kpis", self.kpis), ("flows", self.flows)] {
+        for (section, entries) in [
+            ("teams", self.teams),
+            ("kpis", self.kpis),
+            ("flows", self.flows),
+        ] {
             if !entries.is_empty() {
                 set(&mut root, section, Value::Mapping(entries));
             }
@@ -162,7 +184,11 @@ impl PlanBuilder {
         if !self.properties.is_empty() || !self.super_properties.is_empty() {
             let mut document = Mapping::new();
             if !self.super_properties.is_empty() {
-                let names = self.super_properties.into_iter().map(Value::String).collect();
+                let names = self
+                    .super_properties
+                    .into_iter()
+                    .map(Value::String)
+                    .collect();
                 set(&mut document, "super_properties", Value::Sequence(names));
             }
             if !self.properties.is_empty() {
@@ -175,7 +201,11 @@ impl PlanBuilder {
         }
         if !self.user_properties.is_empty() {
             let mut document = Mapping::new();
-            set(&mut document, "user_properties", Value::Mapping(self.user_properties));
+            set(
+                &mut document,
+                "user_properties",
+                Value::Mapping(self.user_properties),
+            );
             files.push(PlanFile {
                 path: "user-properties.yaml".to_string(),
                 text: yaml::write(&document),

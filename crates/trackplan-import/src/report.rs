@@ -80,7 +80,11 @@ impl Report {
                 }
             }
         }
-        section(&mut out, "not kept (the plan format has no place for it)", &self.losses);
+        section(
+            &mut out,
+            "not kept (the plan format has no place for it)",
+            &self.losses,
+        );
         section(&mut out, "kept elsewhere (check these)", &self.kept);
         if self.is_lossless() {
             out.push_str("nothing was lost\n");
@@ -95,7 +99,11 @@ fn section(out: &mut String, title: &str, rows: &[Loss]) {
     }
     let _ = writeln!(out, "{title}:");
     for row in rows {
-        let _ = writeln!(out, "  {} × {}, first at {}", row.count, row.what, row.example);
+        let _ = writeln!(
+            out,
+            "  {} × {}, first at {}",
+            row.count, row.what, row.example
+        );
     }
 }
 

@@ -76,11 +76,18 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         match text(document, "kind").unwrap_or_default() {
             "properties" => collect(&spec, "properties", &mut catalog.properties),
             "custom-types" => collect(&spec, "types", &mut catalog.custom_types),
-            "events" => catalog
-                .events
-                .extend(key(&spec, "events").and_then(Value::as_sequence).cloned().unwrap_or_default()),
+            "events" => catalog.events.extend(
+                key(&spec, "events")
+                    .and_then(Value::as_sequence)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
             "categories" => {
-                for category in key(&spec, "categories").and_then(Value::as_sequence).into_iter().flatten() {
+                for category in key(&spec, "categories")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(id) = text(category, "id") {
                         let name = text(category, "name").unwrap_or(id);
                         catalog.categories.insert(id.to_string(), name.to_string());
@@ -88,7 +95,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                 }
             }
             "tracking-plan" | "tp" => catalog.plans.push((path.to_string(), spec)),
-            other => report.skip(path.to_string(), format!("a rudder-cli file of kind `{other}`, which the importer does not know")),
+            other => report.skip(
+                path.to_string(),
+                format!("a rudder-cli file of kind `{other}`, which the importer does not know"),
+            ),
         }
     }
     let mut plan = PlanBuilder::new(Some("rudderstack"));
@@ -115,7 +125,9 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
     // Events, in the order of the files.
     let mut event_names: HashMap<String, String> = HashMap::new();
     for event in &catalog.events {
-        let Some(id) = text(event, "id") else { continue };
+        let Some(id) = text(event, "id") else {
+            continue;
+        };
         let kind = text(event, "event_type").unwrap_or("track");
         let name = said(event, "name").unwrap_or_else(|| id.to_string());
         event_names.insert(id.to_string(), name.clone());
@@ -127,7 +139,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             continue;
         }
         if kind == "group" {
-            report.loss("group event (the format has no group profiles)", format!("event {name}"));
+            report.loss(
+                "group event (the format has no group profiles)",
+                format!("event {name}"),
+            );
             continue;
         }
         let mut entry = Mapping::new();
@@ -135,13 +150,27 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             set(&mut entry, "description", description);
         }
         if kind != "track" {
-            set(&mut entry, "tags", Value::Sequence(vec![format!("rudderstack:{kind}").into()]));
+            set(
+                &mut entry,
+                "tags",
+                Value::Sequence(vec![format!("rudderstack:{kind}").into()]),
+            );
         }
         let category = text(event, "category").map(|c| {
             let id = ref_id(c);
-            catalog.categories.get(id).cloned().unwrap_or_else(|| id.to_string())
+            catalog
+                .categories
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_string())
         });
-        plan.add_event(category.as_deref(), &name, entry, report, &format!("event {name}"));
+        plan.add_event(
+            category.as_deref(),
+            &name,
+            entry,
+            report,
+            &format!("event {name}"),
+        );
     }
     let mut plan_names = Vec::new();
     for (path, spec) in &catalog.plans {
@@ -151,11 +180,20 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         if plan.description.is_none() {
             plan.description = said(spec, "description");
         }
-        for rule in key(spec, "rules").and_then(Value::as_sequence).into_iter().flatten() {
+        for rule in key(spec, "rules")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
             let target = key(rule, "event");
-            let reference = target.and_then(|t| t.as_str().or_else(|| text(t, "$ref"))).unwrap_or_default();
+            let reference = target
+                .and_then(|t| t.as_str().or_else(|| text(t, "$ref")))
+                .unwrap_or_default();
             let id = ref_id(reference);
-            let name = event_names.get(id).cloned().unwrap_or_else(|| id.to_string());
+            let name = event_names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_string());
             let at = format!("{path} › rule {}", text(rule, "id").unwrap_or(&name));
             let kind = catalog
                 .events
@@ -163,12 +201,20 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                 .find(|e| text(e, "id") == Some(id))
                 .and_then(|e| text(e, "event_type"))
                 .unwrap_or("track");
-            let items = key(rule, "properties").and_then(Value::as_sequence).cloned().unwrap_or_default();
+            let items = key(rule, "properties")
+                .and_then(Value::as_sequence)
+                .cloned()
+                .unwrap_or_default();
             if kind == "identify" {
                 for item in &items {
                     let pid = ref_id(reference_of(item).unwrap_or_default()).to_string();
                     let pname = name_of(&pid);
-                    if let Some(definition) = plan.properties.get(pname.as_str()).and_then(Value::as_mapping).cloned() {
+                    if let Some(definition) = plan
+                        .properties
+                        .get(pname.as_str())
+                        .and_then(Value::as_mapping)
+                        .cloned()
+                    {
                         plan.add_property(true, &pname, definition, report, &at);
                     }
                 }
@@ -177,7 +223,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             if kind == "group" {
                 for item in &items {
                     let pid = ref_id(reference_of(item).unwrap_or_default()).to_string();
-                    report.loss("group trait (the format has no group profiles)", format!("{at} › {}", name_of(&pid)));
+                    report.loss(
+                        "group trait (the format has no group profiles)",
+                        format!("{at} › {}", name_of(&pid)),
+                    );
                 }
                 continue;
             }
@@ -186,14 +235,21 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             }
             let properties = entries(&items, &plan.properties, &name_of, report, &at, 0);
             let closed = match target {
-                Some(t @ Value::Mapping(_)) => key(t, "allow_unplanned").and_then(Value::as_bool) == Some(false),
+                Some(t @ Value::Mapping(_)) => {
+                    key(t, "allow_unplanned").and_then(Value::as_bool) == Some(false)
+                }
                 _ => key(rule, "additional_properties").and_then(Value::as_bool) == Some(false),
             };
             if let Some(identity) = text(rule, "identity_section").filter(|s| *s != "properties") {
                 report.loss(format!("`identity_section: {identity}`"), at.clone());
             }
-            let variants = key(rule, "variants").and_then(Value::as_sequence).cloned().unwrap_or_default();
-            let Some(event) = plan.event_mut(&name) else { continue };
+            let variants = key(rule, "variants")
+                .and_then(Value::as_sequence)
+                .cloned()
+                .unwrap_or_default();
+            let Some(event) = plan.event_mut(&name) else {
+                continue;
+            };
             let mut properties = properties;
             let mut notes = Vec::new();
             for variant in &variants {
@@ -203,10 +259,24 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                     at.clone(),
                 );
                 let mut case_items: Vec<Value> = Vec::new();
-                for case in key(variant, "cases").and_then(Value::as_sequence).into_iter().flatten() {
-                    case_items.extend(key(case, "properties").and_then(Value::as_sequence).cloned().unwrap_or_default());
+                for case in key(variant, "cases")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
+                    case_items.extend(
+                        key(case, "properties")
+                            .and_then(Value::as_sequence)
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
                 }
-                case_items.extend(key(variant, "default").and_then(Value::as_sequence).cloned().unwrap_or_default());
+                case_items.extend(
+                    key(variant, "default")
+                        .and_then(Value::as_sequence)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
                 for item in case_items {
                     let pid = ref_id(reference_of(&item).unwrap_or_default()).to_string();
                     let pname = name_of(&pid);
@@ -233,7 +303,11 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
 }
 
 fn collect(spec: &Value, list: &str, into: &mut HashMap<String, Value>) {
-    for item in key(spec, list).and_then(Value::as_sequence).into_iter().flatten() {
+    for item in key(spec, list)
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
         if let Some(id) = text(item, "id") {
             into.insert(id.to_string(), item.clone());
         }
@@ -253,7 +327,10 @@ fn entries(
     let mut out = Mapping::new();
     for item in items {
         let Some(reference) = reference_of(item) else {
-            report.loss("rule property without a `property` reference", at.to_string());
+            report.loss(
+                "rule property without a `property` reference",
+                at.to_string(),
+            );
             continue;
         };
         let name = name_of(ref_id(reference));
@@ -261,10 +338,21 @@ fn entries(
         let nested = key(item, "properties").and_then(Value::as_sequence);
         let value = match nested {
             Some(nested) if depth < 16 => {
-                let mut definition = dictionary.get(name.as_str()).and_then(Value::as_mapping).cloned().unwrap_or_default();
+                let mut definition = dictionary
+                    .get(name.as_str())
+                    .and_then(Value::as_mapping)
+                    .cloned()
+                    .unwrap_or_default();
                 set(&mut definition, "type", "object");
                 definition.remove("items");
-                let inner = entries(nested, dictionary, name_of, report, &format!("{at} › {name}"), depth + 1);
+                let inner = entries(
+                    nested,
+                    dictionary,
+                    name_of,
+                    report,
+                    &format!("{at} › {name}"),
+                    depth + 1,
+                );
                 if !inner.is_empty() {
                     set(&mut definition, "properties", Value::Mapping(inner));
                 }
@@ -297,8 +385,16 @@ fn json_schema(
 ) -> Value {
     let mut schema = Mapping::new();
     let declared: Vec<String> = match key(spec, "types").or_else(|| key(spec, "type")) {
-        Some(Value::Sequence(types)) => types.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        Some(Value::String(t)) => t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        Some(Value::Sequence(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        Some(Value::String(t)) => t
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         _ => Vec::new(),
     };
     let mut types = Vec::new();
@@ -314,12 +410,17 @@ fn json_schema(
                                 Value::Sequence(ts) => types.extend(ts),
                                 other => types.push(other),
                             }
-                        } else if k.as_str() != Some("description") || said(spec, "description").is_none() {
+                        } else if k.as_str() != Some("description")
+                            || said(spec, "description").is_none()
+                        {
                             schema.insert(k, v);
                         }
                     }
                 }
-                _ => report.loss(format!("custom type `{t}` that the project does not define"), at.to_string()),
+                _ => report.loss(
+                    format!("custom type `{t}` that the project does not define"),
+                    at.to_string(),
+                ),
             }
         } else {
             types.push(Value::String(t));
@@ -352,7 +453,10 @@ fn json_schema(
         schema.insert(json_name.into(), v.clone());
     }
     if let Some(items) = key(spec, "item_types").or_else(|| key(spec, "item_type")) {
-        schema.insert("items".into(), item_schema(items, catalog, report, at, depth));
+        schema.insert(
+            "items".into(),
+            item_schema(items, catalog, report, at, depth),
+        );
     }
     // A custom object type lists its properties by reference: nested dictionary references.
     if let Some(members) = key(spec, "properties").and_then(Value::as_sequence) {
@@ -363,7 +467,13 @@ fn json_schema(
             let member_spec = catalog.properties.get(&id).cloned().unwrap_or(Value::Null);
             let name = said(&member_spec, "name").unwrap_or_else(|| id.clone());
             let definition = if depth < 8 {
-                json_schema(&member_spec, catalog, report, &format!("{at} › {name}"), depth + 1)
+                json_schema(
+                    &member_spec,
+                    catalog,
+                    report,
+                    &format!("{at} › {name}"),
+                    depth + 1,
+                )
             } else {
                 Value::Mapping(Mapping::new())
             };
@@ -385,7 +495,10 @@ fn json_schema(
                 .and_then(|p| said(p, "name"))
                 .unwrap_or_else(|| id.to_string())
         };
-        let notes: Vec<String> = variants.iter().map(|v| variant_notes(v, &name_of)).collect();
+        let notes: Vec<String> = variants
+            .iter()
+            .map(|v| variant_notes(v, &name_of))
+            .collect();
         set(&mut schema, "$comment", notes.join("\n"));
         report.kept(
             "variant of a custom type (its cases are in the property's notes)",
@@ -403,11 +516,20 @@ fn item_schema(
     depth: usize,
 ) -> Value {
     let mut spec = Mapping::new();
-    spec.insert("types".into(), match items {
-        Value::String(s) => Value::Sequence(vec![Value::String(s.clone())]),
-        other => other.clone(),
-    });
-    json_schema(&Value::Mapping(spec), catalog, report, &format!("{at} › items"), depth + 1)
+    spec.insert(
+        "types".into(),
+        match items {
+            Value::String(s) => Value::Sequence(vec![Value::String(s.clone())]),
+            other => other.clone(),
+        },
+    );
+    json_schema(
+        &Value::Mapping(spec),
+        catalog,
+        report,
+        &format!("{at} › items"),
+        depth + 1,
+    )
 }
 
 /// A variant written out for the event's notes.
@@ -422,12 +544,19 @@ fn variant_notes(variant: &Value, name_of: &dyn Fn(&str) -> String) -> String {
             .map(|item| {
                 let name = name_of(ref_id(reference_of(item).unwrap_or_default()));
                 let required = key(item, "required").and_then(Value::as_bool) == Some(true);
-                format!("{name} ({})", if required { "required" } else { "optional" })
+                format!(
+                    "{name} ({})",
+                    if required { "required" } else { "optional" }
+                )
             })
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for case in key(variant, "cases").and_then(Value::as_sequence).into_iter().flatten() {
+    for case in key(variant, "cases")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
         let matches: Vec<String> = key(case, "match")
             .and_then(Value::as_sequence)
             .into_iter()

@@ -213,7 +213,10 @@ impl<'a> SchemaMapper<'a> {
             .and_then(Value::as_sequence)
             .cloned()
             .or_else(|| key(schema, "const").map(|c| vec![c.clone()]));
-        if enum_values.as_ref().is_some_and(|v| v.contains(&Value::Null)) {
+        if enum_values
+            .as_ref()
+            .is_some_and(|v| v.contains(&Value::Null))
+        {
             nullable = true;
         }
         if words.is_empty() {
@@ -339,7 +342,9 @@ impl<'a> SchemaMapper<'a> {
             ("uniqueItems", "unique_items"),
         ];
         for (source, field) in FIELDS {
-            let Some(value) = key(schema, source) else { continue };
+            let Some(value) = key(schema, source) else {
+                continue;
+            };
             if !applies(field, words) {
                 self.report.loss(
                     format!("`{source}` on a type it does not apply to"),
@@ -357,13 +362,20 @@ impl<'a> SchemaMapper<'a> {
             if fits {
                 set(d, field, value.clone());
             } else {
-                self.report
-                    .loss(format!("`{source}` with a value of the wrong kind"), at.to_string());
+                self.report.loss(
+                    format!("`{source}` with a value of the wrong kind"),
+                    at.to_string(),
+                );
             }
         }
         // An exclusive bound is an inclusive one for integers; for numbers the format has none.
-        for (source, field, step) in [("exclusiveMinimum", "min", 1i64), ("exclusiveMaximum", "max", -1)] {
-            let Some(value) = key(schema, source) else { continue };
+        for (source, field, step) in [
+            ("exclusiveMinimum", "min", 1i64),
+            ("exclusiveMaximum", "max", -1),
+        ] {
+            let Some(value) = key(schema, source) else {
+                continue;
+            };
             let bound = match value {
                 Value::Bool(false) => continue,
                 Value::Bool(true) => {
@@ -383,7 +395,9 @@ impl<'a> SchemaMapper<'a> {
     }
 
     fn items(&mut self, schema: &Value, words: &[&str], d: &mut Mapping, at: &str, depth: usize) {
-        let Some(items) = key(schema, "items") else { return };
+        let Some(items) = key(schema, "items") else {
+            return;
+        };
         if !applies("items", words) {
             self.report
                 .loss("`items` on a value that is not a list", at.to_string());
@@ -456,7 +470,9 @@ impl<'a> SchemaMapper<'a> {
             "definitions",
             "additionalItems",
         ];
-        let Some(mapping) = schema.as_mapping() else { return };
+        let Some(mapping) = schema.as_mapping() else {
+            return;
+        };
         for name in mapping.keys().filter_map(Value::as_str) {
             if KNOWN.contains(&name) || IGNORED.contains(&name) {
                 continue;
@@ -510,8 +526,10 @@ impl<'a> SchemaMapper<'a> {
     fn flatten(&mut self, schema: &Value, at: &str) -> Value {
         let Some(mapping) = schema.as_mapping() else {
             if !matches!(schema, Value::Bool(true)) {
-                self.report
-                    .loss("schema that is not an object (kept as `any`)", at.to_string());
+                self.report.loss(
+                    "schema that is not an object (kept as `any`)",
+                    at.to_string(),
+                );
             }
             return Value::Mapping(Mapping::new());
         };
@@ -530,7 +548,12 @@ impl<'a> SchemaMapper<'a> {
         if let Some(Value::Sequence(all)) = out.remove("allOf") {
             for sub in all {
                 let sub = self.flatten(&sub, at);
-                out = merge(out, sub.as_mapping().cloned().unwrap_or_default(), self.report, at);
+                out = merge(
+                    out,
+                    sub.as_mapping().cloned().unwrap_or_default(),
+                    self.report,
+                    at,
+                );
             }
         }
         for keyword in ["oneOf", "anyOf"] {
@@ -543,7 +566,13 @@ impl<'a> SchemaMapper<'a> {
 
     /// `oneOf`/`anyOf`: one alternative besides `null` is that schema (nullable); several become a
     /// type list, and what else they say is reported.
-    fn alternatives(&mut self, mut out: Mapping, alternatives: &[Value], keyword: &str, at: &str) -> Mapping {
+    fn alternatives(
+        &mut self,
+        mut out: Mapping,
+        alternatives: &[Value],
+        keyword: &str,
+        at: &str,
+    ) -> Mapping {
         let flattened: Vec<Value> = alternatives.iter().map(|a| self.flatten(a, at)).collect();
         let (nulls, others): (Vec<&Value>, Vec<&Value>) = flattened
             .iter()
@@ -557,7 +586,12 @@ impl<'a> SchemaMapper<'a> {
             types.push(Value::String("null".into()));
         }
         if let [only] = others.as_slice() {
-            let mut merged = merge(out, only.as_mapping().cloned().unwrap_or_default(), self.report, at);
+            let mut merged = merge(
+                out,
+                only.as_mapping().cloned().unwrap_or_default(),
+                self.report,
+                at,
+            );
             if !nulls.is_empty() {
                 let mut with_null = match merged.get("type") {
                     Some(Value::String(t)) => vec![Value::String(t.clone())],
@@ -600,7 +634,8 @@ impl<'a> SchemaMapper<'a> {
     /// document, which are reported.
     fn follow(&mut self, reference: &Value, at: &str) -> Mapping {
         let Some(reference) = reference.as_str() else {
-            self.report.loss("`$ref` that is not a string", at.to_string());
+            self.report
+                .loss("`$ref` that is not a string", at.to_string());
             return Mapping::new();
         };
         if self.refs.iter().any(|r| r == reference) || self.refs.len() >= MAX_DEPTH {

@@ -79,7 +79,12 @@ fn rules_of(document: &Value) -> Option<Vec<Rule<'_>>> {
     }
     match key(document, "rules")? {
         Value::Mapping(config) => {
-            for event in config.get("events").and_then(Value::as_sequence).into_iter().flatten() {
+            for event in config
+                .get("events")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+            {
                 rules.push(Rule {
                     name: text(event, "name").unwrap_or_default().to_string(),
                     kind: "TRACK".into(),
@@ -90,7 +95,11 @@ fn rules_of(document: &Value) -> Option<Vec<Rule<'_>>> {
                     deprecated: false,
                 });
             }
-            for (section, kind) in [("identify_traits", "IDENTIFY"), ("group_traits", "GROUP"), ("global", "COMMON")] {
+            for (section, kind) in [
+                ("identify_traits", "IDENTIFY"),
+                ("group_traits", "GROUP"),
+                ("global", "COMMON"),
+            ] {
                 match config.get(section) {
                     // A list of trait schemas (`identify_traits: [{name, rules}]`) or one schema.
                     Some(Value::Sequence(items)) => {
@@ -161,11 +170,20 @@ fn section<'v>(schema: &'v Value, name: &str) -> Option<&'v Value> {
     }
 }
 
-fn add_rules(plan: &mut PlanBuilder, document: &Value, rules: Vec<Rule<'_>>, path: &str, report: &mut Report) {
+fn add_rules(
+    plan: &mut PlanBuilder,
+    document: &Value,
+    rules: Vec<Rule<'_>>,
+    path: &str,
+    report: &mut Report,
+) {
     // The highest version of each rule is the current one.
     let mut latest: Vec<&Rule<'_>> = Vec::new();
     for rule in &rules {
-        match latest.iter_mut().find(|r| r.name == rule.name && r.kind == rule.kind) {
+        match latest
+            .iter_mut()
+            .find(|r| r.name == rule.name && r.kind == rule.kind)
+        {
             Some(current) if current.version < rule.version => *current = rule,
             Some(_) => {}
             None => latest.push(rule),
@@ -182,8 +200,13 @@ fn add_rules(plan: &mut PlanBuilder, document: &Value, rules: Vec<Rule<'_>>, pat
         let at = format!("{path} › {} {}", rule.kind.to_lowercase(), rule.name);
         let mut mapper = SchemaMapper::new(report, document);
         if let Some(context) = section(rule.schema, "context") {
-            if key(context, "properties").is_some_and(|p| p.as_mapping().is_some_and(|m| !m.is_empty())) {
-                mapper.report.loss("`context` rules (the format plans event properties only)", at.clone());
+            if key(context, "properties")
+                .is_some_and(|p| p.as_mapping().is_some_and(|m| !m.is_empty()))
+            {
+                mapper.report.loss(
+                    "`context` rules (the format plans event properties only)",
+                    at.clone(),
+                );
             }
         }
         match rule.kind.as_str() {
@@ -197,7 +220,10 @@ fn add_rules(plan: &mut PlanBuilder, document: &Value, rules: Vec<Rule<'_>>, pat
                 }
                 let mut tags = labels(rule.labels);
                 if rule.kind != "TRACK" {
-                    tags.push(Value::String(format!("segment:{}", rule.kind.to_lowercase())));
+                    tags.push(Value::String(format!(
+                        "segment:{}",
+                        rule.kind.to_lowercase()
+                    )));
                 }
                 if !tags.is_empty() {
                     set(&mut event, "tags", Value::Sequence(tags));
@@ -212,8 +238,12 @@ fn add_rules(plan: &mut PlanBuilder, document: &Value, rules: Vec<Rule<'_>>, pat
                     }
                 }
                 if let Some(traits) = section(rule.schema, "traits") {
-                    if key(traits, "properties").is_some_and(|p| p.as_mapping().is_some_and(|m| !m.is_empty())) {
-                        mapper.report.loss("`traits` rules of a track event", at.clone());
+                    if key(traits, "properties")
+                        .is_some_and(|p| p.as_mapping().is_some_and(|m| !m.is_empty()))
+                    {
+                        mapper
+                            .report
+                            .loss("`traits` rules of a track event", at.clone());
                     }
                 }
                 plan.add_event(None, &rule.name, event, report, &at);
@@ -243,7 +273,12 @@ fn add_rules(plan: &mut PlanBuilder, document: &Value, rules: Vec<Rule<'_>>, pat
             }
             "GROUP" => {
                 let traits = section(rule.schema, "traits").unwrap_or(&Value::Null);
-                for name in key(traits, "properties").and_then(Value::as_mapping).into_iter().flatten().map(|(k, _)| k) {
+                for name in key(traits, "properties")
+                    .and_then(Value::as_mapping)
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                {
                     mapper.report.loss(
                         "group trait (the format has no group profiles)",
                         format!("{at} › {}", name.as_str().unwrap_or_default()),

@@ -39,10 +39,21 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             }
         };
         let self_ = key(&document, "self");
-        let vendor = self_.and_then(|s| text(s, "vendor")).map(str::to_string).or_else(|| in_path.as_ref().map(|p| p.0.clone()));
-        let name = self_.and_then(|s| text(s, "name")).map(str::to_string).or_else(|| in_path.as_ref().map(|p| p.1.clone()));
-        let version_text = self_.and_then(|s| text(s, "version")).map(str::to_string).or_else(|| in_path.as_ref().map(|p| p.3.clone()));
-        let format = self_.and_then(|s| text(s, "format")).unwrap_or("jsonschema");
+        let vendor = self_
+            .and_then(|s| text(s, "vendor"))
+            .map(str::to_string)
+            .or_else(|| in_path.as_ref().map(|p| p.0.clone()));
+        let name = self_
+            .and_then(|s| text(s, "name"))
+            .map(str::to_string)
+            .or_else(|| in_path.as_ref().map(|p| p.1.clone()));
+        let version_text = self_
+            .and_then(|s| text(s, "version"))
+            .map(str::to_string)
+            .or_else(|| in_path.as_ref().map(|p| p.3.clone()));
+        let format = self_
+            .and_then(|s| text(s, "format"))
+            .unwrap_or("jsonschema");
         let (Some(vendor), Some(name), Some(version_text)) = (vendor, name, version_text) else {
             report.skip(
                 &input.path,
@@ -51,11 +62,19 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             continue;
         };
         if format != "jsonschema" {
-            report.skip(&input.path, format!("an Iglu schema in the `{format}` format (only JSON Schema can be imported)"));
+            report.skip(
+                &input.path,
+                format!(
+                    "an Iglu schema in the `{format}` format (only JSON Schema can be imported)"
+                ),
+            );
             continue;
         }
         let Some(version) = parse_version(&version_text) else {
-            report.skip(&input.path, format!("the version `{version_text}` is not MODEL-REVISION-ADDITION"));
+            report.skip(
+                &input.path,
+                format!("the version `{version_text}` is not MODEL-REVISION-ADDITION"),
+            );
             continue;
         };
         read_any = true;
@@ -66,7 +85,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             path: &input.path,
             document,
         };
-        match latest.iter_mut().find(|s| s.vendor == schema.vendor && s.name == schema.name) {
+        match latest
+            .iter_mut()
+            .find(|s| s.vendor == schema.vendor && s.name == schema.name)
+        {
             Some(current) => {
                 let older = if current.version < schema.version {
                     std::mem::replace(current, schema)
@@ -106,7 +128,10 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         set(
             &mut links,
             "iglu",
-            format!("iglu:{}/{}/jsonschema/{model}-{revision}-{addition}", schema.vendor, schema.name),
+            format!(
+                "iglu:{}/{}/jsonschema/{model}-{revision}-{addition}",
+                schema.vendor, schema.name
+            ),
         );
         set(&mut event, "links", Value::Mapping(links));
         plan.add_event(Some(&schema.vendor), &event_name, event, report, &at);
@@ -121,7 +146,12 @@ fn path_parts(path: &str) -> Option<(String, String, String, String)> {
         return None;
     };
     parse_version(version)?;
-    Some((vendor.to_string(), name.to_string(), format.to_string(), version.to_string()))
+    Some((
+        vendor.to_string(),
+        name.to_string(),
+        format.to_string(),
+        version.to_string(),
+    ))
 }
 
 fn parse_version(text: &str) -> Option<[u64; 3]> {

@@ -72,7 +72,9 @@ fn protect(value: &Value, marker: char, quoted: &mut Vec<String>) -> Value {
                 .map(|(k, v)| (protect(k, marker, quoted), protect(v, marker, quoted)))
                 .collect(),
         ),
-        Value::Sequence(s) => Value::Sequence(s.iter().map(|v| protect(v, marker, quoted)).collect()),
+        Value::Sequence(s) => {
+            Value::Sequence(s.iter().map(|v| protect(v, marker, quoted)).collect())
+        }
         other => other.clone(),
     }
 }
@@ -84,7 +86,21 @@ mod tests {
     #[test]
     fn yaml_1_1_booleans_and_dates_are_quoted() {
         let mut m = Mapping::new();
-        for word in ["yes", "no", "on", "off", "y", "n", "Yes", "NO", "On", "true", "null", "1.0", "2024-01-01"] {
+        for word in [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "Yes",
+            "NO",
+            "On",
+            "true",
+            "null",
+            "1.0",
+            "2024-01-01",
+        ] {
             m.insert(word.into(), Value::Sequence(vec![word.into()]));
         }
         m.insert("note".into(), "yes\nno".into());

@@ -22,7 +22,11 @@ fn read_folder(dir: &Path) -> Vec<Input> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 inputs.push(Input::new(relative, std::fs::read(&path).unwrap()));
             }
         }
@@ -37,20 +41,38 @@ fn check(imported: &Imported) -> Vec<(Severity, String)> {
         .files
         .iter()
         .enumerate()
-        .map(|(i, f)| Arc::new(trackplan_core::parse_file(FileId(i as u32), &f.path, f.text.as_str())))
+        .map(|(i, f)| {
+            Arc::new(trackplan_core::parse_file(
+                FileId(i as u32),
+                &f.path,
+                f.text.as_str(),
+            ))
+        })
         .collect();
     let plan = Plan::new(files);
     trackplan_core::check(&plan)
         .into_iter()
-        .map(|d| (d.severity, format!("{} {}: {}", d.severity, d.rule.as_str(), d.message)))
+        .map(|d| {
+            (
+                d.severity,
+                format!("{} {}: {}", d.severity, d.rule.as_str(), d.message),
+            )
+        })
         .collect()
 }
 
 fn golden(name: &str, format: Format, inputs: &[Input]) -> Imported {
     let imported = import(format, inputs, &Options::default()).expect("the plan imports");
     let findings = check(&imported);
-    let errors: Vec<&String> = findings.iter().filter(|(s, _)| *s == Severity::Error).map(|(_, m)| m).collect();
-    assert!(errors.is_empty(), "{name}: the imported plan has errors:\n{errors:#?}");
+    let errors: Vec<&String> = findings
+        .iter()
+        .filter(|(s, _)| *s == Severity::Error)
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name}: the imported plan has errors:\n{errors:#?}"
+    );
     let mut text = String::new();
     for file in &imported.files {
         text.push_str(&format!("===== {}\n{}", file.path, file.text));
@@ -64,7 +86,10 @@ fn golden(name: &str, format: Format, inputs: &[Input]) -> Imported {
 #[test]
 fn segment_typewriter_plans() {
     let folder = sources().join("segment-typewriter");
-    for input in read_folder(&folder).into_iter().filter(|i| i.path.ends_with(".json")) {
+    for input in read_folder(&folder)
+        .into_iter()
+        .filter(|i| i.path.ends_with(".json"))
+    {
         let name = format!("segment__{}", input.path.trim_end_matches(".json"));
         golden(&name, Format::Segment, &[input]);
     }
@@ -77,27 +102,51 @@ fn snowplow_iglu_folder() {
         .filter(|i| Format::Snowplow.reads_file(&i.path))
         .collect();
     let imported = golden("snowplow__iglu_central", Format::Snowplow, &inputs);
-    assert!(imported.report.skipped.is_empty(), "{:?}", imported.report.skipped);
+    assert!(
+        imported.report.skipped.is_empty(),
+        "{:?}",
+        imported.report.skipped
+    );
 }
 
 #[test]
 fn rudderstack_projects() {
     for project in ["create", "update", "typer"] {
         let inputs = read_folder(&sources().join("rudderstack").join(project));
-        let imported = golden(&format!("rudderstack__{project}"), Format::Rudderstack, &inputs);
-        assert!(imported.report.skipped.is_empty(), "{:?}", imported.report.skipped);
+        let imported = golden(
+            &format!("rudderstack__{project}"),
+            Format::Rudderstack,
+            &inputs,
+        );
+        assert!(
+            imported.report.skipped.is_empty(),
+            "{:?}",
+            imported.report.skipped
+        );
     }
 }
 
 fn fixture(path: &str) -> Input {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import").join(path);
-    Input::new(path.rsplit('/').next().unwrap(), std::fs::read(full).unwrap())
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import")
+        .join(path);
+    Input::new(
+        path.rsplit('/').next().unwrap(),
+        std::fs::read(full).unwrap(),
+    )
 }
 
 #[test]
 fn csv_layouts() {
     for (name, files) in [
-        ("mixpanel_template", &["csv/mixpanel-template.csv", "csv/super-properties.csv", "csv/user-profile-properties.csv"][..]),
+        (
+            "mixpanel_template",
+            &[
+                "csv/mixpanel-template.csv",
+                "csv/super-properties.csv",
+                "csv/user-profile-properties.csv",
+            ][..],
+        ),
         ("avo", &["csv/avo.csv"][..]),
         ("amplitude", &["csv/amplitude.csv"][..]),
         ("lexicon", &["csv/lexicon.csv"][..]),
@@ -105,19 +154,44 @@ fn csv_layouts() {
     ] {
         let inputs: Vec<Input> = files.iter().map(|f| fixture(f)).collect();
         let imported = golden(&format!("csv__{name}"), Format::Csv, &inputs);
-        assert!(imported.report.skipped.is_empty(), "{name}: {:?}", imported.report.skipped);
+        assert!(
+            imported.report.skipped.is_empty(),
+            "{name}: {:?}",
+            imported.report.skipped
+        );
     }
 }
 
 #[test]
 fn json_schema_folder_and_bundle() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/json-schema/folder");
-    golden("json_schema__folder", Format::JsonSchema, &read_folder(&folder));
-    let imported = golden("json_schema__bundle", Format::JsonSchema, &[fixture("json-schema/bundle/plan.schema.json")]);
-    assert!(imported.report.losses.iter().any(|l| l.what.contains("`$ref` loop")), "{:?}", imported.report);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import/json-schema/folder");
+    golden(
+        "json_schema__folder",
+        Format::JsonSchema,
+        &read_folder(&folder),
+    );
+    let imported = golden(
+        "json_schema__bundle",
+        Format::JsonSchema,
+        &[fixture("json-schema/bundle/plan.schema.json")],
+    );
+    assert!(
+        imported
+            .report
+            .losses
+            .iter()
+            .any(|l| l.what.contains("`$ref` loop")),
+        "{:?}",
+        imported.report
+    );
 }
 
 #[test]
 fn mixpanel_lexicon_body() {
-    golden("mixpanel_lexicon__schemas", Format::MixpanelLexicon, &[fixture("mixpanel-lexicon/schemas.json")]);
+    golden(
+        "mixpanel_lexicon__schemas",
+        Format::MixpanelLexicon,
+        &[fixture("mixpanel-lexicon/schemas.json")],
+    );
 }

@@ -33,7 +33,11 @@ fn read_folder(dir: &Path, base: &Path, out: &mut Vec<Input>) {
         if path.is_dir() {
             read_folder(&path, base, out);
         } else {
-            let relative = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push(Input::new(relative, std::fs::read(&path).unwrap()));
         }
     }
@@ -44,11 +48,18 @@ fn real_plans() -> Vec<(String, Format, Vec<Input>)> {
     let sources = repo().join("tests/fixtures/import/sources");
     let mut plans = Vec::new();
     let mut segment = Vec::new();
-    read_folder(&sources.join("segment-typewriter"), &sources.join("segment-typewriter"), &mut segment);
+    read_folder(
+        &sources.join("segment-typewriter"),
+        &sources.join("segment-typewriter"),
+        &mut segment,
+    );
     segment.retain(|i| i.path.ends_with(".json"));
     segment.sort_by(|a, b| a.path.cmp(&b.path));
     for input in segment {
-        let name = format!("segment-typewriter/{}", input.path.trim_end_matches(".json"));
+        let name = format!(
+            "segment-typewriter/{}",
+            input.path.trim_end_matches(".json")
+        );
         plans.push((name, Format::Segment, vec![input]));
     }
     for project in ["create", "typer", "update"] {
@@ -56,7 +67,11 @@ fn real_plans() -> Vec<(String, Format, Vec<Input>)> {
         let mut inputs = Vec::new();
         read_folder(&dir, &dir, &mut inputs);
         inputs.sort_by(|a, b| a.path.cmp(&b.path));
-        plans.push((format!("rudderstack/{project}"), Format::Rudderstack, inputs));
+        plans.push((
+            format!("rudderstack/{project}"),
+            Format::Rudderstack,
+            inputs,
+        ));
     }
     let dir = sources.join("snowplow-iglu");
     let mut inputs = Vec::new();
@@ -75,14 +90,21 @@ fn labels(path: &Path) -> BTreeMap<Finding, bool> {
     for (n, line) in text.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split('\t').collect();
         let [plan, rule, path_, message, verdict, _why] = fields[..] else {
-            panic!("{}:{}: six tab-separated fields expected", path.display(), n + 1);
+            panic!(
+                "{}:{}: six tab-separated fields expected",
+                path.display(),
+                n + 1
+            );
         };
         let alarm = match verdict {
             "true" => false,
             "false alarm" => true,
             other => panic!("{}:{}: verdict `{other}`", path.display(), n + 1),
         };
-        labels.insert((plan.into(), rule.into(), path_.into(), message.into()), alarm);
+        labels.insert(
+            (plan.into(), rule.into(), path_.into(), message.into()),
+            alarm,
+        );
     }
     labels
 }
@@ -108,7 +130,11 @@ fn rules_hold_on_imported_real_plans() {
         for entry in &entries {
             *by_rule.entry(entry.rule.as_str()).or_default() += 1;
         }
-        let by_rule = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect::<Vec<_>>().join(", ");
+        let by_rule = by_rule
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let alarms_before: usize = counts.values().map(|c| c.1).sum();
         let found = entries.len();
         for entry in entries {
@@ -117,7 +143,12 @@ fn rules_hold_on_imported_real_plans() {
             if !JUDGED.contains(&entry.rule.as_str()) {
                 continue;
             }
-            let finding = (name.clone(), entry.rule.clone(), entry.path.join(" › "), entry.message);
+            let finding = (
+                name.clone(),
+                entry.rule.clone(),
+                entry.path.join(" › "),
+                entry.message,
+            );
             match own.remove(&finding).or_else(|| hand.get(&finding).copied()) {
                 Some(true) => count.1 += 1,
                 Some(false) => {}
@@ -137,21 +168,37 @@ fn rules_hold_on_imported_real_plans() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert!(unlabelled.is_empty(), "findings no label judges:\n{}", lines(&unlabelled));
+    assert!(
+        unlabelled.is_empty(),
+        "findings no label judges:\n{}",
+        lines(&unlabelled)
+    );
     let stale: Vec<Finding> = own.into_keys().collect();
-    assert!(stale.is_empty(), "labels of findings that no longer occur:\n{}", lines(&stale));
+    assert!(
+        stale.is_empty(),
+        "labels of findings that no longer occur:\n{}",
+        lines(&stale)
+    );
 
-    let mut measured = String::from("| Rule | Findings | False alarms | Rate |\n|---|---:|---:|---:|\n");
+    let mut measured =
+        String::from("| Rule | Findings | False alarms | Rate |\n|---|---:|---:|---:|\n");
     let (mut all, mut alarms) = (0, 0);
     for (rule, (found, false_alarms)) in &counts {
-        let fact = if JUDGED.contains(&rule.as_str()) { "" } else { " (a fact)" };
+        let fact = if JUDGED.contains(&rule.as_str()) {
+            ""
+        } else {
+            " (a fact)"
+        };
         measured.push_str(&format!(
             "| `{rule}`{fact} | {found} | {false_alarms} | {:.1}% |\n",
             100.0 * *false_alarms as f64 / *found as f64
         ));
         all += found;
         alarms += false_alarms;
-        assert!(false_alarms * 10 <= *found, "{rule}: {false_alarms} false alarms in {found} findings, above 10%");
+        assert!(
+            false_alarms * 10 <= *found,
+            "{rule}: {false_alarms} false alarms in {found} findings, above 10%"
+        );
     }
     measured.push_str(&format!(
         "| all rules | {all} | {alarms} | {:.1}% |\n\n{plans} plans, {events} events, {properties} property definitions.\n",
@@ -169,7 +216,11 @@ fn rules_hold_on_imported_real_plans() {
     };
     if doc[start + START.len()..end] != measured {
         if std::env::var_os("TRACKPLAN_UPDATE_DOCS").is_some() {
-            std::fs::write(&path, format!("{}{START}{measured}{}", &doc[..start], &doc[end..])).unwrap();
+            std::fs::write(
+                &path,
+                format!("{}{START}{measured}{}", &doc[..start], &doc[end..]),
+            )
+            .unwrap();
         } else {
             panic!("docs/benchmarks.md is stale (TRACKPLAN_UPDATE_DOCS=1 rewrites it); measured:\n{measured}");
         }

@@ -3,7 +3,8 @@
 use crate::output;
 use crate::render;
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::Args;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,9 +15,9 @@ use trackplan_import::{Format, Input, Options, MAX_INPUT_BYTES};
 
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The format of the inputs
-    #[arg(long, value_enum)]
-    from: FromFormat,
+    /// The format of the inputs (docs/import.md describes each)
+    #[arg(long, value_parser = PossibleValuesParser::new(Format::ALL.map(Format::name)))]
+    from: String,
     /// Files or folders to import (from a folder, every file of the format below it)
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
@@ -35,37 +36,8 @@ pub struct ImportArgs {
     strict: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FromFormat {
-    /// Segment Protocols / Typewriter plan JSON (local, Config API or Public API layout)
-    Segment,
-    /// A rudder-cli data-catalog project (spec rudder/v1 or rudder/v0.1)
-    Rudderstack,
-    /// A folder of Snowplow Iglu self-describing schemas (the latest version of each)
-    Snowplow,
-    /// A folder or bundle of JSON Schemas, one per event
-    JsonSchema,
-    /// Spreadsheets: Mixpanel's template, Avo's, Amplitude's, the Lexicon export, trackplan's
-    Csv,
-    /// The body of Mixpanel's Lexicon Schemas API
-    MixpanelLexicon,
-}
-
-impl FromFormat {
-    fn format(self) -> Format {
-        match self {
-            FromFormat::Segment => Format::Segment,
-            FromFormat::Rudderstack => Format::Rudderstack,
-            FromFormat::Snowplow => Format::Snowplow,
-            FromFormat::JsonSchema => Format::JsonSchema,
-            FromFormat::Csv => Format::Csv,
-            FromFormat::MixpanelLexicon => Format::MixpanelLexicon,
-        }
-    }
-}
-
 pub fn run(args: &ImportArgs, cwd: &Path) -> Result<ExitCode> {
-    let format = args.from.format();
+    let format = Format::from_name(&args.from).expect("clap accepts the format names only");
     let out = cwd.join(&args.out);
     if out.exists() && (!out.is_dir() || std::fs::read_dir(&out)?.next().is_some()) {
         bail!(crate::discover::UsageError(format!(

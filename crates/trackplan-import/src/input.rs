@@ -66,6 +66,17 @@ impl Input {
         })
     }
 
+    /// The file read as JSON, or `None` with the file skipped in the report (and why).
+    pub(crate) fn json_or_skip(&self, report: &mut crate::Report) -> Option<Value> {
+        match self.json() {
+            Ok(document) => Some(document),
+            Err(error) => {
+                report.skip(&self.path, error);
+                None
+            }
+        }
+    }
+
     /// The file read as YAML, through the core's reader (the one YAML reader of the project):
     /// scalars resolved as YAML 1.2 reads them.
     pub fn yaml(&self) -> Result<Value, String> {

@@ -54,6 +54,11 @@ impl Format {
         }
     }
 
+    /// The format of a command-line name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// Which input files of a folder this format reads (the others are not its files).
     pub fn reads_file(self, path: &str) -> bool {
         let lower = path.to_ascii_lowercase();
@@ -139,5 +144,18 @@ pub fn import(
         plan.name = Some(name.clone());
     }
     let files = plan.files(&mut report);
-    Ok(Imported { files, report })
+    let mut imported = Imported { files, report };
+    // The importers aim at a plan without errors; one they did not foresee is said, not hidden.
+    for diagnostic in trackplan_core::check(&imported.plan()) {
+        if diagnostic.severity == trackplan_core::Severity::Error {
+            imported.report.loss(
+                format!(
+                    "error in the imported plan, to fix by hand (`{}`)",
+                    diagnostic.rule.as_str()
+                ),
+                diagnostic.message,
+            );
+        }
+    }
+    Ok(imported)
 }

@@ -14,12 +14,8 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
     let mut plan = PlanBuilder::new(Some("mixpanel"));
     let mut read_any = false;
     for input in inputs {
-        let document = match input.json() {
-            Ok(document) => document,
-            Err(error) => {
-                report.skip(&input.path, error);
-                continue;
-            }
+        let Some(document) = input.json_or_skip(report) else {
+            continue;
         };
         let entries = key(&document, "entries")
             .or_else(|| key(&document, "results"))

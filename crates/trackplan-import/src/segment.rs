@@ -24,17 +24,28 @@ struct Rule<'v> {
     deprecated: bool,
 }
 
+impl<'v> Rule<'v> {
+    /// A TRACK rule of the local and Config API layouts: `{name, description, version, rules}`.
+    fn of_event(event: &'v Value) -> Rule<'v> {
+        Rule {
+            name: text(event, "name").unwrap_or_default().to_string(),
+            kind: "TRACK".into(),
+            version: key(event, "version").and_then(Value::as_i64).unwrap_or(1),
+            schema: key(event, "rules").unwrap_or(&Value::Null),
+            description: said(event, "description"),
+            labels: key(event, "rules").and_then(|r| key(r, "labels")),
+            deprecated: false,
+        }
+    }
+}
+
 pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilder> {
     let mut plan = PlanBuilder::new(Some("segment"));
     let mut read_any = false;
     let mut names = Vec::new();
     for input in inputs {
-        let document = match input.json() {
-            Ok(document) => document,
-            Err(error) => {
-                report.skip(&input.path, error);
-                continue;
-            }
+        let Some(document) = input.json_or_skip(report) else {
+            continue;
         };
         let Some(rules) = rules_of(&document) else {
             report.skip(
@@ -64,37 +75,13 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
 fn rules_of(document: &Value) -> Option<Vec<Rule<'_>>> {
     let mut rules = Vec::new();
     if let Some(events) = key(document, "events").and_then(Value::as_sequence) {
-        for event in events {
-            rules.push(Rule {
-                name: text(event, "name").unwrap_or_default().to_string(),
-                kind: "TRACK".into(),
-                version: key(event, "version").and_then(Value::as_i64).unwrap_or(1),
-                schema: key(event, "rules").unwrap_or(&Value::Null),
-                description: said(event, "description"),
-                labels: key(event, "rules").and_then(|r| key(r, "labels")),
-                deprecated: false,
-            });
-        }
+        rules.extend(events.iter().map(Rule::of_event));
         return Some(rules);
     }
     match key(document, "rules")? {
         Value::Mapping(config) => {
-            for event in config
-                .get("events")
-                .and_then(Value::as_sequence)
-                .into_iter()
-                .flatten()
-            {
-                rules.push(Rule {
-                    name: text(event, "name").unwrap_or_default().to_string(),
-                    kind: "TRACK".into(),
-                    version: key(event, "version").and_then(Value::as_i64).unwrap_or(1),
-                    schema: key(event, "rules").unwrap_or(&Value::Null),
-                    description: said(event, "description"),
-                    labels: key(event, "rules").and_then(|r| key(r, "labels")),
-                    deprecated: false,
-                });
-            }
+            let events = config.get("events").and_then(Value::as_sequence);
+            rules.extend(events.into_iter().flatten().map(Rule::of_event));
             for (section, kind) in [
                 ("identify_traits", "IDENTIFY"),
                 ("group_traits", "GROUP"),

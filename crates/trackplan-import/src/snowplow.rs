@@ -31,12 +31,8 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                 continue;
             }
         }
-        let document = match input.json() {
-            Ok(document) => document,
-            Err(error) => {
-                report.skip(&input.path, error);
-                continue;
-            }
+        let Some(document) = input.json_or_skip(report) else {
+            continue;
         };
         let self_ = key(&document, "self");
         let vendor = self_

@@ -195,3 +195,29 @@ fn mixpanel_lexicon_body() {
         &[fixture("mixpanel-lexicon/schemas.json")],
     );
 }
+
+/// A value the importer lets through but the format refuses (an enum value shorter than the
+/// minimum length) is an error of the imported plan: the report says so.
+#[test]
+fn errors_left_in_the_plan_are_reported() {
+    let schema = r#"{"title": "Coupon Applied", "type": "object",
+        "properties": {"code": {"type": "string", "minLength": 3, "enum": ["a", "abcd"]}}}"#;
+    let imported = import(
+        Format::JsonSchema,
+        &[Input::new("coupon.json", schema)],
+        &Options::default(),
+    )
+    .unwrap();
+    let errors: Vec<_> = check(&imported)
+        .into_iter()
+        .filter(|(s, _)| *s == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let loss = imported
+        .report
+        .losses
+        .iter()
+        .find(|l| l.what.contains("error in the imported plan"))
+        .expect("reported");
+    assert!(loss.what.contains("type-mismatch"), "{loss:?}");
+}

@@ -111,7 +111,11 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         let name = said(spec, "name").unwrap_or_else(|| id.clone());
         let at = format!("property {name}");
         let schema = json_schema(spec, &catalog, report, &at, 0);
-        let definition = SchemaMapper::new(report, &root).definition(&schema, false, &at);
+        let mut definition = SchemaMapper::new(report, &root).definition(&schema, false, &at);
+        if let Some(members) = member_references(spec, &catalog) {
+            // The members of an object custom type are catalogue properties: dictionary references.
+            set(&mut definition, "properties", Value::Mapping(members));
+        }
         plan.add_property(false, &name, definition, report, &at);
     }
     // Names of all properties first, so that nested references read as names.
@@ -300,6 +304,27 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         plan.name = plan_names.pop();
     }
     Some(plan)
+}
+
+/// The members of the object custom type a property has, as nested dictionary references.
+fn member_references(spec: &Value, catalog: &Catalog) -> Option<Mapping> {
+    let custom = match key(spec, "type") {
+        Some(Value::String(t)) if t.starts_with('#') => catalog.custom_types.get(ref_id(t))?,
+        _ => return None,
+    };
+    let members = key(custom, "properties")?.as_sequence()?;
+    let mut out = Mapping::new();
+    for member in members {
+        let id = ref_id(reference_of(member)?);
+        let name = catalog
+            .properties
+            .get(id)
+            .and_then(|p| said(p, "name"))
+            .unwrap_or_else(|| id.to_string());
+        let required = key(member, "required").and_then(Value::as_bool) == Some(true);
+        out.insert(name.into(), if required { "required" } else { "optional" }.into());
+    }
+    Some(out)
 }
 
 fn collect(spec: &Value, list: &str, into: &mut HashMap<String, Value>) {

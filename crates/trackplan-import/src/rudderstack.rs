@@ -322,7 +322,10 @@ fn member_references(spec: &Value, catalog: &Catalog) -> Option<Mapping> {
             .and_then(|p| said(p, "name"))
             .unwrap_or_else(|| id.to_string());
         let required = key(member, "required").and_then(Value::as_bool) == Some(true);
-        out.insert(name.into(), if required { "required" } else { "optional" }.into());
+        out.insert(
+            name.into(),
+            if required { "required" } else { "optional" }.into(),
+        );
     }
     Some(out)
 }

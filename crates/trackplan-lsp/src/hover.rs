@@ -1,9 +1,10 @@
 //! Hover: a Markdown card for the event, KPI, goal, flow, property or team under the cursor
-//! (definition or reference), the documentation of a key, and the explanation of a diagnostic's
-//! rule (the text of `trackplan explain`).
+//! (definition or reference), the documentation of a key, and for each finding under the cursor its
+//! message with the rule's one-line summary and where its documentation is (the configured docs
+//! URL, else `trackplan explain RULE`).
 
 use crate::convert;
-use crate::world::World;
+use crate::world::{Config, World};
 use tower_lsp::lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use trackplan_core::ide::{self, card, inline_property_at, inline_property_card, Expect, Slot};
 use trackplan_core::schema;
@@ -15,16 +16,10 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
     let mut sections: Vec<String> = Vec::new();
     let mut range = None;
 
+    let config = world.state().config.clone();
     for d in at.analysis.diagnostics() {
         if d.span.file == at.file && d.span.contains(at.offset) {
-            let rule = d.rule.entry();
-            sections.push(format!(
-                "**{}** ({}): {}\n\n{}",
-                rule.name(),
-                d.severity,
-                d.message,
-                rule.doc()
-            ));
+            sections.push(finding(d, &config));
         }
     }
 
@@ -80,4 +75,26 @@ pub fn hover(world: &World, params: HoverParams) -> Option<Hover> {
         }),
         range,
     })
+}
+
+/// A finding under the cursor: its message, and its rule's summary with a way to its documentation
+/// (the whole documentation is one click or one command away, not pasted into every hover).
+fn finding(d: &trackplan_core::Diagnostic, config: &Config) -> String {
+    let rule = d.rule.entry();
+    let name = rule.name();
+    let more = match config.rule_url(name) {
+        Some(url) => format!("[Documentation of `{name}`]({url})"),
+        None => format!("Documentation: `trackplan explain {name}`"),
+    };
+    let help = d
+        .help
+        .as_ref()
+        .map(|help| format!("\n\n*help*: {help}"))
+        .unwrap_or_default();
+    format!(
+        "**{name}** ({}): {}{help}\n\n{} {more}",
+        d.severity,
+        d.message,
+        rule.summary()
+    )
 }

@@ -346,18 +346,58 @@ fn diagnostics_carry_rule_code_related_locations_and_links() {
 }
 
 #[test]
-fn hover_on_a_diagnostic_explains_the_rule() {
+fn hover_on_a_diagnostic_summarizes_the_rule_and_links_its_documentation() {
     let plan = with(
         PLAN,
         "steps: [Product Viewed, Order Completed]",
         "steps: [Product Viewed, Order Compl$0ted]",
     );
-    check_hover(
+    let summary = "Flags a reference to a name the plan does not define, suggesting the nearest one.";
+    // Without a docs URL: the rule's summary and the command that explains it, not its whole page.
+    check_hover_with(
         &plan,
+        Options::default(),
         &[
             "### Order Compl",
             "**unknown-reference** (error): unknown event `Order Complted`",
-            "## What it does",
+            "*help*: did you mean `Order Completed`?",
+            summary,
+            "`trackplan explain unknown-reference`",
+        ],
+        &["## What it does", "## Example"],
+    );
+    // With one: a link to the rule's page.
+    check_hover_with(
+        &plan,
+        Options {
+            init_options: json!({"docsBaseUrl": "https://example.com/rules/{rule}.html"}),
+            ..Options::default()
+        },
+        &[
+            summary,
+            "[Documentation of `unknown-reference`](https://example.com/rules/unknown-reference.html)",
+        ],
+        &["## What it does", "trackplan explain"],
+    );
+}
+
+#[test]
+fn hover_lists_each_kpi_of_an_event_once() {
+    // Two flows of the event serve the same KPI; the event names it too, and another one twice.
+    let plan = with(
+        PLAN,
+        "    steps: [Product Viewed, Order Completed]\n",
+        "    steps: [Product Viewed, Order Completed]\n  browse:\n    name: Browse\n    kpis: [checkout-conversion, browse-rate]\n    steps: [Product Viewed]\n  again:\n    name: Again\n    kpis: [browse-rate]\n    steps: [Product Viewed]\n",
+    )
+    .replace("  Product Viewed:\n", "  Product Vie$0wed:\n    kpis: [checkout-conversion, checkout-conversion]\n");
+    check_hover_with(
+        &plan,
+        Options::default(),
+        &["**KPIs**: `checkout-conversion`, `browse-rate` (via a flow)"],
+        &[
+            "`checkout-conversion`, `checkout-conversion`",
+            "(via a flow), `browse-rate`",
+            "`checkout-conversion` (via a flow)",
         ],
     );
 }
@@ -653,8 +693,13 @@ fn completion_outside_a_plan_or_in_text_offers_nothing() {
 // Hover
 
 fn check_hover(fixture: &str, expect: &[&str]) {
+    check_hover_with(fixture, Options::default(), expect, &[]);
+}
+
+/// Hover at the cursor: its text holds every part of `expect` and none of `absent`.
+fn check_hover_with(fixture: &str, options: Options, expect: &[&str], absent: &[&str]) {
     runtime().block_on(async {
-        let (client, _, params) = start(fixture, Options::default()).await;
+        let (client, _, params) = start(fixture, options).await;
         let result = client.request("textDocument/hover", params).await.unwrap();
         let value = result["contents"]["value"]
             .as_str()
@@ -662,6 +707,9 @@ fn check_hover(fixture: &str, expect: &[&str]) {
             .to_string();
         for part in expect {
             assert!(value.contains(part), "hover {value:?} lacks {part:?}");
+        }
+        for part in absent {
+            assert!(!value.contains(part), "hover {value:?} has {part:?}");
         }
         client.shutdown().await;
     });
@@ -677,7 +725,7 @@ fn hover_cards() {
         ),
         &[
             "### Order Completed",
-            "*event* · status `planned` · owner `growth`",
+            "*event* · status `planned` · owner Growth (`growth`)",
             "Payment succeeded.",
             "**Properties** (2): `product_id` string required, `platform` string",
             "**Flows**: `purchase` (step 2 of 2)",
@@ -688,7 +736,7 @@ fn hover_cards() {
         &with(PLAN, "    kpis: [checkout-conversion]\n    properties", "    kpis: [checkout-$0conversion]\n    properties"),
         &[
             "### Checkout conversion",
-            "*KPI* `checkout-conversion` · priority 1 (onboarding focus) · goal `grow-revenue` · owner `growth`",
+            "*KPI* `checkout-conversion` · priority 1 (onboarding focus) · goal `grow-revenue` · owner Growth (`growth`)",
             "**Definition**: Orders / checkouts, 7 days",
             "**Flows**: `purchase`",
             "**Events**: `Order Completed`, `Product Viewed`",

@@ -74,8 +74,23 @@ fn common_lines(out: &mut String, common: &Common) {
     }
 }
 
-fn owner_text(common: &Common) -> String {
-    let owners: Vec<String> = common.owners().map(|o| code(&o.name)).collect();
+/// The owners, each by the team's display name where the plan gives one (with its id), else by id.
+fn owner_text(common: &Common, plan: &Plan) -> String {
+    let owners: Vec<String> = common
+        .owners()
+        .map(|owner| {
+            let team_name = plan
+                .teams()
+                .find(|t| t.id.text == owner.name)
+                .and_then(|t| t.name.as_ref())
+                .map(|n| n.value.trim())
+                .filter(|n| !n.is_empty() && *n != owner.name);
+            match team_name {
+                Some(name) => format!("{name} ({})", code(&owner.name)),
+                None => code(&owner.name),
+            }
+        })
+        .collect();
     match owners.as_slice() {
         [] => String::new(),
         [one] => format!(" · owner {one}"),
@@ -192,7 +207,7 @@ impl Card for Event {
         if let Some(status) = &self.status {
             let _ = write!(out, " · status `{}`", status.value.as_str());
         }
-        out.push_str(&owner_text(&self.common));
+        out.push_str(&owner_text(&self.common, plan));
         let closed = self
             .additional_properties
             .as_ref()
@@ -234,11 +249,20 @@ impl Card for Event {
         if !flows.is_empty() {
             let _ = write!(out, "\n\n**Flows**: {}", list(flows, 15));
         }
-        let mut kpis: Vec<String> = self.kpis.iter().map(|k| code(&k.name)).collect();
-        for kpi in via_flows {
-            let shown = code(&kpi);
-            if !kpis.contains(&shown) {
-                kpis.push(format!("{shown} (via a flow)"));
+        // Each KPI once: those the event names itself, then those of its flows (two flows serving
+        // the same KPI name it once).
+        let mut seen: Vec<&str> = Vec::new();
+        let mut kpis: Vec<String> = Vec::new();
+        for kpi in &self.kpis {
+            if !seen.contains(&kpi.name.as_str()) {
+                seen.push(&kpi.name);
+                kpis.push(code(&kpi.name));
+            }
+        }
+        for kpi in &via_flows {
+            if !seen.contains(&kpi.as_str()) {
+                seen.push(kpi);
+                kpis.push(format!("{} (via a flow)", code(kpi)));
             }
         }
         if !kpis.is_empty() {
@@ -275,7 +299,7 @@ impl Card for PropertyDef {
         if self.is_deprecated() {
             out.push_str(" · deprecated");
         }
-        out.push_str(&owner_text(&self.common));
+        out.push_str(&owner_text(&self.common, plan));
         out.push_str(&status_text(
             self.sensitivity.as_ref(),
             is_closed_object(self, plan),
@@ -413,7 +437,7 @@ impl Card for Kpi {
         if let Some(goal) = &self.goal {
             let _ = write!(out, " · goal {}", code(&goal.name));
         }
-        out.push_str(&owner_text(&self.common));
+        out.push_str(&owner_text(&self.common, plan));
         if let Some(definition) = &self.definition {
             let _ = write!(out, "\n\n**Definition**: {}", definition.value.trim());
         }
@@ -453,7 +477,7 @@ impl Card for Goal {
     fn card(&self, kind: EntityKind, plan: &Plan) -> String {
         let id = self.id.text.as_str();
         let mut out = heading(kind, self);
-        out.push_str(&owner_text(&self.common));
+        out.push_str(&owner_text(&self.common, plan));
         common_lines(&mut out, &self.common);
         let kpis: Vec<String> = plan
             .kpis()
@@ -468,9 +492,9 @@ impl Card for Goal {
 }
 
 impl Card for Flow {
-    fn card(&self, kind: EntityKind, _: &Plan) -> String {
+    fn card(&self, kind: EntityKind, plan: &Plan) -> String {
         let mut out = heading(kind, self);
-        out.push_str(&owner_text(&self.common));
+        out.push_str(&owner_text(&self.common, plan));
         common_lines(&mut out, &self.common);
         if !self.kpis.is_empty() {
             let _ = write!(

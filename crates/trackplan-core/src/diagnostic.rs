@@ -1,7 +1,7 @@
 //! Findings of the checker: what is wrong, where, why, and how to fix it.
 
 pub use crate::rule_names::RuleName;
-use crate::span::Span;
+use crate::span::{HasSpans, Span};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -135,6 +135,29 @@ impl Diagnostic {
             edits,
         }));
         self
+    }
+}
+
+impl HasSpans for Diagnostic {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        let Diagnostic {
+            rule: _,
+            severity: _,
+            message: _,
+            span,
+            help: _,
+            related,
+            fix,
+        } = self;
+        f(span);
+        for related in related {
+            f(&mut related.span);
+        }
+        if let Some(fix) = fix {
+            for edit in &mut fix.edits {
+                f(&mut edit.span);
+            }
+        }
     }
 }
 

@@ -69,6 +69,49 @@ impl<T> Spanned<T> {
     }
 }
 
+/// What holds spans, visited all at once: a file read in pieces moves each piece's spans to where
+/// the piece stands in the file (see `pieces`). Implementations destructure their type in full, so
+/// a new field must say whether it holds spans.
+pub trait HasSpans {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F);
+}
+
+impl HasSpans for Span {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        f(self)
+    }
+}
+
+/// A spanned value holds no span of its own besides its place (its values are words, numbers,
+/// text and YAML values).
+impl<T> HasSpans for Spanned<T> {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        f(&mut self.span)
+    }
+}
+
+impl<T: HasSpans> HasSpans for Option<T> {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        if let Some(value) = self {
+            value.each_span(f);
+        }
+    }
+}
+
+impl<T: HasSpans> HasSpans for Vec<T> {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        for value in self {
+            value.each_span(f);
+        }
+    }
+}
+
+impl<T: HasSpans> HasSpans for Box<T> {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        (**self).each_span(f)
+    }
+}
+
 /// One YAML file of a plan: its path relative to the plan root (always with `/`) and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {

@@ -6,6 +6,7 @@
 mod entity;
 mod issue;
 mod lower;
+mod spans;
 mod types;
 mod value;
 

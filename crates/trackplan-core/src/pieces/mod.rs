@@ -12,10 +12,67 @@
 //! where the whole file has it). Every byte of the file is in one of the pieces, comments included,
 //! so that a character YAML rejects anywhere makes a piece fail as it makes the whole file fail.
 
-use crate::model::EntityKind;
+mod read;
 
-/// The pieces of a file, in file order, or `None` when it must be parsed whole.
+pub use read::{PieceReader, ReadStats};
+
+use crate::model::EntityKind;
+use std::ops::Range;
+
+/// Where the pieces of a file stand: byte ranges of its text, each made of whole lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The rest of the file, in file order: comments and blank lines before the first key, the
+    /// top-level keys that are not sections of entities, and sections without entries.
+    pub rest: Vec<Range<usize>>,
+    /// One per entry of a section of entities, in file order.
+    pub entries: Vec<EntryPiece>,
+    /// Whether the file's first top-level key is in the rest (a reader reports a missing required
+    /// key at the first key of the file).
+    pub first_key_in_rest: bool,
+}
+
+/// One entry of a section, read as its section's key line followed by the entry's lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryPiece {
+    pub kind: EntityKind,
+    /// The section's key line, line break included.
+    pub header: Range<usize>,
+    /// The entry's lines with the comment and blank lines that follow it (the first entry of a
+    /// section also holds those before it).
+    pub body: Range<usize>,
+}
+
+/// The pieces of a file as texts, in file order (the rest first, when there is one), or `None`
+/// when it must be parsed whole.
 pub fn split(text: &str) -> Option<Vec<String>> {
+    let layout = layout(text)?;
+    let mut pieces = Vec::with_capacity(layout.entries.len() + 1);
+    let mut rest = String::new();
+    for range in &layout.rest {
+        rest.push_str(&text[range.clone()]);
+        if !rest.ends_with('\n') {
+            rest.push('\n');
+        }
+    }
+    if !rest.is_empty() || layout.entries.is_empty() {
+        pieces.push(rest);
+    }
+    for entry in &layout.entries {
+        let (header, body) = (&text[entry.header.clone()], &text[entry.body.clone()]);
+        let mut piece = String::with_capacity(header.len() + body.len() + 1);
+        piece.push_str(header);
+        piece.push_str(body);
+        if !piece.ends_with('\n') {
+            piece.push('\n');
+        }
+        pieces.push(piece);
+    }
+    Some(pieces)
+}
+
+/// Where the pieces of a file stand, or `None` when it must be parsed whole.
+pub fn layout(text: &str) -> Option<Layout> {
     if memchr::memchr2(b'\t', b'\r', text.as_bytes()).is_some()
         || (!text.is_ascii() && has_unusual_breaks(text))
         || special_anywhere(text)
@@ -23,16 +80,28 @@ pub fn split(text: &str) -> Option<Vec<String>> {
         return None;
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut rest = String::new();
-    let mut pieces: Vec<String> = Vec::new();
+    let offset_of = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
+    let mut layout = Layout {
+        rest: Vec::new(),
+        entries: Vec::new(),
+        first_key_in_rest: true,
+    };
+    let mut push_rest = |range: Range<usize>| match layout.rest.last_mut() {
+        // Adjacent ranges of the rest are one.
+        Some(last) if last.end == range.start => last.end = range.end,
+        _ => layout.rest.push(range),
+    };
+    let mut entries_out: Vec<EntryPiece> = Vec::new();
     let mut seen_keys: Vec<&str> = Vec::new();
+    let mut first_key = true;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
         let content = content_of(line);
         if content.is_empty() || content.starts_with('#') {
             // Comments and blank lines before the first key.
-            rest.push_str(line);
+            let start = offset_of(line);
+            push_rest(start..start + line.len());
             i += 1;
             continue;
         }
@@ -60,44 +129,38 @@ pub fn split(text: &str) -> Option<Vec<String>> {
         let block = &lines[i + 1..end];
         let inline = after.trim();
         // The sections of entities: their entries are independent definitions.
-        let splittable =
-            EntityKind::of_section(key).is_some() && (inline.is_empty() || inline.starts_with('#'));
-        let entries = if splittable { entries(block) } else { None };
-        if splittable && entries.is_none() {
-            return None;
-        }
-        match entries {
-            Some(entries) if !entries.is_empty() => {
-                if has_repeated_key(&entries) {
+        let kind = EntityKind::of_section(key)
+            .filter(|_| inline.is_empty() || inline.starts_with('#'));
+        let entries = match kind {
+            Some(_) => Some(entries(block, offset_of)?),
+            None => None,
+        };
+        let key_start = offset_of(line);
+        let block_end = block.last().map_or(key_start + line.len(), |l| offset_of(l) + l.len());
+        match (kind, entries) {
+            (Some(kind), Some(entries)) if !entries.is_empty() => {
+                if has_repeated_key(text, &entries) {
                     return None;
                 }
-                // Each piece repeats the section's key line, with whatever comment it holds.
-                let key_line = line.trim_end_matches('\n');
-                for entry in entries {
-                    let mut piece = String::with_capacity(key_line.len() + 1 + entry.len());
-                    piece.push_str(key_line);
-                    piece.push('\n');
-                    piece.push_str(&entry);
-                    pieces.push(piece);
+                if first_key {
+                    layout.first_key_in_rest = false;
                 }
+                // Each piece repeats the section's key line, with whatever comment it holds.
+                let header = key_start..key_start + line.len();
+                entries_out.extend(entries.into_iter().map(|body| EntryPiece {
+                    kind,
+                    header: header.clone(),
+                    body,
+                }));
             }
             // Not a section, or a section without entries (comments only): read with the rest.
-            _ => {
-                rest.push_str(line);
-                if !line.ends_with('\n') {
-                    rest.push('\n');
-                }
-                for l in block {
-                    rest.push_str(l);
-                }
-            }
+            _ => push_rest(key_start..block_end),
         }
+        first_key = false;
         i = end;
     }
-    if !rest.is_empty() || pieces.is_empty() {
-        pieces.insert(0, rest);
-    }
-    Some(pieces)
+    layout.entries = entries_out;
+    Some(layout)
 }
 
 /// Unicode line breaks YAML does not know but a reader might (NEL, LS, PS): parse whole.
@@ -149,18 +212,23 @@ fn top_level_key(line: &str) -> Option<(&str, &str)> {
     (plain && (after.is_empty() || after.starts_with(' '))).then_some((key, after))
 }
 
-/// Splits a section's block into its entries (each with the comment and blank lines that follow
-/// it). `None` when an entry line does not clearly start a mapping key at the block's indentation.
-fn entries(block: &[&str]) -> Option<Vec<String>> {
+/// Splits a section's block into its entries: the byte range of each (with the comment and blank
+/// lines that follow it; the first also holds those before it). `None` when an entry line does not
+/// clearly start a mapping key at the block's indentation.
+fn entries(block: &[&str], offset_of: impl Fn(&str) -> usize) -> Option<Vec<Range<usize>>> {
     let mut indent = None;
-    let mut out: Vec<String> = Vec::new();
-    let mut leading = String::new();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut leading: Option<usize> = None;
     for line in block {
+        let start = offset_of(line);
+        let end = start + line.len();
         let content = content_of(line);
         if content.is_empty() || content.starts_with('#') {
             match out.last_mut() {
-                Some(entry) => entry.push_str(line),
-                None => leading.push_str(line),
+                Some(entry) => entry.end = end,
+                None => {
+                    leading.get_or_insert(start);
+                }
             }
             continue;
         }
@@ -173,16 +241,9 @@ fn entries(block: &[&str]) -> Option<Vec<String>> {
             if !starts_key(&line[n..]) {
                 return None;
             }
-            let mut entry = std::mem::take(&mut leading);
-            entry.push_str(line);
-            out.push(entry);
+            out.push(leading.take().unwrap_or(start)..end);
         } else {
-            out.last_mut()?.push_str(line);
-        }
-    }
-    for entry in &mut out {
-        if !entry.ends_with('\n') {
-            entry.push('\n');
+            out.last_mut()?.end = end;
         }
     }
     Some(out)
@@ -190,10 +251,10 @@ fn entries(block: &[&str]) -> Option<Vec<String>> {
 
 /// Whether two entries of a section have the same key, or keys whose sameness a cheap look cannot
 /// tell (a double-quoted key with escapes): the whole file then decides which one is read.
-fn has_repeated_key(entries: &[String]) -> bool {
+fn has_repeated_key(text: &str, entries: &[Range<usize>]) -> bool {
     let mut keys: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(entries.len());
     for entry in entries {
-        let Some(line) = entry
+        let Some(line) = text[entry.clone()]
             .split_inclusive('\n')
             .find(|l| !content_of(l).is_empty() && !content_of(l).starts_with('#'))
         else {

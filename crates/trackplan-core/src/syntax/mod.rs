@@ -13,7 +13,7 @@ pub use quotes::comment_start;
 pub(crate) use quotes::Quotes;
 pub use scalar::{needs_quotes, quote_if_needed, requote, ScalarValue};
 
-use crate::span::{FileId, Span};
+use crate::span::{FileId, HasSpans, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
 /// Files larger than this are not parsed (`limit-exceeded`).
@@ -174,6 +174,24 @@ impl SyntaxIssue {
     }
 }
 
+impl HasSpans for SyntaxIssue {
+    fn each_span<F: FnMut(&mut Span)>(&mut self, f: &mut F) {
+        match self {
+            SyntaxIssue::Error {
+                message: _,
+                span,
+                unclosed,
+            } => {
+                f(span);
+                unclosed.each_span(f);
+            }
+            SyntaxIssue::Unsupported { what: _, span } | SyntaxIssue::TooDeep { span } => f(span),
+            // Offsets of a file that was not read as text (these files are never read in pieces).
+            SyntaxIssue::TooLarge { .. } | SyntaxIssue::NotUtf8 { .. } => {}
+        }
+    }
+}
+
 /// A parsed file: the tree (absent for an empty file or one too large to read) and the issues.
 #[derive(Clone, Debug, Default)]
 pub struct SyntaxTree {
@@ -192,6 +210,7 @@ pub fn parse(file: FileId, text: &str) -> SyntaxTree {
     let offsets = CharOffsets::new(text);
     let mut builder = TreeBuilder {
         file,
+        text,
         offsets: &offsets,
         stack: Vec::new(),
         root: None,
@@ -273,6 +292,7 @@ enum Open {
 
 struct TreeBuilder<'a> {
     file: FileId,
+    text: &'a str,
     offsets: &'a CharOffsets,
     stack: Vec<Open>,
     root: Option<Node>,
@@ -324,6 +344,8 @@ impl TreeBuilder<'_> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let quoted = matches!(style, SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted);
+                let span = self.scalar_span(span, value.is_empty(), quoted);
                 self.note_properties(anchor, tag.is_some(), span);
                 let style = match style {
                     SaphyrStyle::Plain => ScalarStyle::Plain,
@@ -381,6 +403,30 @@ impl TreeBuilder<'_> {
         }
     }
 
+    /// A scalar's span without what the parser read past it: the line breaks and indentation
+    /// before the next token (where multi-line and block scalars end). A scalar written as nothing
+    /// (plain, or a block scalar without content), which the parser places at the next token or
+    /// across the blank lines before it, stands where its text ends. So a scalar's span depends
+    /// only on the text up to its end, never on what follows it.
+    fn scalar_span(&self, mut span: Span, empty: bool, quoted: bool) -> Span {
+        let bytes = self.text.as_bytes();
+        let blank = |at: u32| {
+            matches!(
+                bytes.get(at as usize - 1),
+                Some(b' ' | b'\t' | b'\n' | b'\r')
+            )
+        };
+        let floor = if empty && !quoted { 0 } else { span.start };
+        while span.end > floor && blank(span.end) {
+            span.end -= 1;
+        }
+        if empty && !quoted {
+            // A mapping's empty value is then placed at its key's end (see `push`).
+            span.start = span.end;
+        }
+        span
+    }
+
     fn note_properties(&mut self, anchor: usize, tagged: bool, span: Span) {
         if anchor > 0 {
             self.issues.push(SyntaxIssue::Unsupported {
@@ -427,7 +473,14 @@ impl TreeBuilder<'_> {
                     }
                     *pending_key = Some(node);
                 }
-                Some(key) => entries.push(Entry { key, value: node }),
+                Some(key) => {
+                    let mut value = node;
+                    if value.is_empty_scalar() && value.span.start == value.span.end {
+                        // `key:` with nothing after it: the value stands right after the key.
+                        value.span = Span::new(key.span.file, key.span.end as usize, key.span.end as usize);
+                    }
+                    entries.push(Entry { key, value })
+                }
             },
         }
     }

@@ -1,0 +1,328 @@
+//! Reading one file in pieces that are cached by their text, and putting them together into the
+//! [`ParsedFile`] a whole read of the file gives: one file, its model and findings pointing into
+//! the file's text. An editor that changes one entry of a large file then parses that entry only.
+//!
+//! Each entry piece is parsed as its section's key line followed by the entry's lines (a part file
+//! of one entry), the rest as the file itself with the entries left out. Their spans are then moved
+//! to where the piece's bytes stand in the file, so nothing downstream can tell the difference; a
+//! test reads files both ways and compares models and findings. The file is read whole when the
+//! split is uncertain: the layout refuses it (see [`layout`]), a piece does not parse to its end (a
+//! syntax error is reported where the whole file has it), an entry piece reads as anything but one
+//! entry, or a top-level key of the rest runs into text that is not next to it in the file.
+
+use super::{layout, EntryPiece, Layout};
+use crate::model::{FilePart, ParsedFile};
+use crate::schema::{self, entity_kinds};
+use crate::span::{FileId, HasSpans, SourceFile, Span};
+use crate::syntax::MAX_FILE_BYTES;
+use crate::{parse_file, ROOT_FILE_NAME};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The path entry pieces are parsed under: any file but the root file reads sections the same way.
+const ENTRY_PATH: &str = "entry.yaml";
+
+/// Reads the successive texts of one file, keeping the pieces of the last read.
+#[derive(Default)]
+pub struct PieceReader {
+    entries: FxHashMap<Box<str>, Arc<Parsed>>,
+    rest: Option<(RestKey, Arc<Parsed>)>,
+    last: ReadStats,
+}
+
+/// What the last read did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// How many pieces the file was read in; 0 when it was read whole.
+    pub pieces: usize,
+    /// How many pieces (or whole files) were parsed; the others came from the cache.
+    pub parsed: usize,
+}
+
+#[derive(PartialEq, Eq)]
+struct RestKey {
+    is_root: bool,
+    text: Box<str>,
+}
+
+/// A piece parsed, with what the reader checks of its tree (which is not kept).
+struct Parsed {
+    file: ParsedFile,
+    /// An entry piece: it reads as one section holding one entry.
+    one_entry: bool,
+    /// The rest: the span of each top-level entry, in piece offsets.
+    top_level: Vec<Range<u32>>,
+}
+
+fn parse_piece(path: &str, text: &str) -> Parsed {
+    let mut file = parse_file(FileId(0), path, text);
+    let root = file.tree.as_ref().and_then(|t| t.root.as_ref());
+    let top: &[crate::syntax::Entry] = root.and_then(|r| r.as_mapping()).unwrap_or_default();
+    let one_entry = matches!(top, [section] if section.value.as_mapping().is_some_and(|e| e.len() == 1));
+    let top_level = top
+        .iter()
+        .map(|e| {
+            let span = e.span();
+            span.start..span.end
+        })
+        .collect();
+    file.drop_tree();
+    Parsed {
+        file,
+        one_entry,
+        top_level,
+    }
+}
+
+impl PieceReader {
+    /// Reads `text` as the file at `path` (relative to the plan folder): what [`parse_file`] gives,
+    /// without the syntax tree.
+    pub fn read(&mut self, id: FileId, path: &str, text: &Arc<str>) -> ParsedFile {
+        match self.read_in_pieces(id, path, text) {
+            Some(file) => file,
+            None => {
+                self.last = ReadStats {
+                    pieces: 0,
+                    parsed: self.last.parsed + 1,
+                };
+                let mut file = parse_file(id, path, text.clone());
+                file.drop_tree();
+                file
+            }
+        }
+    }
+
+    /// What the last read did.
+    pub fn last_read(&self) -> ReadStats {
+        self.last
+    }
+
+    fn read_in_pieces(&mut self, id: FileId, path: &str, text: &Arc<str>) -> Option<ParsedFile> {
+        self.last = ReadStats::default();
+        if text.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        let layout = layout(text)?;
+        if layout.entries.is_empty() {
+            return None;
+        }
+        let is_root = path == ROOT_FILE_NAME;
+        // A missing required key is reported at the file's first key: the rest must hold it.
+        let set = if is_root { &schema::ROOT } else { &schema::PART_FILE };
+        if !layout.first_key_in_rest && set.docs().any(|doc| doc.required) {
+            return None;
+        }
+        let rest = self.rest_piece(is_root, text, &layout);
+        let entries = self.entry_pieces(text, &layout.entries);
+        self.last.pieces = entries.len() + usize::from(rest.is_some());
+        let rest_fits = rest.as_ref().is_none_or(|(parsed, segments)| {
+            // Each top-level key of the rest lies within one of its stretches of the file.
+            parsed.top_level.iter().all(|span| {
+                segments
+                    .iter()
+                    .zip(segments.iter().skip(1).map(|s| s.0).chain([u32::MAX]))
+                    .any(|(&(start, _), end)| start <= span.start && span.end <= end)
+            })
+        });
+        let read_whole = |p: &Parsed| p.file.parsed_whole();
+        if !rest_fits
+            || !rest.as_ref().is_none_or(|(p, _)| read_whole(p))
+            || !entries.iter().all(|p| p.one_entry && read_whole(p))
+        {
+            return None;
+        }
+        let mut file = Assembly::new(id, path, text);
+        if let Some((parsed, segments)) = &rest {
+            file.add(&parsed.file, segments);
+        }
+        for (piece, parsed) in layout.entries.iter().zip(&entries) {
+            let header = (piece.header.end - piece.header.start) as u32;
+            file.add(
+                &parsed.file,
+                &[(0, piece.header.start as u32), (header, piece.body.start as u32)],
+            );
+        }
+        Some(file.finish(&layout))
+    }
+
+    /// The rest parsed (from the cache when its text is the same), with its stretches: where each
+    /// starts in the piece and in the file. `None` when there is no rest.
+    fn rest_piece(
+        &mut self,
+        is_root: bool,
+        text: &str,
+        layout: &Layout,
+    ) -> Option<(Arc<Parsed>, Vec<(u32, u32)>)> {
+        let mut rest = String::new();
+        let mut segments = Vec::with_capacity(layout.rest.len());
+        for range in &layout.rest {
+            segments.push((rest.len() as u32, range.start as u32));
+            rest.push_str(&text[range.clone()]);
+        }
+        if rest.is_empty() {
+            self.rest = None;
+            return None;
+        }
+        let key = RestKey {
+            is_root,
+            text: rest.into_boxed_str(),
+        };
+        let parsed = match self.rest.take() {
+            Some((cached, parsed)) if cached == key => parsed,
+            _ => {
+                self.last.parsed += 1;
+                let path = if is_root { ROOT_FILE_NAME } else { ENTRY_PATH };
+                Arc::new(parse_piece(path, &key.text))
+            }
+        };
+        self.rest = Some((key, parsed.clone()));
+        Some((parsed, segments))
+    }
+
+    /// The entry pieces parsed, in file order; those not cached are parsed on all cores. The cache
+    /// keeps this read's pieces only.
+    fn entry_pieces(&mut self, text: &str, pieces: &[EntryPiece]) -> Vec<Arc<Parsed>> {
+        let keys: Vec<Box<str>> = pieces
+            .iter()
+            .map(|piece| {
+                let mut key = String::with_capacity(piece.header.len() + piece.body.len());
+                key.push_str(&text[piece.header.clone()]);
+                key.push_str(&text[piece.body.clone()]);
+                key.into_boxed_str()
+            })
+            .collect();
+        let mut old = std::mem::take(&mut self.entries);
+        let mut found: Vec<Option<Arc<Parsed>>> = keys.iter().map(|k| old.remove(k)).collect();
+        let missing: Vec<usize> = (0..keys.len()).filter(|&i| found[i].is_none()).collect();
+        let parsed = crate::parallel::map(&missing, |&i| Arc::new(parse_piece(ENTRY_PATH, &keys[i])));
+        self.last.parsed += parsed.len();
+        for (i, parsed) in missing.into_iter().zip(parsed) {
+            found[i] = Some(parsed);
+        }
+        let found: Vec<Arc<Parsed>> = found.into_iter().map(|p| p.expect("every piece parsed")).collect();
+        self.entries = keys.into_iter().zip(found.iter().cloned()).collect();
+        found
+    }
+}
+
+/// The file being put together from its pieces.
+struct Assembly {
+    file: ParsedFile,
+}
+
+macro_rules! append_sections {
+    ($( $kind:ident => $section:ident, $($rest:tt),*; )*) => {
+        /// Adds what a piece defines to what the file defines so far (the rest's settings replace
+        /// the defaults; entry pieces have none).
+        fn append(into: &mut FilePart, part: FilePart) {
+            let FilePart {
+                root,
+                $( mut $section, )*
+                mut super_properties,
+                mut suppressions,
+            } = part;
+            if root != Default::default() {
+                into.root = root;
+            }
+            $( into.$section.append(&mut $section); )*
+            into.super_properties.append(&mut super_properties);
+            into.suppressions.append(&mut suppressions);
+        }
+    };
+}
+entity_kinds!(append_sections);
+
+impl Assembly {
+    fn new(id: FileId, path: &str, text: &Arc<str>) -> Assembly {
+        Assembly {
+            file: ParsedFile {
+                source: SourceFile::new(id, path, text.clone()),
+                tree: None,
+                syntax_issues: Vec::new(),
+                part: FilePart::default(),
+                diagnostics: Vec::new(),
+            },
+        }
+    }
+
+    /// Adds a piece whose stretches start at `segments` (piece offset, file offset), in order.
+    fn add(&mut self, piece: &ParsedFile, segments: &[(u32, u32)]) {
+        let id = self.file.id();
+        let mut moved = |span: &mut Span| move_span(span, id, segments);
+        let mut part = piece.part.clone();
+        part.each_span(&mut moved);
+        append(&mut self.file.part, part);
+        for diagnostic in &piece.diagnostics {
+            let mut diagnostic = diagnostic.clone();
+            diagnostic.each_span(&mut moved);
+            self.file.diagnostics.push(diagnostic);
+        }
+        for issue in &piece.syntax_issues {
+            let mut issue = issue.clone();
+            issue.each_span(&mut moved);
+            self.file.syntax_issues.push(issue);
+        }
+    }
+
+    /// Puts things in file order and merges what each entry piece repeats of its section's key
+    /// line: a finding there once, and an ignore comment there covering the whole section.
+    fn finish(mut self, layout: &Layout) -> ParsedFile {
+        let in_header = |span: Span| {
+            layout.entries.iter().any(|e| {
+                e.header.start <= span.start as usize && (span.start as usize) < e.header.end
+            })
+        };
+        let file = &mut self.file;
+        let mut seen = Vec::new();
+        file.diagnostics.retain(|d| {
+            if !in_header(d.span) {
+                return true;
+            }
+            let first = !seen.contains(d);
+            if first {
+                seen.push(d.clone());
+            }
+            first
+        });
+        file.syntax_issues.sort_by_cached_key(issue_start);
+        file.syntax_issues.dedup();
+        let suppressions = &mut file.part.suppressions;
+        suppressions.sort_by_key(|s| s.comment.start);
+        suppressions.dedup_by(|later, earlier| {
+            let same = later.comment == earlier.comment;
+            if same {
+                earlier.scope = earlier.scope.cover(later.scope);
+            }
+            same
+        });
+        self.file
+    }
+}
+
+fn issue_start(issue: &crate::syntax::SyntaxIssue) -> u32 {
+    let mut start = u32::MAX;
+    issue.clone().each_span(&mut |span: &mut Span| start = start.min(span.start));
+    start
+}
+
+/// Moves a span of a piece to the file: each offset by the stretch it lies in (an end by the
+/// stretch of the byte before it, so that a span ending at a stretch's end stays in it).
+fn move_span(span: &mut Span, file: FileId, segments: &[(u32, u32)]) {
+    let at = |offset: u32| {
+        let i = segments.partition_point(|s| s.0 <= offset).saturating_sub(1);
+        let (piece, in_file) = segments[i];
+        in_file + (offset - piece)
+    };
+    let start = at(span.start);
+    let end = if span.end > span.start {
+        at(span.end - 1) + 1
+    } else {
+        start
+    };
+    *span = Span {
+        file,
+        start,
+        end,
+    };
+}

@@ -2,8 +2,9 @@
 //! analysis of each plan.
 //!
 //! Each file of a plan keeps its [`ParsedFile`] until its text changes, so a keystroke re-parses only
-//! the edited file; the plan-wide analysis (`Plan::new`, `Symbols`, `check`) then runs on the cached
-//! parts. Every change bumps the plan's generation; an analysis made for an older generation is not
+//! the edited file; an open file is read in pieces (one per entry of its sections, see
+//! `trackplan_core::pieces`), so a keystroke in a large one-file plan re-parses only the entries it
+//! touched. The plan-wide analysis (`Plan::new`, `Symbols`, `check`) then runs on the cached parts. Every change bumps the plan's generation; an analysis made for an older generation is not
 //! published (stale results are dropped) but stays usable as the last model for completion.
 
 use crate::discover::{self, Stamp};
@@ -12,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tower_lsp::lsp_types::Url;
+use trackplan_core::pieces::PieceReader;
 use trackplan_core::syntax::SyntaxTree;
 use trackplan_core::{ColumnUnit, Content, Diagnostic, FileId, ParsedFile, Plan, Symbols};
 
@@ -64,6 +66,9 @@ struct Slot {
     parsed: Option<Arc<ParsedFile>>,
     /// The file on disk when last read.
     stamp: Option<Stamp>,
+    /// While the file is open: its pieces, kept from one read of its text to the next. Taken out
+    /// while an analysis reads the file (analyses of a plan run one at a time).
+    pieces: Option<PieceReader>,
 }
 
 /// A plan folder and its files.
@@ -300,6 +305,7 @@ impl State {
         match plan.slots.get_mut(relative) {
             Some(slot) => {
                 slot.open_version = Some(version);
+                slot.pieces.get_or_insert_with(PieceReader::default);
                 slot.uri = uri.clone();
                 if slot.content != content {
                     slot.content = content;
@@ -311,6 +317,7 @@ impl State {
                 plan.insert_slot(relative.to_string(), content, uri.clone(), stamp);
                 let slot = plan.slots.get_mut(relative).expect("just inserted");
                 slot.open_version = Some(version);
+                slot.pieces = Some(PieceReader::default());
             }
         }
         plan.generation += 1;
@@ -324,6 +331,7 @@ impl State {
             Some(text) => {
                 if let Some(slot) = plan_state.slots.get_mut(relative) {
                     slot.open_version = None;
+                    slot.pieces = None;
                     let content = text;
                     if slot.content != content {
                         slot.content = content;
@@ -417,6 +425,7 @@ impl PlanState {
                 uri,
                 parsed: None,
                 stamp,
+                pieces: None,
             },
         );
     }
@@ -490,8 +499,8 @@ impl World {
         // One analysis of a plan at a time; whoever waited finds it made.
         let _computing = lock(&compute);
         let (generation, root, todo, mut done, uris, versions) = {
-            let state = self.state();
-            let plan_state = &state.plans[plan];
+            let mut state = self.state();
+            let plan_state = &mut state.plans[plan];
             if plan_state.is_fresh() {
                 return plan_state.current.clone();
             }
@@ -499,12 +508,17 @@ impl World {
             let mut done = Vec::new();
             let mut uris = HashMap::new();
             let mut versions = HashMap::new();
-            for (relative, slot) in &plan_state.slots {
+            for (relative, slot) in plan_state.slots.iter_mut() {
                 uris.insert(slot.id, slot.uri.clone());
                 versions.insert(slot.id, slot.open_version);
                 match &slot.parsed {
                     Some(parsed) => done.push(parsed.clone()),
-                    None => todo.push((slot.id, relative.clone(), slot.content.clone())),
+                    None => todo.push(ToParse {
+                        id: slot.id,
+                        relative: relative.clone(),
+                        content: slot.content.clone(),
+                        pieces: slot.pieces.take(),
+                    }),
                 }
             }
             (
@@ -520,18 +534,26 @@ impl World {
         let count = todo.len();
         let parsed = parse_all(todo);
         let parse_time = started.elapsed();
+        let mut read = Vec::with_capacity(parsed.len());
         {
             let mut state = self.state();
             let plan_state = &mut state.plans[plan];
-            for (relative, content, file) in &parsed {
-                if let Some(slot) = plan_state.slots.get_mut(relative) {
-                    if slot.id == file.id() && slot.content == *content {
-                        slot.parsed = Some(file.clone());
+            for (item, file) in parsed {
+                if let Some(slot) = plan_state.slots.get_mut(&item.relative) {
+                    if slot.id == file.id() {
+                        if slot.content == item.content {
+                            slot.parsed = Some(file.clone());
+                        }
+                        // The pieces go back to a file still open (the next read reuses them).
+                        if slot.open_version.is_some() && slot.pieces.is_none() {
+                            slot.pieces = item.pieces;
+                        }
                     }
                 }
+                read.push(file);
             }
         }
-        done.extend(parsed.into_iter().map(|(_, _, f)| f));
+        done.extend(read);
         let analysis = Arc::new(Analysis {
             plan_index: plan,
             generation,
@@ -587,19 +609,41 @@ impl World {
     }
 }
 
-/// A file to read: id, path, content.
-type ToParse = (FileId, String, Content);
+/// A file to read, with its pieces when it is open.
+struct ToParse {
+    id: FileId,
+    relative: String,
+    content: Content,
+    pieces: Option<PieceReader>,
+}
 
-/// Parses files in parallel (what the first analysis of a large plan needs).
+/// Parses files in parallel (what the first analysis of a large plan needs); an open file is read
+/// in pieces, reusing those of its previous text.
 ///
 /// The syntax tree of each file is dropped once the file is read: it is half the memory of a plan,
 /// `check` does not need it, and the few requests that do (hover on keys, the outline, stub
 /// definitions) read it again through [`Analysis::tree`].
-fn parse_all(todo: Vec<ToParse>) -> Vec<(String, Content, Arc<ParsedFile>)> {
-    let parse = |(id, relative, content): &ToParse| {
-        let mut file = content.parse(*id, relative);
-        file.drop_tree();
-        (relative.clone(), content.clone(), Arc::new(file))
+fn parse_all(todo: Vec<ToParse>) -> Vec<(ToParse, Arc<ParsedFile>)> {
+    let parse = |item: &mut ToParse| {
+        let file = match (&item.content, &mut item.pieces) {
+            (Content::Text(text), Some(pieces)) => {
+                let file = pieces.read(item.id, &item.relative, text);
+                let stats = pieces.last_read();
+                tracing::debug!(
+                    "read {} in {} piece(s), {} parsed",
+                    item.relative,
+                    stats.pieces,
+                    stats.parsed
+                );
+                file
+            }
+            (content, _) => {
+                let mut file = content.parse(item.id, &item.relative);
+                file.drop_tree();
+                file
+            }
+        };
+        Arc::new(file)
     };
     // Small batches (one edited file) stay on the calling thread.
     let threads = if todo.len() < 4 {
@@ -607,5 +651,10 @@ fn parse_all(todo: Vec<ToParse>) -> Vec<(String, Content, Arc<ParsedFile>)> {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    trackplan_core::parallel::map_on(threads, &todo, parse)
+    let todo: Vec<Mutex<ToParse>> = todo.into_iter().map(Mutex::new).collect();
+    let files = trackplan_core::parallel::map_on(threads, &todo, |item| parse(&mut lock(item)));
+    todo.into_iter()
+        .map(|item| item.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .zip(files)
+        .collect()
 }

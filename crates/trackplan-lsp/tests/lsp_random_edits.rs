@@ -305,3 +305,239 @@ fn random_edits_never_break_the_server() {
         client.shutdown().await;
     });
 }
+
+/// A one-file plan: teams, KPIs, a dictionary, flows and `events` events, with a few findings
+/// (an unknown step, an event without a description, an unused property).
+fn one_file_plan(events: usize) -> String {
+    let mut text = String::from(
+        "# One file holds the whole plan.\ntrackplan: 1\nname: One file\nconventions:\n  event_case: title\n  property_case: snake\nteams:\n  growth:\n    name: Growth\n  web: {name: Web}\nkpis:\n",
+    );
+    for k in 0..5 {
+        text.push_str(&format!(
+            "  kpi-{k}:\n    name: KPI {k}\n    description: KPI number {k}.\n    owner: growth\n"
+        ));
+    }
+    text.push_str("properties:\n");
+    for p in 0..30 {
+        text.push_str(&format!(
+            "  prop_{p:02}:\n    type: string\n    description: Property {p}.\n"
+        ));
+    }
+    text.push_str("flows:\n");
+    for f in 0..events / 10 {
+        let steps: Vec<String> = (0..4)
+            .map(|s| format!("Thing {} Viewed", f * 10 + s))
+            .collect();
+        text.push_str(&format!(
+            "  flow-{f}: # a comment\n    name: Flow {f}\n    kpis: [kpi-{}]\n    steps: [{}]\n\n",
+            f % 5,
+            steps.join(", ")
+        ));
+    }
+    text.push_str(
+        "  broken:\n    name: Broken\n    steps: [Thing 0 Viewed, Thing Nowhere]\nevents:\n",
+    );
+    for e in 0..events {
+        let description = if e % 17 == 3 {
+            String::new()
+        } else {
+            format!("    description: \"Fired when thing {e} is seen.\"\n")
+        };
+        text.push_str(&format!(
+            "  Thing {e} Viewed:\n{description}    owner: growth\n    kpis: [kpi-{}]\n    properties:\n      prop_{:02}: required\n      prop_{:02}: optional\n",
+            e % 5,
+            e % 25,
+            (e * 7) % 25
+        ));
+    }
+    text
+}
+
+/// One random edit as an editor makes them: a few characters typed or deleted, a line removed or
+/// duplicated, a line indented or dedented, an entry copied elsewhere. Returns the byte range
+/// replaced and the new text.
+fn entry_edit(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.is_empty() {
+        return (0..0, "trackplan: 1\n".into());
+    }
+    let line = rng.below(lines.len());
+    let start: usize = lines[..line].iter().map(|l| l.len()).sum();
+    let this = lines[line];
+    let boundaries: Vec<usize> = this.char_indices().map(|(i, _)| start + i).collect();
+    let at = boundaries[rng.below(boundaries.len())];
+    match rng.below(8) {
+        0..=2 => {
+            let typed = [
+                "a",
+                " ",
+                "_",
+                ": ",
+                "#",
+                "\"",
+                "[",
+                "]",
+                "- ",
+                "é",
+                "Thing 1 Viewed",
+                "\n  ",
+            ];
+            (at..at, typed[rng.below(typed.len())].to_string())
+        }
+        3 => {
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            (at..end, String::new())
+        }
+        4 => (start..start + this.len(), String::new()),
+        5 => (start..start, this.to_string()),
+        6 => {
+            if this.starts_with("  ") && rng.below(2) == 0 {
+                (start..start + 2, String::new())
+            } else {
+                (start..start, "  ".into())
+            }
+        }
+        _ => {
+            // The entry this line starts (up to the next line as little or less indented), copied
+            // to the start of another line.
+            let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+            let end = line
+                + 1
+                + lines[line + 1..]
+                    .iter()
+                    .take_while(|l| l.trim().is_empty() || indent(l) > indent(this))
+                    .count();
+            let block: String = lines[line..end].concat();
+            let to: usize = lines[..rng.below(lines.len() + 1)]
+                .iter()
+                .map(|l| l.len())
+                .sum();
+            (to..to, block)
+        }
+    }
+}
+
+/// What `trackplan check` says of a one-file plan, as the server publishes it: range, rule, message.
+fn check_one_file(text: &str) -> Vec<(u32, u32, u32, u32, String, String)> {
+    let file = Arc::new(trackplan_core::parse_file(
+        FileId(0),
+        "trackplan.yaml",
+        text,
+    ));
+    let plan = Plan::new(vec![file.clone()]);
+    let mut out: Vec<_> = trackplan_core::check(&plan)
+        .into_iter()
+        .map(|d| {
+            let at = |offset: u32| {
+                file.source
+                    .lines()
+                    .line_col(&file.source.text, offset as usize, ColumnUnit::Utf16)
+            };
+            let (start, end) = (at(d.span.start), at(d.span.end));
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            (
+                start.line,
+                start.col,
+                end.line,
+                end.col,
+                d.rule.to_string(),
+                message,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn published(params: &Value) -> Vec<(u32, u32, u32, u32, String, String)> {
+    let number = |v: &Value| v.as_u64().unwrap() as u32;
+    let mut out: Vec<_> = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let range = &d["range"];
+            (
+                number(&range["start"]["line"]),
+                number(&range["start"]["character"]),
+                number(&range["end"]["line"]),
+                number(&range["end"]["character"]),
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The server reads an open file in pieces (one per entry, reusing those an edit did not touch);
+/// after every edit of a one-file plan its diagnostics for that version are exactly those of
+/// `trackplan check` on the same text.
+#[test]
+fn one_file_plan_diagnostics_equal_check_after_every_edit() {
+    let seed: u64 = std::env::var("TRACKPLAN_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x0e16_0f11e);
+    let edits: usize = std::env::var("TRACKPLAN_FUZZ_EDITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(300, |n: usize| n / 10)
+        .max(1);
+    eprintln!("one-file random edits: seed {seed}, {edits} edits");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let original = one_file_plan(120);
+        let fixture = Fixture {
+            files: vec![("trackplan.yaml".into(), original.clone())],
+            cursor: None,
+        };
+        let client = Client::start(&fixture, Options::default()).await;
+        client.open("trackplan.yaml").await;
+        let first = client
+            .wait_diagnostics("trackplan.yaml", |p| p["version"] == 1)
+            .await;
+        assert_eq!(published(&first), check_one_file(&original));
+        assert!(
+            !published(&first).is_empty(),
+            "the plan has findings to compare"
+        );
+        let mut rng = Rng(seed);
+        let mut text = original.clone();
+        for step in 0..edits {
+            let version = step as i32 + 2;
+            let (range, new_text) = if step % 50 == 49 {
+                // Back to the original now and then, so that edits start again from valid YAML.
+                (0..text.len(), original.clone())
+            } else {
+                entry_edit(&mut rng, &text)
+            };
+            let (start, end) = (
+                common::position_of(&text, range.start),
+                common::position_of(&text, range.end),
+            );
+            text.replace_range(range, &new_text);
+            client
+                .change("trackplan.yaml", version, (start, end), &new_text)
+                .await;
+            let params = client
+                .wait_diagnostics("trackplan.yaml", |p| p["version"] == version)
+                .await;
+            let expected = check_one_file(&text);
+            if published(&params) != expected {
+                let shown: String = text.chars().take(4000).collect();
+                assert_eq!(
+                    published(&params),
+                    expected,
+                    "step {step} (seed {seed}), text:\n{shown}"
+                );
+            }
+        }
+        client.shutdown().await;
+    });
+}

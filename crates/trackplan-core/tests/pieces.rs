@@ -52,12 +52,32 @@ fn assert_same(reader: &mut PieceReader, path: &str, text: &str) -> bool {
     if pieces.part != whole.part {
         // The first difference, readably.
         let (a, b) = (format!("{:#?}", pieces.part), format!("{:#?}", whole.part));
-        let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
-        let show = |s: &str| s.lines().skip(line.saturating_sub(8)).take(16).collect::<Vec<_>>().join("\n");
-        panic!("models differ\npieces:\n{}\nwhole:\n{}\n{}", show(&a), show(&b), context());
+        let line = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        let show = |s: &str| {
+            s.lines()
+                .skip(line.saturating_sub(8))
+                .take(16)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "models differ\npieces:\n{}\nwhole:\n{}\n{}",
+            show(&a),
+            show(&b),
+            context()
+        );
     }
     assert_eq!(pieces.syntax_issues, whole.syntax_issues, "{}", context());
-    assert_eq!(sorted(&pieces.diagnostics), sorted(&whole.diagnostics), "{}", context());
+    assert_eq!(
+        sorted(&pieces.diagnostics),
+        sorted(&whole.diagnostics),
+        "{}",
+        context()
+    );
     let plan = |file: ParsedFile| Plan::new(vec![Arc::new(file)]);
     assert_eq!(check(&plan(pieces)), check(&plan(whole)), "{}", context());
     reader.last_read().pieces > 0
@@ -126,7 +146,10 @@ fn templates_in_one_file_read_in_pieces_as_whole() {
         let split = assert_same(&mut reader, "trackplan.yaml", &text);
         let pieces = reader.last_read().pieces;
         // The blank template has no entries: nothing to split.
-        assert!(split && pieces > 20 || name == "blank", "{name}: {pieces} pieces");
+        assert!(
+            split && pieces > 20 || name == "blank",
+            "{name}: {pieces} pieces"
+        );
         // Read again: nothing is parsed.
         assert_eq!(assert_same(&mut reader, "trackplan.yaml", &text), split);
         if split {
@@ -172,10 +195,39 @@ fn files_whose_split_is_uncertain_read_whole_and_alike() {
 }
 
 const SNIPPETS: &[&str] = &[
-    "\"", "'", "[", "]", "{", "}", ",", ": ", "#", " # trackplan-ignore: missing-description",
-    " # trackplan-ignore: orphan-event, unknown-reference", "- ", "  ", "|", ">-", "\n", "\n  ",
-    "\n    ", "Order Completed", "x", "é", "😀", "\t", "&a", "*a", "!t", "<<: ", "~", "null",
-    "---", "?", "%", "\u{0}",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ": ",
+    "#",
+    " # trackplan-ignore: missing-description",
+    " # trackplan-ignore: orphan-event, unknown-reference",
+    "- ",
+    "  ",
+    "|",
+    ">-",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "Order Completed",
+    "x",
+    "é",
+    "😀",
+    "\t",
+    "&a",
+    "*a",
+    "!t",
+    "<<: ",
+    "~",
+    "null",
+    "---",
+    "?",
+    "%",
+    "\u{0}",
 ];
 
 /// One random edit, usually of the kinds an editor makes (a word, a line, an entry moved or
@@ -229,7 +281,10 @@ fn edit(rng: &mut Rng, text: &mut String) {
             } else {
                 block.replacen(':', "x:", 1)
             };
-            let to = lines[..rng.below(lines.len() + 1)].iter().map(|l| l.len()).sum();
+            let to = lines[..rng.below(lines.len() + 1)]
+                .iter()
+                .map(|l| l.len())
+                .sum();
             text.insert_str(to, &copy);
         }
         // Indent or dedent a line.
@@ -271,7 +326,11 @@ fn random_edits_read_in_pieces_as_whole() {
                 text = good.clone();
             }
             edit(&mut rng, &mut text);
-            let path = if step % 7 == 3 { "part.yaml" } else { "trackplan.yaml" };
+            let path = if step % 7 == 3 {
+                "part.yaml"
+            } else {
+                "trackplan.yaml"
+            };
             if assert_same(&mut reader, path, &text) {
                 good = text.clone();
                 in_pieces += 1;
@@ -283,8 +342,14 @@ fn random_edits_read_in_pieces_as_whole() {
         }
         eprintln!("{name}: {in_pieces} of {edits} reads in pieces, {cached} mostly from the cache");
         if name != "blank" {
-            assert!(in_pieces * 4 > edits, "{name}: only {in_pieces} reads in pieces");
-            assert!(cached * 8 > edits, "{name}: only {cached} reads used the cache");
+            assert!(
+                in_pieces * 4 > edits,
+                "{name}: only {in_pieces} reads in pieces"
+            );
+            assert!(
+                cached * 8 > edits,
+                "{name}: only {cached} reads used the cache"
+            );
         }
     }
 }

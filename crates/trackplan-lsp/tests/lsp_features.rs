@@ -352,7 +352,8 @@ fn hover_on_a_diagnostic_summarizes_the_rule_and_links_its_documentation() {
         "steps: [Product Viewed, Order Completed]",
         "steps: [Product Viewed, Order Compl$0ted]",
     );
-    let summary = "Flags a reference to a name the plan does not define, suggesting the nearest one.";
+    let summary =
+        "Flags a reference to a name the plan does not define, suggesting the nearest one.";
     // Without a docs URL: the rule's summary and the command that explains it, not its whole page.
     check_hover_with(
         &plan,

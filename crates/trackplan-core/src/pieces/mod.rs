@@ -129,14 +129,16 @@ pub fn layout(text: &str) -> Option<Layout> {
         let block = &lines[i + 1..end];
         let inline = after.trim();
         // The sections of entities: their entries are independent definitions.
-        let kind = EntityKind::of_section(key)
-            .filter(|_| inline.is_empty() || inline.starts_with('#'));
+        let kind =
+            EntityKind::of_section(key).filter(|_| inline.is_empty() || inline.starts_with('#'));
         let entries = match kind {
             Some(_) => Some(entries(block, offset_of)?),
             None => None,
         };
         let key_start = offset_of(line);
-        let block_end = block.last().map_or(key_start + line.len(), |l| offset_of(l) + l.len());
+        let block_end = block
+            .last()
+            .map_or(key_start + line.len(), |l| offset_of(l) + l.len());
         match (kind, entries) {
             (Some(kind), Some(entries)) if !entries.is_empty() => {
                 if has_repeated_key(text, &entries) {

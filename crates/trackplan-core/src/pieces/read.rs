@@ -59,7 +59,8 @@ fn parse_piece(path: &str, text: &str) -> Parsed {
     let mut file = parse_file(FileId(0), path, text);
     let root = file.tree.as_ref().and_then(|t| t.root.as_ref());
     let top: &[crate::syntax::Entry] = root.and_then(|r| r.as_mapping()).unwrap_or_default();
-    let one_entry = matches!(top, [section] if section.value.as_mapping().is_some_and(|e| e.len() == 1));
+    let one_entry =
+        matches!(top, [section] if section.value.as_mapping().is_some_and(|e| e.len() == 1));
     let top_level = top
         .iter()
         .map(|e| {
@@ -109,7 +110,11 @@ impl PieceReader {
         }
         let is_root = path == ROOT_FILE_NAME;
         // A missing required key is reported at the file's first key: the rest must hold it.
-        let set = if is_root { &schema::ROOT } else { &schema::PART_FILE };
+        let set = if is_root {
+            &schema::ROOT
+        } else {
+            &schema::PART_FILE
+        };
         if !layout.first_key_in_rest && set.docs().any(|doc| doc.required) {
             return None;
         }
@@ -140,7 +145,10 @@ impl PieceReader {
             let header = (piece.header.end - piece.header.start) as u32;
             file.add(
                 &parsed.file,
-                &[(0, piece.header.start as u32), (header, piece.body.start as u32)],
+                &[
+                    (0, piece.header.start as u32),
+                    (header, piece.body.start as u32),
+                ],
             );
         }
         Some(file.finish(&layout))
@@ -195,12 +203,16 @@ impl PieceReader {
         let mut old = std::mem::take(&mut self.entries);
         let mut found: Vec<Option<Arc<Parsed>>> = keys.iter().map(|k| old.remove(k)).collect();
         let missing: Vec<usize> = (0..keys.len()).filter(|&i| found[i].is_none()).collect();
-        let parsed = crate::parallel::map(&missing, |&i| Arc::new(parse_piece(ENTRY_PATH, &keys[i])));
+        let parsed =
+            crate::parallel::map(&missing, |&i| Arc::new(parse_piece(ENTRY_PATH, &keys[i])));
         self.last.parsed += parsed.len();
         for (i, parsed) in missing.into_iter().zip(parsed) {
             found[i] = Some(parsed);
         }
-        let found: Vec<Arc<Parsed>> = found.into_iter().map(|p| p.expect("every piece parsed")).collect();
+        let found: Vec<Arc<Parsed>> = found
+            .into_iter()
+            .map(|p| p.expect("every piece parsed"))
+            .collect();
         self.entries = keys.into_iter().zip(found.iter().cloned()).collect();
         found
     }
@@ -302,7 +314,9 @@ impl Assembly {
 
 fn issue_start(issue: &crate::syntax::SyntaxIssue) -> u32 {
     let mut start = u32::MAX;
-    issue.clone().each_span(&mut |span: &mut Span| start = start.min(span.start));
+    issue
+        .clone()
+        .each_span(&mut |span: &mut Span| start = start.min(span.start));
     start
 }
 
@@ -310,7 +324,9 @@ fn issue_start(issue: &crate::syntax::SyntaxIssue) -> u32 {
 /// stretch of the byte before it, so that a span ending at a stretch's end stays in it).
 fn move_span(span: &mut Span, file: FileId, segments: &[(u32, u32)]) {
     let at = |offset: u32| {
-        let i = segments.partition_point(|s| s.0 <= offset).saturating_sub(1);
+        let i = segments
+            .partition_point(|s| s.0 <= offset)
+            .saturating_sub(1);
         let (piece, in_file) = segments[i];
         in_file + (offset - piece)
     };
@@ -320,9 +336,5 @@ fn move_span(span: &mut Span, file: FileId, segments: &[(u32, u32)]) {
     } else {
         start
     };
-    *span = Span {
-        file,
-        start,
-        end,
-    };
+    *span = Span { file, start, end };
 }

@@ -477,7 +477,8 @@ impl TreeBuilder<'_> {
                     let mut value = node;
                     if value.is_empty_scalar() && value.span.start == value.span.end {
                         // `key:` with nothing after it: the value stands right after the key.
-                        value.span = Span::new(key.span.file, key.span.end as usize, key.span.end as usize);
+                        value.span =
+                            Span::new(key.span.file, key.span.end as usize, key.span.end as usize);
                     }
                     entries.push(Entry { key, value })
                 }

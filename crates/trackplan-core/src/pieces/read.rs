@@ -161,7 +161,7 @@ impl PieceReader {
         is_root: bool,
         text: &str,
         layout: &Layout,
-    ) -> Option<(Arc<Parsed>, Vec<(u32, u32)>)> {
+    ) -> Option<(Arc<Parsed>, Vec<Stretch>)> {
         let mut rest = String::new();
         let mut segments = Vec::with_capacity(layout.rest.len());
         for range in &layout.rest {
@@ -217,6 +217,9 @@ impl PieceReader {
         found
     }
 }
+
+/// Where a stretch of a piece's text starts: in the piece, and in the file.
+type Stretch = (u32, u32);
 
 /// The file being put together from its pieces.
 struct Assembly {

@@ -3,6 +3,10 @@
 //! After each change the plan is analysed again and every file whose diagnostics changed (or whose
 //! document version changed) is published with its version; files that left the plan are cleared.
 //! A batch made for an older generation of the plan is dropped.
+//!
+//! A client that pulls diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) gets the same
+//! lists when it asks and nothing pushed; when files change on disk or the settings change, it is
+//! asked to pull again (`workspace/diagnostic/refresh`).
 
 use crate::convert;
 use crate::world::{Analysis, World};
@@ -12,7 +16,12 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tower_lsp::lsp_types::{
     CodeDescription, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
-    NumberOrString, Url,
+    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, NumberOrString, RelatedFullDocumentDiagnosticReport,
+    RelatedUnchangedDocumentDiagnosticReport, UnchangedDocumentDiagnosticReport, Url,
+    WorkspaceDiagnosticParams, WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult,
+    WorkspaceDocumentDiagnosticReport, WorkspaceFullDocumentDiagnosticReport,
+    WorkspaceUnchangedDocumentDiagnosticReport,
 };
 use tower_lsp::Client;
 use trackplan_core::{ColumnUnit, Diagnostic, Severity};
@@ -69,6 +78,25 @@ pub fn to_lsp(
     })
 }
 
+/// The diagnostics of every file of an analysed plan, converted (a file without any has an empty
+/// list): what is pushed and what is pulled.
+fn per_file(
+    analysis: &Analysis,
+    unit: ColumnUnit,
+    config: &Config,
+) -> HashMap<trackplan_core::FileId, Vec<LspDiagnostic>> {
+    let mut per_file: HashMap<trackplan_core::FileId, Vec<LspDiagnostic>> = HashMap::new();
+    for file in &analysis.plan.files {
+        per_file.insert(file.id(), Vec::new());
+    }
+    for d in analysis.diagnostics() {
+        if let Some(lsp) = to_lsp(analysis, d, unit, config) {
+            per_file.entry(d.span.file).or_default().push(lsp);
+        }
+    }
+    per_file
+}
+
 /// The diagnostics of every file of an analysed plan, with what was published before: the files
 /// to publish now.
 fn batches(world: &World, analysis: &Analysis) -> Vec<Batch> {
@@ -79,15 +107,7 @@ fn batches(world: &World, analysis: &Analysis) -> Vec<Batch> {
         };
         (state.unit(), state.config.clone(), plan.published.clone())
     };
-    let mut per_file: HashMap<trackplan_core::FileId, Vec<LspDiagnostic>> = HashMap::new();
-    for file in &analysis.plan.files {
-        per_file.insert(file.id(), Vec::new());
-    }
-    for d in analysis.diagnostics() {
-        if let Some(lsp) = to_lsp(analysis, d, unit, &config) {
-            per_file.entry(d.span.file).or_default().push(lsp);
-        }
-    }
+    let mut per_file = per_file(analysis, unit, &config);
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &analysis.plan.files {
@@ -170,6 +190,12 @@ pub async fn publish(
     if current(&world) != Some(generation) {
         return;
     }
+    // A client that pulls asks for these itself (the analysis is made, so its pull is quick).
+    let batches = if world.state().pull.pulls {
+        Vec::new()
+    } else {
+        batches
+    };
     for batch in batches {
         client
             .publish_diagnostics(batch.uri.clone(), batch.diagnostics, batch.version)
@@ -202,3 +228,96 @@ pub async fn publish(
 
 /// How long the text must stay unchanged before the names are indexed ahead of requests.
 const SYMBOLS_AFTER_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
+// ---------------------------------------------------------------------------------------------
+// Pull diagnostics: the same lists, asked for by the client.
+
+/// The result id of a file's diagnostics: their hash, so that an unchanged list is answered as such.
+fn result_id(diagnostics: &[LspDiagnostic]) -> String {
+    format!("{:016x}", hash_of(diagnostics))
+}
+
+/// `textDocument/diagnostic`: the document's diagnostics for its current text (a document outside
+/// every plan has none).
+pub fn document(world: &World, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
+    let (unit, config) = {
+        let state = world.state();
+        (state.unit(), state.config.clone())
+    };
+    let items = match world.analysis_for(&params.text_document.uri) {
+        Some((analysis, id)) => per_file(&analysis, unit, &config)
+            .remove(&id)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let id = result_id(&items);
+    let report = if params.previous_result_id.as_deref() == Some(id.as_str()) {
+        DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                result_id: id,
+            },
+        })
+    } else {
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: Some(id),
+                items,
+            },
+        })
+    };
+    DocumentDiagnosticReportResult::Report(report)
+}
+
+/// `workspace/diagnostic`: every file of every plan, each with its version when it is open.
+pub fn workspace(
+    world: &World,
+    params: WorkspaceDiagnosticParams,
+) -> WorkspaceDiagnosticReportResult {
+    let (unit, config, plans) = {
+        let state = world.state();
+        (state.unit(), state.config.clone(), state.plans.len())
+    };
+    let previous: HashMap<&Url, &str> = params
+        .previous_result_ids
+        .iter()
+        .map(|p| (&p.uri, p.value.as_str()))
+        .collect();
+    let mut items = Vec::new();
+    for plan in 0..plans {
+        let Some(analysis) = world.analysis(plan) else {
+            continue;
+        };
+        let mut per_file = per_file(&analysis, unit, &config);
+        for file in &analysis.plan.files {
+            let Some(uri) = analysis.uri(file.id()) else {
+                continue;
+            };
+            let diagnostics = per_file.remove(&file.id()).unwrap_or_default();
+            let id = result_id(&diagnostics);
+            let version = analysis.version(file.id()).map(i64::from);
+            items.push(if previous.get(uri) == Some(&id.as_str()) {
+                WorkspaceDocumentDiagnosticReport::Unchanged(
+                    WorkspaceUnchangedDocumentDiagnosticReport {
+                        uri: uri.clone(),
+                        version,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id: id,
+                        },
+                    },
+                )
+            } else {
+                WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                    uri: uri.clone(),
+                    version,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(id),
+                        items: diagnostics,
+                    },
+                })
+            });
+        }
+    }
+    WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items })
+}

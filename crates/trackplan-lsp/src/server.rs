@@ -5,7 +5,10 @@
 //! that request with an error and the server goes on.
 
 use crate::world::World;
-use crate::{code_action, completion, diagnostics, highlight, hover, navigation, rename, symbols};
+use crate::{
+    code_action, completion, diagnostics, highlight, hover, lens, links, navigation, ranges,
+    rename, symbols,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,6 +104,12 @@ impl Server {
         });
     }
 
+    /// After a change the client did not make (files on disk, settings, a document closed): a
+    /// client that pulls diagnostics is asked to pull again.
+    fn refresh_pulled(&self) {
+        refresh_pulled(&self.world, &self.client);
+    }
+
     fn schedule_all(&self) {
         let count = self.world.state().plans.len();
         for plan in 0..count {
@@ -147,6 +156,9 @@ impl Server {
                 })
                 .await
                 .unwrap_or_default();
+                if !changed.is_empty() {
+                    refresh_pulled(&world, &client);
+                }
                 for plan in changed {
                     let generation = world.state().plans[plan].generation;
                     diagnostics::publish(
@@ -158,6 +170,18 @@ impl Server {
                     )
                     .await;
                 }
+            }
+        });
+    }
+}
+
+/// Asks a client that pulls diagnostics (and can be asked) to pull them again.
+fn refresh_pulled(world: &World, client: &Client) {
+    if world.state().pull.refresh {
+        let client = client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.workspace_diagnostic_refresh().await {
+                tracing::debug!("workspace/diagnostic/refresh: {error}");
             }
         });
     }
@@ -198,9 +222,21 @@ impl LanguageServer for Server {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
+        let text_document = params.capabilities.text_document.as_ref();
+        let pull = crate::world::Pull {
+            pulls: text_document.is_some_and(|t| t.diagnostic.is_some()),
+            refresh: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+        };
         {
             let mut state = self.world.state();
             state.unit = Some(unit);
+            state.pull = pull;
             if let Some(options) = &params.initialization_options {
                 state.config.update(options);
             }
@@ -265,6 +301,24 @@ impl LanguageServer for Server {
                             CodeActionKind::REFACTOR_REWRITE,
                         ]),
                         ..Default::default()
+                    },
+                )),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(
+                    DiagnosticOptions {
+                        identifier: Some("trackplan".into()),
+                        // An edit in one file changes what other files show (unknown references).
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: Default::default(),
                     },
                 )),
                 workspace: Some(WorkspaceServerCapabilities {
@@ -390,6 +444,8 @@ impl LanguageServer for Server {
         });
         if let Some(plan) = plan {
             self.schedule_diagnostics(plan);
+            // The file is the disk's again: what other clients' pulls showed may differ.
+            self.refresh_pulled();
         }
     }
 
@@ -424,6 +480,9 @@ impl LanguageServer for Server {
         plans.sort();
         plans.dedup();
         self.refresh_plans(&plans);
+        if !plans.is_empty() {
+            self.refresh_pulled();
+        }
         for plan in plans {
             self.schedule_diagnostics(plan);
         }
@@ -439,6 +498,7 @@ impl LanguageServer for Server {
         }
         drop(state);
         self.schedule_all();
+        self.refresh_pulled();
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -483,6 +543,7 @@ impl LanguageServer for Server {
         })
         .await;
         self.schedule_all();
+        self.refresh_pulled();
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -562,6 +623,55 @@ impl LanguageServer for Server {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.run("code actions", move |world| {
             code_action::code_actions(world, params)
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.run("code lens", move |world| lens::code_lenses(world, params))
+            .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.run("document links", move |world| {
+            links::document_links(world, params)
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.run("folding ranges", move |world| {
+            ranges::folding_ranges(world, params)
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        self.run("selection ranges", move |world| {
+            ranges::selection_ranges(world, params)
+        })
+        .await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.run("document diagnostics", move |world| {
+            diagnostics::document(world, params)
+        })
+        .await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.run("workspace diagnostics", move |world| {
+            diagnostics::workspace(world, params)
         })
         .await
     }

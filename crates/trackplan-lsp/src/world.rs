@@ -159,6 +159,16 @@ pub struct State {
     pub plans: Vec<PlanState>,
     pub config: Config,
     pub folders: Vec<PathBuf>,
+    /// How the client takes diagnostics (said at `initialize`).
+    pub pull: Pull,
+}
+
+/// Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of taking them pushed,
+/// and whether it can be asked to pull again (`workspace/diagnostic/refresh`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pull {
+    pub pulls: bool,
+    pub refresh: bool,
 }
 
 impl State {

@@ -1781,3 +1781,457 @@ fn completion_keeps_the_last_good_model_while_the_file_is_broken() {
         client.shutdown().await;
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Code lens, document links, folding and selection ranges, pull diagnostics
+
+/// The answer of a request on a file of the fixture (the file is opened first).
+async fn request_on(client: &Client, path: &str, method: &str, mut params: Value) -> Value {
+    client.open(path).await;
+    params["textDocument"] = json!({"uri": client.uri(path)});
+    client.request(method, params).await.unwrap()
+}
+
+/// The text a range covers in a file of the fixture.
+fn text_of(fixture: &Fixture, path: &str, range: &Value) -> String {
+    let text = &fixture.files.iter().find(|(p, _)| p == path).unwrap().1;
+    let index = trackplan_core::LineIndex::new(text);
+    let offset = |p: &Value| {
+        index.offset(
+            text,
+            trackplan_core::LineCol {
+                line: p["line"].as_u64().unwrap() as u32,
+                col: p["character"].as_u64().unwrap() as u32,
+            },
+            trackplan_core::ColumnUnit::Utf16,
+        )
+    };
+    text[offset(&range["start"])..offset(&range["end"])].to_string()
+}
+
+#[test]
+fn code_lenses_count_what_uses_each_kpi_event_and_property() {
+    runtime().block_on(async {
+        let fixture = Fixture::parse(PLAN);
+        let client = Client::start(&fixture, Options::default()).await;
+        let mut shown = Vec::new();
+        for path in ["trackplan.yaml", "events/shop.yaml", "properties.yaml", "flows.yaml"] {
+            let lenses = request_on(&client, path, "textDocument/codeLens", json!({})).await;
+            for lens in lenses.as_array().unwrap() {
+                let command = &lens["command"];
+                assert_eq!(command["command"], "trackplan.findReferences");
+                // The arguments: the document and the name's start, what find-references takes.
+                assert_eq!(command["arguments"][0], json!(client.uri(path)));
+                assert_eq!(command["arguments"][1], lens["range"]["start"]);
+                shown.push(format!(
+                    "{path} {}: {}",
+                    text_of(&fixture, path, &lens["range"]),
+                    command["title"].as_str().unwrap()
+                ));
+            }
+        }
+        assert_eq!(
+            shown,
+            [
+                "trackplan.yaml checkout-conversion: 1 flow · 2 events",
+                "events/shop.yaml Signed Up: 0 flows · 0 KPIs",
+                // A KPI named by the event and by its flow is counted once.
+                "events/shop.yaml Product Viewed: 1 flow · 1 KPI",
+                "events/shop.yaml Order Completed: 1 flow · 1 KPI",
+                "properties.yaml platform: used by 1 event",
+                "properties.yaml product_id: used by 2 events",
+            ]
+        );
+        // What the lens's command does in the editor: find references at its position.
+        let lenses = request_on(&client, "properties.yaml", "textDocument/codeLens", json!({})).await;
+        let arguments = &lenses[1]["command"]["arguments"];
+        let references = client
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": arguments[0]}, "position": arguments[1], "context": {"includeDeclaration": false}}),
+            )
+            .await
+            .unwrap();
+        let files: Vec<String> = references
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| rel(&client.root, l["uri"].as_str().unwrap()))
+            .collect();
+        assert_eq!(files, ["events/shop.yaml", "events/shop.yaml"]);
+        client.shutdown().await;
+    });
+}
+
+#[test]
+fn code_lenses_follow_edits_in_other_files() {
+    runtime().block_on(async {
+        let fixture = Fixture::parse(PLAN);
+        let client = Client::start(&fixture, Options::default()).await;
+        client.open("flows.yaml").await;
+        let flows = &fixture
+            .files
+            .iter()
+            .find(|(p, _)| p == "flows.yaml")
+            .unwrap()
+            .1;
+        let at = flows.find("Product Viewed, ").unwrap();
+        let (start, end) = (
+            position_of(flows, at),
+            position_of(flows, at + "Product Viewed, ".len()),
+        );
+        client.change("flows.yaml", 2, (start, end), "").await;
+        let lenses = request_on(
+            &client,
+            "events/shop.yaml",
+            "textDocument/codeLens",
+            json!({}),
+        )
+        .await;
+        let titles: Vec<&str> = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["command"]["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            ["0 flows · 0 KPIs", "0 flows · 0 KPIs", "1 flow · 1 KPI"]
+        );
+        client.shutdown().await;
+    });
+}
+
+#[test]
+fn links_are_document_links() {
+    let plan = with(
+        PLAN,
+        "  Signed Up:\n    description: Account created.\n",
+        "  Signed Up:\n    description: Account created.\n    links:\n      dashboard: https://example.com/d/1\n      \"data review\": \"https://example.com/review?id=2\"\n      broken: not a url\n",
+    );
+    let plan = with(
+        &plan,
+        "  product_id:\n    type: string\n",
+        "  product_id:\n    type: string\n    links: {spec: 'https://example.com/spec#product'}\n",
+    );
+    runtime().block_on(async {
+        let fixture = Fixture::parse(&plan);
+        let client = Client::start(&fixture, Options::default()).await;
+        let mut shown = Vec::new();
+        for path in ["events/shop.yaml", "properties.yaml", "flows.yaml"] {
+            let links = request_on(&client, path, "textDocument/documentLink", json!({})).await;
+            for link in links.as_array().unwrap() {
+                shown.push(format!(
+                    "{path} {:?} -> {} ({})",
+                    text_of(&fixture, path, &link["range"]),
+                    link["target"].as_str().unwrap(),
+                    link["tooltip"].as_str().unwrap()
+                ));
+            }
+        }
+        assert_eq!(
+            shown,
+            [
+                "events/shop.yaml \"https://example.com/d/1\" -> https://example.com/d/1 (dashboard)",
+                "events/shop.yaml \"https://example.com/review?id=2\" -> https://example.com/review?id=2 (data review)",
+                "properties.yaml \"https://example.com/spec#product\" -> https://example.com/spec#product (spec)",
+            ]
+        );
+        client.shutdown().await;
+    });
+}
+
+#[test]
+fn folding_ranges_per_section_entity_and_property() {
+    runtime().block_on(async {
+        let fixture = Fixture::parse(PLAN);
+        let client = Client::start(&fixture, Options::default()).await;
+        let ranges = request_on(
+            &client,
+            "events/shop.yaml",
+            "textDocument/foldingRange",
+            json!({}),
+        )
+        .await;
+        let shown: Vec<String> = ranges
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}-{} {}",
+                    r["startLine"],
+                    r["endLine"],
+                    r["collapsedText"].as_str().unwrap()
+                )
+            })
+            .collect();
+        // Lines: 0 comment, 1 `events:`, 2-5 Signed Up, 6-11 Product Viewed (11: product_id),
+        // 12-19 Order Completed. One-line properties do not fold.
+        assert_eq!(
+            shown,
+            [
+                "1-19 events",
+                "2-5 Signed Up",
+                "6-11 Product Viewed",
+                "12-19 Order Completed"
+            ]
+        );
+        client.shutdown().await;
+    });
+}
+
+#[test]
+fn selection_ranges_grow_from_the_name_to_its_entity_section_and_file() {
+    runtime().block_on(async {
+        let fixture = Fixture::parse(PLAN);
+        let client = Client::start(&fixture, Options::default()).await;
+        let text = &fixture
+            .files
+            .iter()
+            .find(|(p, _)| p == "events/shop.yaml")
+            .unwrap()
+            .1;
+        let on_property = position_of(text, text.find("platform: optional").unwrap() + 2);
+        let on_event = position_of(text, text.find("Product Viewed:").unwrap() + 3);
+        let in_description = position_of(text, text.find("Account created").unwrap());
+        let answer = request_on(
+            &client,
+            "events/shop.yaml",
+            "textDocument/selectionRange",
+            json!({"positions": [on_property, on_event, in_description]}),
+        )
+        .await;
+        let chains: Vec<Vec<String>> = answer
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|mut range| {
+                let mut chain = Vec::new();
+                loop {
+                    let covered = text_of(&fixture, "events/shop.yaml", &range["range"]);
+                    chain.push(covered.lines().next().unwrap_or("").trim().to_string());
+                    match range.get("parent") {
+                        Some(parent) if !parent.is_null() => range = parent,
+                        _ => break,
+                    }
+                }
+                chain
+            })
+            .collect();
+        assert_eq!(
+            chains,
+            [
+                // Property name, the property, its event, the section, the file.
+                vec![
+                    "platform",
+                    "platform: optional",
+                    "Order Completed:",
+                    "events:",
+                    "# Shop events."
+                ],
+                vec![
+                    "Product Viewed",
+                    "Product Viewed:",
+                    "events:",
+                    "# Shop events."
+                ],
+                vec!["Signed Up:", "events:", "# Shop events."],
+            ]
+        );
+        // Each range holds the one before it (what the protocol asks of a parent).
+        let at = |p: &Value| (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+        for mut range in answer.as_array().unwrap().iter() {
+            while let Some(parent) = range.get("parent").filter(|p| !p.is_null()) {
+                assert!(at(&parent["range"]["start"]) <= at(&range["range"]["start"]));
+                assert!(at(&range["range"]["end"]) <= at(&parent["range"]["end"]));
+                range = parent;
+            }
+        }
+        client.shutdown().await;
+    });
+}
+
+/// The published diagnostics of every file, as the pull requests must give them.
+fn by_file(
+    client: &Client,
+    items: impl Iterator<Item = (String, Value)>,
+) -> BTreeMap<String, Value> {
+    items
+        .map(|(uri, list)| (rel(&client.root, &uri), list))
+        .filter(|(_, list)| list.as_array().is_some_and(|l| !l.is_empty()))
+        .collect()
+}
+
+#[test]
+fn pulled_diagnostics_equal_the_pushed_ones() {
+    let plan = with(
+        PLAN,
+        "steps: [Product Viewed, Order Completed]",
+        "steps: [Product Viewed, Order Complted]",
+    );
+    let plan = with(&plan, "    description: Account created.\n", "");
+    runtime().block_on(async {
+        let fixture = Fixture::parse(&plan);
+        // A client that takes pushed diagnostics.
+        let pushed_client = Client::start(&fixture, Options::default()).await;
+        pushed_client.open("flows.yaml").await;
+        pushed_client
+            .wait_diagnostics("flows.yaml", |p| has_code(p, "unknown-reference"))
+            .await;
+        pushed_client
+            .wait_diagnostics("events/shop.yaml", |p| has_code(p, "missing-description"))
+            .await;
+        let pushed = by_file(
+            &pushed_client,
+            pushed_client
+                .diagnostics
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(uri, p)| (uri.clone(), p["diagnostics"].clone()))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        assert_eq!(pushed.len(), 2, "{pushed:#?}");
+        // The same for one document, pulled, and the same for the workspace.
+        let document = pushed_client
+            .request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": pushed_client.uri("flows.yaml")}}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(document["kind"], "full");
+        assert_eq!(document["items"], pushed["flows.yaml"]);
+        let workspace = pushed_client
+            .request("workspace/diagnostic", json!({"previousResultIds": []}))
+            .await
+            .unwrap();
+        let items = workspace["items"].as_array().unwrap();
+        assert_eq!(items.len(), 4, "every file of the plan: {workspace:#}");
+        let pulled = by_file(
+            &pushed_client,
+            items
+                .iter()
+                .map(|i| (i["uri"].as_str().unwrap().to_string(), i["items"].clone())),
+        );
+        assert_eq!(pulled, pushed);
+        // The open file says its version; an unchanged file is answered as unchanged.
+        let flows = items.iter().find(|i| i["uri"] == json!(pushed_client.uri("flows.yaml"))).unwrap();
+        assert_eq!(flows["version"], 1);
+        let again = pushed_client
+            .request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": pushed_client.uri("flows.yaml")}, "previousResultId": document["resultId"]}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again["kind"], "unchanged");
+        assert_eq!(again["resultId"], document["resultId"]);
+        let previous: Vec<Value> = items
+            .iter()
+            .map(|i| json!({"uri": i["uri"], "value": i["resultId"]}))
+            .collect();
+        let workspace_again = pushed_client
+            .request("workspace/diagnostic", json!({"previousResultIds": previous}))
+            .await
+            .unwrap();
+        assert!(workspace_again["items"].as_array().unwrap().iter().all(|i| i["kind"] == "unchanged"));
+        pushed_client.shutdown().await;
+    });
+}
+
+async fn pull_flows(client: &Client) -> Value {
+    client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": client.uri("flows.yaml")}}),
+        )
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_client_that_pulls_gets_nothing_pushed_and_is_asked_to_pull_after_disk_changes() {
+    let plan = with(
+        PLAN,
+        "steps: [Product Viewed, Order Completed]",
+        "steps: [Product Viewed, Order Complted]",
+    );
+    runtime().block_on(async {
+        let fixture = Fixture::parse(&plan);
+        let client = Client::start(
+            &fixture,
+            Options {
+                pull: true,
+                ..Options::default()
+            },
+        )
+        .await;
+        client.open("flows.yaml").await;
+        let first = pull_flows(&client).await;
+        assert!(first["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unknown-reference"));
+        // An edit: the pull answers for the new text.
+        let flows = &fixture
+            .files
+            .iter()
+            .find(|(p, _)| p == "flows.yaml")
+            .unwrap()
+            .1;
+        let at = flows.find("Complted").unwrap();
+        client
+            .change(
+                "flows.yaml",
+                2,
+                (
+                    position_of(flows, at),
+                    position_of(flows, at + "Complted".len()),
+                ),
+                "Completed",
+            )
+            .await;
+        let second = pull_flows(&client).await;
+        assert_eq!(second["items"], json!([]), "{second:#}");
+        // A file changed on disk: the client is asked to pull again.
+        std::fs::write(
+            client.path("events/shop.yaml"),
+            "events:\n  Signed Up: {}\n",
+        )
+        .unwrap();
+        client
+            .notify(
+                "workspace/didChangeWatchedFiles",
+                json!({"changes": [{"uri": client.uri("events/shop.yaml"), "type": 2}]}),
+            )
+            .await;
+        let deadline = tokio::time::Instant::now() + common::TIMEOUT;
+        let mut seen = Vec::new();
+        while !seen
+            .iter()
+            .any(|m: &Value| m["method"] == "workspace/diagnostic/refresh")
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no refresh request: {seen:#?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            seen.extend(client.drain().await);
+        }
+        // Settle, then: nothing was ever pushed.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        seen.extend(client.drain().await);
+        assert!(
+            !seen
+                .iter()
+                .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+            "pushed to a client that pulls"
+        );
+        assert!(client.diagnostics.lock().unwrap().is_empty());
+        client.shutdown().await;
+    });
+}

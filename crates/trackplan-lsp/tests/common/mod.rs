@@ -49,6 +49,8 @@ pub struct Options {
     pub utf8: bool,
     pub watch: bool,
     pub init_options: Value,
+    /// The client pulls diagnostics (and can be asked to pull again).
+    pub pull: bool,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             utf8: false,
             watch: true,
             init_options: json!({}),
+            pull: false,
         }
     }
 }
@@ -199,8 +202,16 @@ impl Client {
                     "initializationOptions": options.init_options,
                     "capabilities": {
                         "general": general,
-                        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": options.watch}},
-                        "textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}
+                        "workspace": if options.pull {
+                            json!({"didChangeWatchedFiles": {"dynamicRegistration": options.watch}, "diagnostic": {"refreshSupport": true}})
+                        } else {
+                            json!({"didChangeWatchedFiles": {"dynamicRegistration": options.watch}})
+                        },
+                        "textDocument": if options.pull {
+                            json!({"completion": {"completionItem": {"snippetSupport": false}}, "diagnostic": {}})
+                        } else {
+                            json!({"completion": {"completionItem": {"snippetSupport": false}}})
+                        }
                     }
                 }),
             )

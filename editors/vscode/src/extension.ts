@@ -66,6 +66,9 @@ export function deactivate(): Thenable<void> | undefined {
   return stopping;
 }
 
+/** The command the server's code lenses carry: find the references of the name they stand on. */
+export const FIND_REFERENCES = 'trackplan.findReferences';
+
 /** The extension's state: the plan folders, the language client and the commands. */
 class Trackplan implements vscode.Disposable {
   roots: string[] = [];
@@ -105,6 +108,16 @@ class Trackplan implements vscode.Disposable {
       vscode.commands.registerCommand('trackplan.restartServer', () => this.enqueue(() => this.restart())),
       vscode.commands.registerCommand('trackplan.showOutput', () => this.log.show()),
       vscode.commands.registerCommand(OPEN_SERVER_PATH_SETTING, () => openServerPathSetting()),
+      // The command of the server's code lenses (`3 flows · 2 KPIs`): its arguments are plain JSON
+      // (the document's URI and the name's position), which VS Code's own find-references does not
+      // take as they are.
+      vscode.commands.registerCommand(FIND_REFERENCES, (uri: string, position: { line: number; character: number }) =>
+        vscode.commands.executeCommand(
+          'editor.action.findReferences',
+          vscode.Uri.parse(uri),
+          new vscode.Position(position.line, position.character),
+        ),
+      ),
     );
   }
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { activate, copyTemplate, gitPlanRepository, tempDir, trackplanBinary, waitFor } from './helpers';
-import { Uri } from './stub/types';
+import { Position, Uri } from './stub/types';
 
 test('"trackplan: Check the Plan" runs check on the plans and reports the outcome', async (t) => {
   const binary = trackplanBinary(t);
@@ -188,8 +188,10 @@ test('the extension keeps out of the YAML extension: no schema registration, no 
   assert.equal(document.languageId, 'yaml', 'plan files keep the YAML language');
   assert.deepEqual(host.configurationUpdates, [], 'no setting of any extension is written (yaml.schemas among them)');
   assert.deepEqual(host.extensionLookups, [], "the YAML extension's API is not used to register a schema");
+  // The language client's collections, named after the server: one for pushed diagnostics and one
+  // for pulled ones (the server serves pulls, and then pushes nothing); nothing else.
   const ours = host.diagnosticCollections.map((collection) => collection.name);
-  assert.deepEqual(ours, ['trackplan'], 'one diagnostic collection: the language server');
+  assert.deepEqual(ours, ['trackplan', 'trackplan'], 'only the language server has diagnostic collections');
   assert.ok(host.matchingProviders('completion', document).length > 0, 'our completion works beside any other');
 });
 
@@ -239,4 +241,24 @@ test('the diff of a plan outside git says so, naming the plan folder as it is', 
     [`trackplan diff failed: ${plan} is not inside a git repository`],
   );
   assert.match(host.outputChannel('trackplan')?.text ?? '', new RegExp(`\\[error\\] trackplan diff .* --plan ${plan.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(in `));
+});
+
+test("a code lens's command (trackplan.findReferences) runs VS Code's find-references at the name", async (t) => {
+  const binary = trackplanBinary(t);
+  if (binary === undefined) {
+    return;
+  }
+  const workspace = tempDir('lens');
+  const plan = copyTemplate('ecommerce', path.join(workspace, 'shop'));
+  const session = await activate([workspace], { 'trackplan.server.path': binary });
+  t.after(() => session.close());
+  const { host } = session;
+  // The arguments as the server sends them: plain JSON.
+  const uri = Uri.file(path.join(plan, 'properties.yaml')).toString();
+  await host.executeCommand('trackplan.findReferences', uri, { line: 4, character: 2 });
+  const find = host.executed.find((command) => command.command === 'editor.action.findReferences');
+  assert.ok(find !== undefined, "VS Code's find-references runs");
+  const [target, position] = find.args;
+  assert.ok(target instanceof Uri && target.fsPath === path.join(plan, 'properties.yaml'), String(target));
+  assert.ok(position instanceof Position && position.line === 4 && position.character === 2, JSON.stringify(position));
 });

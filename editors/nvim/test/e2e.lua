@@ -125,6 +125,65 @@ local function check_doc()
   report('it says where the page is', said ~= nil and said.message:find(page, 1, true) ~= nil, vim.inspect(notifications))
 end
 
+-- Code lens (and the plugin running its command), folding and selection ranges, and pulled
+-- diagnostics, through requests (Neovim 0.7 has no client for some of them).
+local function check_more_requests(client, flows)
+  local props = open(plan .. '/properties.yaml')
+  wait_attached(props)
+  local uri = vim.uri_from_bufnr(props)
+  local lenses, err = request(props, client, 'textDocument/codeLens', { textDocument = { uri = uri } })
+  local used_by
+  for _, lens in ipairs(lenses or {}) do
+    if used_by == nil and lens.command and lens.command.title:match('^used by %d+ events?$') then
+      used_by = lens
+    end
+  end
+  report('code lenses count the events using a property', used_by ~= nil, err or vim.inspect(lenses))
+  report('the plugin handles the lens command', vim.lsp.commands ~= nil and vim.lsp.commands['trackplan.findReferences'] ~= nil, 'not registered')
+  if used_by ~= nil and vim.lsp.commands and vim.lsp.commands['trackplan.findReferences'] then
+    vim.fn.setqflist({}, 'r')
+    vim.lsp.commands['trackplan.findReferences'](used_by.command, { bufnr = props, client_id = client.id })
+    local listed = vim.wait(WAIT, function()
+      return #vim.fn.getqflist() > 0
+    end, 20)
+    report("running a lens lists the property's references", listed, vim.inspect(vim.fn.getqflist()))
+    vim.cmd('cclose')
+    vim.cmd('buffer ' .. props)
+  end
+
+  local folds, err2 = request(props, client, 'textDocument/foldingRange', { textDocument = { uri = uri } })
+  report('folding ranges for the section and each property', folds ~= nil and #folds > 10, err2 or vim.inspect(folds))
+
+  -- On the name of the first dictionary property: the name, the property, `properties:`, the file.
+  local row
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(props, 0, -1, false)) do
+    if line == '  platform:' then
+      row = i - 1
+      break
+    end
+  end
+  local selection, err3 = request(props, client, 'textDocument/selectionRange', {
+    textDocument = { uri = uri },
+    positions = { { line = row or 0, character = 4 } },
+  })
+  local depth, range = 0, selection and selection[1]
+  while range ~= nil and range ~= vim.NIL do
+    depth = depth + 1
+    range = range.parent
+  end
+  report('selection ranges grow from the name to the file', depth == 4, err3 or vim.inspect(selection))
+
+  -- Pulled diagnostics are those shown: type an error, pull, compare.
+  local flows_uri = vim.uri_from_bufnr(flows)
+  local pulled, err4 = request(flows, client, 'textDocument/diagnostic', { textDocument = { uri = flows_uri } })
+  local shown = vim.diagnostic.get(flows)
+  report(
+    'pulled diagnostics are those shown',
+    pulled ~= nil and pulled.kind == 'full' and #pulled.items == #shown,
+    err4 or (vim.inspect(pulled) .. ' vs ' .. vim.inspect(shown))
+  )
+end
+
 local function check_served_plan()
   local flows_file = plan .. '/flows.yaml'
   local flows = open(flows_file)
@@ -177,6 +236,8 @@ local function check_served_plan()
   })
   local text = hover and hover.contents and hover.contents.value or ''
   report('hover shows the event card', text:find('### Sign Up Completed', 1, true) ~= nil, err2 or text)
+
+  check_more_requests(client, flows)
 
   -- Other files of the plan share the client.
   local root_file = open(plan .. '/trackplan.yaml')

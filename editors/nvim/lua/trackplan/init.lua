@@ -225,6 +225,41 @@ function M.setup(opts)
   end
 end
 
+--- What a code lens does when run (`trackplan.findReferences`, with the document's URI and the
+--- name's position): the cursor goes to the name and `vim.lsp.buf.references()` lists them.
+---@param command table the lens's command
+---@param ctx table|nil the context `vim.lsp.codelens.run()` gives (its client)
+function M.find_references(command, ctx)
+  local args = command.arguments or {}
+  local uri, position = args[1], args[2]
+  if type(uri) ~= 'string' or type(position) ~= 'table' then
+    return
+  end
+  local bufnr = vim.uri_to_bufnr(uri)
+  vim.fn.bufload(bufnr)
+  local win = vim.fn.bufwinid(bufnr)
+  if win == -1 then
+    vim.api.nvim_set_current_buf(bufnr)
+    win = vim.api.nvim_get_current_win()
+  end
+  vim.api.nvim_set_current_win(win)
+  -- The column in the encoding the client and server agreed on (UTF-16 unless UTF-8).
+  local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+  local line = vim.api.nvim_buf_get_lines(bufnr, position.line, position.line + 1, false)[1] or ''
+  local col = position.character
+  if not (client and client.offset_encoding == 'utf-8') then
+    local ok, byte
+    if vim.fn.has('nvim-0.11') == 1 then
+      ok, byte = pcall(vim.str_byteindex, line, 'utf-16', col, false)
+    else
+      ok, byte = pcall(vim.str_byteindex, line, col, true)
+    end
+    col = ok and byte or col
+  end
+  vim.api.nvim_win_set_cursor(win, { position.line + 1, math.min(col, #line) })
+  vim.lsp.buf.references()
+end
+
 --- The trackplan clients attached to a buffer.
 ---@param bufnr integer|nil the current buffer when nil or 0
 ---@return table[]

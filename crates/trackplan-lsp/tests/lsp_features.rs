@@ -2040,7 +2040,12 @@ fn selection_ranges_grow_from_the_name_to_its_entity_section_and_file() {
             ]
         );
         // Each range holds the one before it (what the protocol asks of a parent).
-        let at = |p: &Value| (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+        let at = |p: &Value| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["character"].as_u64().unwrap(),
+            )
+        };
         for mut range in answer.as_array().unwrap().iter() {
             while let Some(parent) = range.get("parent").filter(|p| !p.is_null()) {
                 assert!(at(&parent["range"]["start"]) <= at(&range["range"]["start"]));

@@ -187,16 +187,18 @@ fn check_output(files: &[(String, String)]) -> Vec<(String, u32, u32, String)> {
     out
 }
 
+/// The seed and the number of edits: `TRACKPLAN_FUZZ_SEED` and `TRACKPLAN_FUZZ_EDITS`, else these.
+fn fuzz_settings(seed: u64, edits: usize) -> (u64, usize) {
+    let read = |name: &str| std::env::var(name).ok().and_then(|s| s.parse().ok());
+    (
+        read("TRACKPLAN_FUZZ_SEED").unwrap_or(seed),
+        read("TRACKPLAN_FUZZ_EDITS").map_or(edits, |n| n as usize),
+    )
+}
+
 #[test]
 fn random_edits_never_break_the_server() {
-    let seed: u64 = std::env::var("TRACKPLAN_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_1234_abcd);
-    let edits: usize = std::env::var("TRACKPLAN_FUZZ_EDITS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3000);
+    let (seed, edits) = fuzz_settings(0x5eed_1234_abcd, 3000);
     eprintln!("random edits: seed {seed}, {edits} edits");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -480,15 +482,9 @@ fn published(params: &Value) -> Vec<(u32, u32, u32, u32, String, String)> {
 /// `trackplan check` on the same text.
 #[test]
 fn one_file_plan_diagnostics_equal_check_after_every_edit() {
-    let seed: u64 = std::env::var("TRACKPLAN_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x0e16_0f11e);
-    let edits: usize = std::env::var("TRACKPLAN_FUZZ_EDITS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .map_or(300, |n: usize| n / 10)
-        .max(1);
+    // Each edit here waits for its diagnostics: a tenth of the edits of the test above.
+    let (seed, edits) = fuzz_settings(0x0e16_0f11e, 3000);
+    let edits = (edits / 10).max(1);
     eprintln!("one-file random edits: seed {seed}, {edits} edits");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {

@@ -1,5 +1,6 @@
 //! Documentation generated from the rule table: `trackplan rules` and docs/rules.md.
 
+use trackplan_audit::AUDIT_RULES;
 use trackplan_core::rules::RULES;
 
 /// One line per rule: name, default severity, what it flags.
@@ -38,6 +39,55 @@ pub fn rules_markdown() -> String {
         let doc = rule.doc();
         let (summary, body) = doc.split_once('\n').unwrap_or((&doc, ""));
         // Rule pages nest under the rule's heading.
+        let body = body.trim().replace("\n## ", "\n### ");
+        let body = body
+            .strip_prefix("## ")
+            .map(|b| format!("### {b}"))
+            .unwrap_or(body);
+        out.push_str(&format!(
+            "\n## {}\n\nDefault severity: **{}**. {summary}\n\n{body}\n",
+            rule.name(),
+            rule.default_severity().as_str(),
+        ));
+    }
+    out
+}
+
+/// `trackplan rules --audit`: the rules of `trackplan audit`, one a line.
+pub fn audit_rules_table() -> String {
+    AUDIT_RULES
+        .iter()
+        .map(|rule| {
+            format!(
+                "{:<26} {:<8} {}\n",
+                rule.name(),
+                rule.default_severity().as_str(),
+                rule.summary()
+            )
+        })
+        .collect()
+}
+
+/// docs/audit-rules.md: the audit rules' pages. A test keeps the file equal to this.
+pub fn audit_rules_markdown() -> String {
+    let mut out = String::from(
+        "<!-- Generated from the audit rules' doc comments by `trackplan rules --audit --markdown`; do not edit. -->\n\n# Audit rules\n\n\
+         The rules of `trackplan audit`, which checks events against the plan ([audit.md](audit.md)). \
+         Each has a stable name and a default severity; `trackplan explain RULE` prints its page in the \
+         terminal. Each Example shows a plan and events that raise the rule, and Use instead events \
+         that do not.\n\n| rule | default | flags |\n|---|---|---|\n",
+    );
+    for rule in AUDIT_RULES {
+        out.push_str(&format!(
+            "| [`{0}`](#{0}) | {1} | {2} |\n",
+            rule.name(),
+            rule.default_severity().as_str(),
+            rule.summary().trim_end_matches('.')
+        ));
+    }
+    for rule in AUDIT_RULES {
+        let doc = rule.doc();
+        let (summary, body) = doc.split_once('\n').unwrap_or((&doc, ""));
         let body = body.trim().replace("\n## ", "\n### ");
         let body = body
             .strip_prefix("## ")

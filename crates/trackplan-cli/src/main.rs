@@ -1,5 +1,6 @@
 //! The `trackplan` command.
 
+mod audit;
 mod check;
 mod discover;
 mod doc;
@@ -48,6 +49,8 @@ struct Cli {
 enum Command {
     /// Check plans and print their problems
     Check(check::CheckArgs),
+    /// Check events (files or stdin, Mixpanel, Segment, RudderStack or Snowplow) against the plan
+    Audit(audit::AuditArgs),
     /// Compare the plan between two revisions, or a revision and the work tree (pull-request review)
     Diff(history::diff::DiffArgs),
     /// Print the plan's git history as a changelog
@@ -77,6 +80,9 @@ enum Command {
         /// Print the full documentation of every rule as Markdown (what docs/rules.md holds)
         #[arg(long)]
         markdown: bool,
+        /// The rules of `trackplan audit` (events against the plan) instead of the plan's
+        #[arg(long)]
+        audit: bool,
     },
     /// Print the documentation of a rule
     Explain {
@@ -157,6 +163,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => check::run(&args, &cwd),
+        Command::Audit(args) => audit::run(&args, &cwd),
         Command::Diff(args) => history::diff::run(&args, &cwd),
         Command::Changelog(args) => history::changelog::run(&args, &cwd),
         Command::Log(args) => history::log::run(&args, &cwd),
@@ -181,33 +188,50 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::print(&text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { markdown } => {
-            output::print(&if markdown {
-                docs::rules_markdown()
-            } else {
-                docs::rules_table()
+        Command::Rules { markdown, audit } => {
+            output::print(&match (audit, markdown) {
+                (false, true) => docs::rules_markdown(),
+                (false, false) => docs::rules_table(),
+                (true, true) => docs::audit_rules_markdown(),
+                (true, false) => docs::audit_rules_table(),
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { rule } => match trackplan_core::rules::find(&rule) {
-            Some(rule) => {
-                output::print(&format!(
-                    "# {}\n\nDefault severity: {}\n\n{}\n",
+        Command::Explain { rule } => {
+            let page = match (
+                trackplan_core::rules::find(&rule),
+                trackplan_audit::rules::find(&rule),
+            ) {
+                (Some(rule), _) => Some((rule.name(), rule.default_severity(), rule.doc(), "")),
+                (None, Some(rule)) => Some((
                     rule.name(),
                     rule.default_severity(),
-                    rule.doc()
-                ))?;
-                Ok(ExitCode::SUCCESS)
+                    rule.doc(),
+                    " (a rule of `trackplan audit`, which checks events against the plan)",
+                )),
+                (None, None) => None,
+            };
+            match page {
+                Some((name, severity, doc, kind)) => {
+                    output::print(&format!(
+                        "# {name}\n\nDefault severity: {severity}{kind}\n\n{doc}\n"
+                    ))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    let names = trackplan_core::rules::RULES
+                        .iter()
+                        .map(|r| r.name())
+                        .chain(trackplan_audit::AUDIT_RULES.iter().map(|r| r.name()));
+                    let hint = match trackplan_core::suggest::did_you_mean(&rule, names) {
+                        Some(s) => format!("; did you mean `{s}`?"),
+                        None => "; `trackplan rules` and `trackplan rules --audit` list them"
+                            .to_string(),
+                    };
+                    Err(UsageError(format!("unknown rule `{rule}`{hint}")).into())
+                }
             }
-            None => {
-                let names = trackplan_core::rules::RULES.iter().map(|r| r.name());
-                let hint = match trackplan_core::suggest::did_you_mean(&rule, names) {
-                    Some(s) => format!("; did you mean `{s}`?"),
-                    None => "; `trackplan rules` lists them".to_string(),
-                };
-                Err(UsageError(format!("unknown rule `{rule}`{hint}")).into())
-            }
-        },
+        }
         Command::Lsp { .. } => {
             return_freed_memory_promptly();
             let code = trackplan_lsp::run_stdio()?;

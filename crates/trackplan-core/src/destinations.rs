@@ -1,7 +1,8 @@
 //! What each destination (`destinations:` in the root file) reserves and limits, declared once:
 //! `reserved-name`, `name-too-long`, `too-many-properties`, and the cross-event property rules
 //! (`similar-names`, `property-type-conflict`) ask the plan's destinations instead of assuming
-//! Mixpanel. A plan that names no destination is a Mixpanel plan.
+//! Mixpanel; `trackplan audit` asks it which properties a destination adds by itself and how long
+//! a value it keeps. A plan that names no destination is a Mixpanel plan.
 
 use crate::schema::Destination;
 
@@ -24,6 +25,8 @@ pub struct DestinationInfo {
     pub max_name_chars: Option<usize>,
     /// The most properties the tool keeps on one event.
     pub max_properties_per_event: Option<usize>,
+    /// The longest string value (in characters) the tool keeps whole; it cuts longer ones.
+    pub max_string_chars: Option<usize>,
     /// One property name means one property across all events (Mixpanel's Lexicon): types and
     /// spellings of a name are compared across events. Tools that keep each event's properties
     /// apart (a schema or table per event) do not.
@@ -57,6 +60,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: MIXPANEL_PROFILE_PROPERTIES,
         max_name_chars: Some(255),
         max_properties_per_event: Some(255),
+        max_string_chars: Some(255),
         shares_property_names: true,
     },
     // Segment keeps a schema per event in Protocols and a table per event in warehouses, and
@@ -71,6 +75,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: &[],
         max_name_chars: None,
         max_properties_per_event: None,
+        max_string_chars: None,
         shares_property_names: false,
     },
     // Amplitude's SDKs send `$identify` and `$groupidentify` for profile updates and
@@ -86,6 +91,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: &[],
         max_name_chars: Some(1024),
         max_properties_per_event: Some(1000),
+        max_string_chars: Some(1024),
         shares_property_names: true,
     },
     // RudderStack's data catalog defines each property once, with its type, for every event.
@@ -99,6 +105,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: &[],
         max_name_chars: None,
         max_properties_per_event: None,
+        max_string_chars: None,
         shares_property_names: true,
     },
     // Snowplow validates each event against its own self-describing schema.
@@ -112,6 +119,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: &[],
         max_name_chars: None,
         max_properties_per_event: None,
+        max_string_chars: None,
         shares_property_names: false,
     },
     // Any other tool: nothing reserved, no limits, each event on its own.
@@ -125,6 +133,7 @@ const DESTINATIONS: &[DestinationInfo] = &[
         profile_properties: &[],
         max_name_chars: None,
         max_properties_per_event: None,
+        max_string_chars: None,
         shares_property_names: false,
     },
 ];

@@ -334,7 +334,7 @@ impl<'p> Checker<'p> {
                 }
             }
             Value::Static(node) => {
-                if let Some(number) = node.as_f64() {
+                if let Some(number) = node.cast_f64() {
                     if rules::range_violation::violates(spec, number) {
                         hit(
                             AuditRule::RangeViolation,

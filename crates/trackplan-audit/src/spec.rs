@@ -25,6 +25,8 @@ pub struct PropSpec {
     pub types: Option<TypeSet>,
     pub nullable: bool,
     pub enum_values: Option<Vec<Value>>,
+    /// The plan's examples (for generated events; never checked here).
+    pub examples: Vec<Value>,
     pub pattern: Option<Regex>,
     pub pattern_text: Option<String>,
     pub min_length: Option<i64>,
@@ -325,6 +327,7 @@ impl<'p> Compiler<'p> {
         spec.nullable = def.is_nullable();
         let values = narrowed_enum.or(def.enum_values.as_deref());
         spec.enum_values = values.map(|v| v.iter().map(|s| s.value.clone()).collect());
+        spec.examples = def.examples.iter().map(|e| e.value.clone()).collect();
         if let Some(pattern) = &def.pattern {
             // A pattern the regex engine cannot read is not checked (JSON Schema's patterns are
             // ECMA-262; the common subset reads the same).
@@ -381,6 +384,7 @@ impl PropSpec {
             types: None,
             nullable: false,
             enum_values: None,
+            examples: Vec::new(),
             pattern: None,
             pattern_text: None,
             min_length: None,

@@ -1,5 +1,7 @@
 //! Generators of large, realistic plans for benchmarks.
 
+pub mod events;
+
 use std::fmt::Write;
 use std::path::Path;
 

@@ -46,7 +46,7 @@ fn equal(planned: &PlanValue, sent: &Value<'_>) -> bool {
         (PlanValue::Int(a), Value::Static(StaticNode::I64(b))) => a == b,
         (PlanValue::Int(a), Value::Static(StaticNode::U64(b))) => u64::try_from(*a).is_ok_and(|a| a == *b),
         (PlanValue::Int(a), Value::Static(StaticNode::F64(b))) => (*a as f64) == *b,
-        (PlanValue::Float(a), Value::Static(n)) if !matches!(n, StaticNode::Bool(_)) => n.as_f64() == Some(*a),
+        (PlanValue::Float(a), Value::Static(n)) if !matches!(n, StaticNode::Bool(_)) => n.cast_f64() == Some(*a),
         (PlanValue::Str(a), Value::String(b)) => a == b,
         (PlanValue::List(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equal(x, y)),
         (PlanValue::Map(a), Value::Object(b)) => {

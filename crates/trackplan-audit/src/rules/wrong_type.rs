@@ -46,7 +46,7 @@ fn fits_one(ty: PropertyType, value: &Value<'_>) -> bool {
         (PropertyType::String, Value::String(_)) => true,
         (PropertyType::Datetime, Value::String(s)) => is_iso8601(s),
         (PropertyType::Boolean, Value::Static(StaticNode::Bool(_))) => true,
-        (PropertyType::Number, Value::Static(n)) => n.as_f64().is_some() && !matches!(n, StaticNode::Bool(_)),
+        (PropertyType::Number, Value::Static(n)) => n.cast_f64().is_some() && !matches!(n, StaticNode::Bool(_)),
         (PropertyType::Integer, Value::Static(StaticNode::I64(_) | StaticNode::U64(_))) => true,
         (PropertyType::Integer, Value::Static(StaticNode::F64(f))) => f.fract() == 0.0 && f.is_finite(),
         (PropertyType::List, Value::Array(_)) => true,

@@ -292,6 +292,13 @@ impl Framer {
     pub fn finish(mut self, error: Option<String>, emit: &mut dyn FnMut(Chunk)) {
         let array_line = self.array_line;
         match self.mode {
+            // A line cut by a read error is not read: the error is reported at it instead.
+            Some(Mode::Lines) | None if error.is_some() => {
+                if let Some((start, line)) = self.record.take() {
+                    self.chunk.data.truncate(start);
+                    self.line = line;
+                }
+            }
             Some(Mode::Lines) | None => self.end_record(emit),
             Some(Mode::Array(ArrayState::InElement)) => {
                 let (start, line) = self

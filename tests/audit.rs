@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn trackplan(cwd: &Path, args: &[&str], stdin: &[u8]) -> Output {
@@ -44,7 +47,11 @@ const EVENTS: &str = concat!(
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let out = trackplan(&repo(), &["audit", "--plan", "plans/ecommerce", "--format", "json"], EVENTS.as_bytes());
+    let out = trackplan(
+        &repo(),
+        &["audit", "--plan", "plans/ecommerce", "--format", "json"],
+        EVENTS.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["version"], 1);
@@ -76,8 +83,14 @@ fn json_output_has_the_documented_shape() {
         .unwrap();
     assert_eq!(unplanned["event"], "Order Complete");
     assert_eq!(unplanned["property"], serde_json::Value::Null);
-    assert_eq!(unplanned["examples"][0], serde_json::json!({"file": "<stdin>", "line": 2, "value": "\"Order Complete\""}));
-    assert!(unplanned["message"].as_str().unwrap().contains("did you mean `Order Completed`"));
+    assert_eq!(
+        unplanned["examples"][0],
+        serde_json::json!({"file": "<stdin>", "line": 2, "value": "\"Order Complete\""})
+    );
+    assert!(unplanned["message"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `Order Completed`"));
 }
 
 #[test]
@@ -89,20 +102,55 @@ fn human_markdown_and_github_outputs() {
     let human = trackplan(dir.path(), &["audit", "--plan", plan, "events.ndjson"], b"");
     let human = text(&human.stdout);
     assert!(human.starts_with("rule "), "{human}");
-    assert!(human.contains("pattern-violation          error     Product Viewed"), "{human}");
+    assert!(
+        human.contains("pattern-violation          error     Product Viewed"),
+        "{human}"
+    );
     assert!(human.contains("events.ndjson:3 not JSON"), "{human}");
-    assert!(human.contains("2 events read (0 identify calls), 1 malformed lines; 1 of "), "{human}");
-    let markdown = trackplan(dir.path(), &["audit", "--plan", plan, "--format", "markdown", "events.ndjson"], b"");
+    assert!(
+        human.contains("2 events read (0 identify calls), 1 malformed lines; 1 of "),
+        "{human}"
+    );
+    let markdown = trackplan(
+        dir.path(),
+        &[
+            "audit",
+            "--plan",
+            plan,
+            "--format",
+            "markdown",
+            "events.ndjson",
+        ],
+        b"",
+    );
     let markdown = text(&markdown.stdout);
-    assert!(markdown.contains("| rule | severity | event | property | count | share | first example |"));
+    assert!(
+        markdown.contains("| rule | severity | event | property | count | share | first example |")
+    );
     assert!(markdown.contains("| `unplanned-event` | warning | Order Complete | - | 1 | 50.0% | `events.ndjson:2 \"Order Complete\"` |"), "{markdown}");
-    let github = trackplan(dir.path(), &["audit", "--plan", plan, "--format", "github", "events.ndjson"], b"");
+    let github = trackplan(
+        dir.path(),
+        &[
+            "audit",
+            "--plan",
+            plan,
+            "--format",
+            "github",
+            "events.ndjson",
+        ],
+        b"",
+    );
     let github = text(&github.stdout);
     assert!(
-        github.contains("::error file=events.ndjson,line=1,title=trackplan audit%3A pattern-violation::"),
+        github.contains(
+            "::error file=events.ndjson,line=1,title=trackplan audit%3A pattern-violation::"
+        ),
         "{github}"
     );
-    assert!(github.contains("::notice title=trackplan audit::2 events read"), "{github}");
+    assert!(
+        github.contains("::notice title=trackplan audit::2 events read"),
+        "{github}"
+    );
 }
 
 #[test]
@@ -118,8 +166,16 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(run(&["--fail-on", "warning"], clean), Some(1));
     assert_eq!(run(&["--fail-on", "never"], EVENTS), Some(0));
     assert_eq!(run(&["no-such-file.ndjson"], ""), Some(2));
-    let out = trackplan(&repo(), &["audit", "--plan", "plans/ecommerce", "no-such-file.ndjson"], b"");
-    assert!(text(&out.stderr).contains("cannot read no-such-file.ndjson"), "{}", text(&out.stderr));
+    let out = trackplan(
+        &repo(),
+        &["audit", "--plan", "plans/ecommerce", "no-such-file.ndjson"],
+        b"",
+    );
+    assert!(
+        text(&out.stderr).contains("cannot read no-such-file.ndjson"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -127,7 +183,12 @@ fn explain_knows_the_audit_rules_and_check_does_not_run_them() {
     let out = trackplan(&repo(), &["explain", "unexpected-null"], b"");
     assert_eq!(out.status.code(), Some(0));
     let page = text(&out.stdout);
-    assert!(page.starts_with("# unexpected-null\n\nDefault severity: error (a rule of `trackplan audit`"), "{page}");
+    assert!(
+        page.starts_with(
+            "# unexpected-null\n\nDefault severity: error (a rule of `trackplan audit`"
+        ),
+        "{page}"
+    );
     assert!(page.contains("## Use instead"));
     let typo = trackplan(&repo(), &["explain", "unexpected-nul"], b"");
     assert!(text(&typo.stderr).contains("did you mean `unexpected-null`"));
@@ -159,22 +220,34 @@ fn a_hundred_megabyte_line_is_read_in_bounded_memory() {
     let path = dir.path().join("huge.ndjson");
     {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        file.write_all(b"{\"event\": \"Nope\", \"properties\": {\"x\": \"").unwrap();
+        file.write_all(b"{\"event\": \"Nope\", \"properties\": {\"x\": \"")
+            .unwrap();
         let block = vec![b'a'; 1 << 20];
         for _ in 0..100 {
             file.write_all(&block).unwrap();
         }
         file.write_all(b"\"}}\n").unwrap();
-        let deep = format!("{{\"event\": \"Nope\", \"properties\": {{\"x\": {}1{}}}}}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let deep = format!(
+            "{{\"event\": \"Nope\", \"properties\": {{\"x\": {}1{}}}}}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         file.write_all(deep.as_bytes()).unwrap();
-        file.write_all(b"{\"event\": \"Nope\", \"properties\": {\"distinct_id\": \"u1\"}}\n").unwrap();
+        file.write_all(b"{\"event\": \"Nope\", \"properties\": {\"distinct_id\": \"u1\"}}\n")
+            .unwrap();
     }
     let script = "import resource, subprocess, sys\n\
                   r = subprocess.run(sys.argv[1:], capture_output=True)\n\
                   sys.stdout.buffer.write(r.stdout)\n\
                   print('peak_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
     let out = Command::new("python3")
-        .args(["-c", script, env!("CARGO_BIN_EXE_trackplan"), "audit", "--plan"])
+        .args([
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_trackplan"),
+            "audit",
+            "--plan",
+        ])
         .arg(repo().join("plans/blank"))
         .args(["--format", "json"])
         .arg(&path)
@@ -184,10 +257,21 @@ fn a_hundred_megabyte_line_is_read_in_bounded_memory() {
     let (json, peak) = stdout.rsplit_once("peak_kib ").unwrap();
     let peak_kib: u64 = peak.trim().parse().unwrap();
     let report: serde_json::Value = serde_json::from_str(json).unwrap();
-    let malformed = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "malformed-line").unwrap();
+    let malformed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "malformed-line")
+        .unwrap();
     assert_eq!(malformed["count"], 2);
     assert_eq!(malformed["examples"][0]["line"], 1);
     assert_eq!(malformed["examples"][1]["line"], 2);
-    assert_eq!(report["summary"]["events_read"], 1, "the line after them is read");
-    assert!(peak_kib < 120 * 1024, "peak memory {peak_kib} KiB for a 100 MB line");
+    assert_eq!(
+        report["summary"]["events_read"], 1,
+        "the line after them is read"
+    );
+    assert!(
+        peak_kib < 120 * 1024,
+        "peak memory {peak_kib} KiB for a 100 MB line"
+    );
 }

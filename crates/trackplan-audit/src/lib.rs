@@ -11,6 +11,7 @@
 //! documented like the plan's rules and shown by `trackplan explain`.
 
 mod check;
+mod facts;
 mod frame;
 pub mod report;
 pub mod rules;

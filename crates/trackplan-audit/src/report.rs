@@ -1,8 +1,9 @@
 //! The findings of an audit, as every output shows them: rule, severity, event, property, count,
 //! share of the event's volume, first examples; and the summary.
 
+use crate::facts::Facts;
 use crate::rules::{self, AuditRule};
-use crate::spec::{AuditPlan, PropSpec};
+use crate::spec::AuditPlan;
 use crate::tally::{EventRef, PropRef, Tally};
 use serde::Serialize;
 use trackplan_core::model::Status;
@@ -10,18 +11,6 @@ use trackplan_core::Severity;
 
 /// The name identify calls are reported under.
 pub const IDENTIFY: &str = "identify";
-
-/// What a rule's message may say about one finding.
-pub struct Facts<'a> {
-    pub event: Option<&'a str>,
-    pub property: Option<&'a str>,
-    pub spec: Option<&'a PropSpec>,
-    /// The nearest planned event name (`unplanned-event`).
-    pub suggestion: Option<&'a str>,
-    /// "Mixpanel's 255 characters".
-    pub limit_of_strings: Option<&'a str>,
-    pub limit_of_properties: Option<&'a str>,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Example {

@@ -4,10 +4,10 @@
 
 use crate::check::Checker;
 use crate::frame::{Chunk, Framer, Item};
+use crate::report::Report;
 use crate::rules::{malformed_line, AuditRule};
 use crate::spec::AuditPlan;
 use crate::tally::{EventRef, Key, PropRef, Tally};
-use crate::Report;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::mpsc::{sync_channel, Receiver};

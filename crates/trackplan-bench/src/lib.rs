@@ -121,3 +121,27 @@ pub fn write_plan(dir: &Path, size: PlanSize) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Polls a child's peak resident memory (`VmHWM` from `/proc`) until it ends; (wall time, peak kB).
+pub fn watch(
+    mut child: std::process::Child,
+    started: std::time::Instant,
+) -> std::io::Result<(std::time::Duration, u64)> {
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if child.try_wait()?.is_some() {
+            return Ok((started.elapsed(), peak));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}

@@ -72,7 +72,7 @@ macro_rules! define_audit_rules {
         }
 
         /// A finding's sentence, worded by its rule.
-        pub(crate) fn message(rule: AuditRule, facts: &crate::report::Facts<'_>) -> String {
+        pub(crate) fn message(rule: AuditRule, facts: &crate::facts::Facts<'_>) -> String {
             match rule {
                 $( AuditRule::$rule => $module::message(facts), )*
             }
@@ -149,7 +149,7 @@ pub fn find(name: &str) -> Option<&'static AuditRuleEntry> {
 
 /// What the rule files use.
 mod prelude {
-    pub(crate) use crate::report::Facts;
+    pub(crate) use crate::facts::Facts;
     #[allow(unused_imports)]
     pub(crate) use crate::spec::PropSpec;
     #[allow(unused_imports)]

@@ -21,6 +21,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use trackplan_bench::watch;
 
 fn binary() -> Result<PathBuf> {
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/trackplan");
@@ -28,27 +29,6 @@ fn binary() -> Result<PathBuf> {
         bail!("build the release binary first: cargo build --release");
     }
     Ok(binary)
-}
-
-/// Polls the child's peak resident memory until it ends; (wall time, peak kB).
-fn watch(mut child: Child, started: Instant) -> Result<(Duration, u64)> {
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status) {
-            if let Some(kb) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        if child.try_wait()?.is_some() {
-            return Ok((started.elapsed(), peak));
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
 }
 
 /// `trackplan check` on a plan folder: the best of three runs (wall time, peak kB).

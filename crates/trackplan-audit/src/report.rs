@@ -130,7 +130,7 @@ impl Report {
                 event: event.as_deref(),
                 property: property.as_deref(),
                 spec,
-                suggestion: suggestion.as_deref(),
+                suggestion,
                 limit_of_strings: strings.as_deref(),
                 limit_of_properties: properties.as_deref(),
             };

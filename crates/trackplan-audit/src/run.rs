@@ -72,7 +72,6 @@ pub fn audit_tally(plan: &AuditPlan, inputs: Vec<Input>, options: &Options) -> T
         for (number, input) in inputs.into_iter().enumerate() {
             read_input(number as u32, input.reader, &mut send);
         }
-        drop(send);
         drop(chunk_tx);
         merger
             .join()
@@ -202,12 +201,7 @@ fn malformed(tally: &mut Tally, input: u32, line: u64, why: String) {
 /// The nesting depth of a record over [`MAX_DEPTH`], if it is that deep. Most records have few
 /// brackets at all, which is checked first.
 fn too_deep(bytes: &[u8]) -> Option<usize> {
-    if memchr::memchr2_iter(b'[', b'{', bytes)
-        .nth(MAX_DEPTH)
-        .is_none()
-    {
-        return None;
-    }
+    memchr::memchr2_iter(b'[', b'{', bytes).nth(MAX_DEPTH)?;
     let (mut depth, mut deepest, mut in_string, mut escape) = (0usize, 0usize, false, false);
     for &b in bytes {
         if in_string {

@@ -73,7 +73,7 @@ impl<'p> Checker<'p> {
                 self.identity(&ids, true, &mut hits);
                 if let Some(traits) = traits {
                     let limits = self.plan.limits(crate::shape::Shape::Segment);
-                    self.object(&self.plan.user, traits, limits, false, &mut hits);
+                    self.object(&self.plan.user, traits, limits, false, "", &mut hits);
                 }
                 EventRef::Identify
             }
@@ -125,7 +125,7 @@ impl<'p> Checker<'p> {
                 self.identity(&ids, has_identity, &mut hits);
                 let empty = Object::default();
                 let properties = properties.unwrap_or(&empty);
-                self.object(&spec.properties, properties, limits, true, &mut hits);
+                self.object(&spec.properties, properties, limits, true, "", &mut hits);
                 // `hits` borrows `empty`: count them before it goes.
                 self.count(hits, EventRef::Planned(index), input, line, tally);
                 return;
@@ -190,13 +190,16 @@ impl<'p> Checker<'p> {
         }
     }
 
-    /// The properties of an event (`top`), a nested object or an identify call's traits.
+    /// The properties of an event (`top`: super properties and the destination's automatic
+    /// properties are planned too, and the event's own limits apply), of an identify call's traits,
+    /// or of an object property (`path`: its dotted path, which names its unplanned properties).
     fn object<'v>(
         &self,
         spec: &ObjectSpec,
         object: &'v Object<'v>,
         limits: &Limits,
         top: bool,
+        path: &str,
         hits: &mut Vec<Hit<'v>>,
     ) {
         for (key, value) in object.iter() {
@@ -209,7 +212,11 @@ impl<'p> Checker<'p> {
                 Some(id) => self.value(id, value, limits, hits),
                 None if top && limits.is_automatic(key) => {}
                 None => {
-                    let path = key;
+                    let name = if path.is_empty() {
+                        cut(key, MAX_NAME_CHARS)
+                    } else {
+                        cut(&format!("{path}.{key}"), MAX_NAME_CHARS)
+                    };
                     let severity = if spec.closed {
                         Severity::Error
                     } else {
@@ -217,7 +224,7 @@ impl<'p> Checker<'p> {
                     };
                     hits.push(Hit {
                         rule: AuditRule::UnplannedProperty,
-                        property: PropRef::Unplanned(cut(path, MAX_NAME_CHARS).into()),
+                        property: PropRef::Unplanned(name.as_str().into()),
                         severity,
                         value: Shown::Json(value),
                     });
@@ -225,7 +232,7 @@ impl<'p> Checker<'p> {
                         if rules::value_over_limit::string_over(limits, text) {
                             hits.push(Hit {
                                 rule: AuditRule::ValueOverLimit,
-                                property: PropRef::Unplanned(cut(path, MAX_NAME_CHARS).into()),
+                                property: PropRef::Unplanned(name.into()),
                                 severity: rules::value_over_limit::DEFAULT_SEVERITY,
                                 value: Shown::Json(value),
                             });
@@ -358,50 +365,8 @@ impl<'p> Checker<'p> {
             }
             Value::Object(object) => {
                 if let Some(nested) = &spec.object {
-                    self.nested(nested, &spec.path, object, limits, hits);
+                    self.object(nested, object, limits, false, &spec.path, hits);
                 }
-            }
-        }
-    }
-
-    /// An object property's nested properties, unplanned ones named under `path`.
-    fn nested<'v>(
-        &self,
-        spec: &ObjectSpec,
-        path: &str,
-        object: &'v Object<'v>,
-        limits: &Limits,
-        hits: &mut Vec<Hit<'v>>,
-    ) {
-        for (key, value) in object.iter() {
-            let key: &str = key;
-            match spec.by_name.get(key) {
-                Some(id) => self.value(*id, value, limits, hits),
-                None => {
-                    let severity = if spec.closed {
-                        Severity::Error
-                    } else {
-                        Severity::Warning
-                    };
-                    hits.push(Hit {
-                        rule: AuditRule::UnplannedProperty,
-                        property: PropRef::Unplanned(
-                            cut(&format!("{path}.{key}"), MAX_NAME_CHARS).into(),
-                        ),
-                        severity,
-                        value: Shown::Json(value),
-                    });
-                }
-            }
-        }
-        for (name, id) in &spec.required {
-            if object.get(name.as_str()).is_none() {
-                hits.push(Hit {
-                    rule: AuditRule::MissingRequiredProperty,
-                    property: PropRef::Planned(*id),
-                    severity: rules::missing_required_property::DEFAULT_SEVERITY,
-                    value: Shown::Text("absent".to_string()),
-                });
             }
         }
     }

@@ -113,15 +113,7 @@ impl AuditRuleEntry {
 
     /// The rule's documentation: its file's `//!` comment, as Markdown.
     pub fn doc(&self) -> String {
-        let mut doc = String::new();
-        for line in self.source.lines() {
-            let Some(rest) = line.strip_prefix("//!") else {
-                break;
-            };
-            doc.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-            doc.push('\n');
-        }
-        doc.trim().to_string()
+        trackplan_core::rules::module_doc(self.source)
     }
 
     /// The first sentence of the doc: what the rule flags.

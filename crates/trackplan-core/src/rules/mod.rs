@@ -73,15 +73,7 @@ impl RuleEntry {
 
     /// The doc comment as written, with the test markers of its code blocks.
     pub fn source_doc(&self) -> String {
-        let mut doc = String::new();
-        for line in self.source.lines() {
-            let Some(rest) = line.strip_prefix("//!") else {
-                break;
-            };
-            doc.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-            doc.push('\n');
-        }
-        doc.trim().to_string()
+        module_doc(self.source)
     }
 
     /// The first sentence of the doc: what the rule flags.
@@ -167,6 +159,20 @@ impl PartialEq<RuleName> for &str {
     fn eq(&self, other: &RuleName) -> bool {
         *self == other.as_str()
     }
+}
+
+/// A source file's `//!` comment (its first lines), as Markdown: where every rule, the plan's and
+/// the audit's, keeps its documentation.
+pub fn module_doc(source: &str) -> String {
+    let mut doc = String::new();
+    for line in source.lines() {
+        let Some(rest) = line.strip_prefix("//!") else {
+            break;
+        };
+        doc.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        doc.push('\n');
+    }
+    doc.trim().to_string()
 }
 
 pub fn find(name: &str) -> Option<&'static RuleEntry> {

@@ -48,18 +48,8 @@ enum FailOn {
 }
 
 pub fn run(args: &AuditArgs, cwd: &Path) -> Result<ExitCode> {
-    let roots = match &args.plan {
-        Some(dir) => discover::plan_roots(std::slice::from_ref(dir), cwd)?,
-        None => discover::plan_roots(&[], cwd)?,
-    };
-    let [root] = roots.as_slice() else {
-        bail!(UsageError(format!(
-            "{} holds {} plans; name one with --plan",
-            args.plan.as_deref().unwrap_or(cwd).display(),
-            roots.len()
-        )));
-    };
-    let loaded = discover::load_plan(root)?;
+    let root = crate::one_plan_root(args.plan.as_deref(), cwd, "audit")?;
+    let loaded = discover::load_plan(&root)?;
     let plan = AuditPlan::new(&loaded.plan);
     let bar = progress_bar(&args.files, cwd);
     let inputs = open_inputs(&args.files, cwd, bar.as_ref())?;

@@ -5,8 +5,8 @@
 //! A batch made for an older generation of the plan is dropped.
 //!
 //! A client that pulls diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) gets the same
-//! lists when it asks and nothing pushed; when files change on disk or the settings change, it is
-//! asked to pull again (`workspace/diagnostic/refresh`).
+//! lists when it asks and nothing pushed; when what a file shows changes, or files change on disk or
+//! the settings change, it is asked to pull again (`workspace/diagnostic/refresh`).
 
 use crate::convert;
 use crate::world::{Analysis, World};
@@ -190,25 +190,31 @@ pub async fn publish(
     if current(&world) != Some(generation) {
         return;
     }
-    // A client that pulls asks for these itself (the analysis is made, so its pull is quick).
-    let batches = if world.state().pull.pulls {
-        Vec::new()
+    if world.state().pull.pulls {
+        // A client that pulls asks for these itself (the analysis is made, so its pull is quick).
+        // It pulls the document it edits, but not the other files: when what any file shows has
+        // changed (an edit here breaking a reference there), it is asked to pull again now rather
+        // than at its next periodic pull.
+        let mut changed = false;
+        for batch in batches {
+            changed |= record(&world, plan, batch.uri, batch.version, batch.hash) != Some(true);
+        }
+        if changed {
+            refresh_pulled(&world, &client);
+        }
     } else {
-        batches
-    };
-    for batch in batches {
-        client
-            .publish_diagnostics(batch.uri.clone(), batch.diagnostics, batch.version)
-            .await;
-        tracing::trace!("published {} version {:?}", batch.uri, batch.version);
-        let mut state = world.state();
-        if let Some(plan) = state.plans.get_mut(plan) {
-            if batch.hash == 0 && batch.version.is_none() && !plan.uris().any(|u| *u == batch.uri) {
-                plan.published.remove(&batch.uri);
-            } else {
-                plan.published
-                    .insert(batch.uri, (batch.version, batch.hash));
-            }
+        for batch in batches {
+            let Batch {
+                uri,
+                version,
+                diagnostics,
+                hash,
+            } = batch;
+            client
+                .publish_diagnostics(uri.clone(), diagnostics, version)
+                .await;
+            tracing::trace!("published {uri} version {version:?}");
+            record(&world, plan, uri, version, hash);
         }
     }
     drop(_publishing);
@@ -224,6 +230,32 @@ pub async fn publish(
         }
     })
     .await;
+}
+
+/// Remembers what the client was shown (or will be, when it pulls) of a file. Returns whether it
+/// showed the same list before (`None` for a file it had no list for).
+fn record(world: &World, plan: usize, uri: Url, version: Option<i32>, hash: u64) -> Option<bool> {
+    let mut state = world.state();
+    let plan = state.plans.get_mut(plan)?;
+    let before = plan.published.get(&uri).map(|&(_, before)| before == hash);
+    if hash == 0 && version.is_none() && !plan.uris().any(|u| *u == uri) {
+        plan.published.remove(&uri);
+    } else {
+        plan.published.insert(uri, (version, hash));
+    }
+    before
+}
+
+/// Asks a client that pulls diagnostics (and can be asked) to pull them again.
+pub fn refresh_pulled(world: &World, client: &Client) {
+    if world.state().pull.refresh {
+        let client = client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.workspace_diagnostic_refresh().await {
+                tracing::debug!("workspace/diagnostic/refresh: {error}");
+            }
+        });
+    }
 }
 
 /// How long the text must stay unchanged before the names are indexed ahead of requests.

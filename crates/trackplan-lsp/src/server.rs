@@ -107,7 +107,7 @@ impl Server {
     /// After a change the client did not make (files on disk, settings, a document closed): a
     /// client that pulls diagnostics is asked to pull again.
     fn refresh_pulled(&self) {
-        refresh_pulled(&self.world, &self.client);
+        diagnostics::refresh_pulled(&self.world, &self.client);
     }
 
     fn schedule_all(&self) {
@@ -157,7 +157,7 @@ impl Server {
                 .await
                 .unwrap_or_default();
                 if !changed.is_empty() {
-                    refresh_pulled(&world, &client);
+                    diagnostics::refresh_pulled(&world, &client);
                 }
                 for plan in changed {
                     let generation = world.state().plans[plan].generation;
@@ -170,18 +170,6 @@ impl Server {
                     )
                     .await;
                 }
-            }
-        });
-    }
-}
-
-/// Asks a client that pulls diagnostics (and can be asked) to pull them again.
-fn refresh_pulled(world: &World, client: &Client) {
-    if world.state().pull.refresh {
-        let client = client.clone();
-        tokio::spawn(async move {
-            if let Err(error) = client.workspace_diagnostic_refresh().await {
-                tracing::debug!("workspace/diagnostic/refresh: {error}");
             }
         });
     }

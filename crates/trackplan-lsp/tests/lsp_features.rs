@@ -2202,6 +2202,26 @@ fn a_client_that_pulls_gets_nothing_pushed_and_is_asked_to_pull_after_disk_chang
             .await;
         let second = pull_flows(&client).await;
         assert_eq!(second["items"], json!([]), "{second:#}");
+        let refreshes = |seen: &[Value]| {
+            seen.iter()
+                .filter(|m| m["method"] == "workspace/diagnostic/refresh")
+                .count()
+        };
+        let mut seen = Vec::new();
+        // What a file shows changed with the edit: the client is asked to pull again, so that
+        // files it is not editing show their new findings at once.
+        let deadline = tokio::time::Instant::now() + common::TIMEOUT;
+        while refreshes(&seen) == 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no refresh request after an edit that changed the findings: {seen:#?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            seen.extend(client.drain().await);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        seen.extend(client.drain().await);
+        let after_the_edit = refreshes(&seen);
         // A file changed on disk: the client is asked to pull again.
         std::fs::write(
             client.path("events/shop.yaml"),
@@ -2215,11 +2235,7 @@ fn a_client_that_pulls_gets_nothing_pushed_and_is_asked_to_pull_after_disk_chang
             )
             .await;
         let deadline = tokio::time::Instant::now() + common::TIMEOUT;
-        let mut seen = Vec::new();
-        while !seen
-            .iter()
-            .any(|m: &Value| m["method"] == "workspace/diagnostic/refresh")
-        {
+        while refreshes(&seen) == after_the_edit {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "no refresh request: {seen:#?}"

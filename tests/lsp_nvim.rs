@@ -135,6 +135,28 @@ local ok, err = pcall(function()
   end
   if pulls then
     report("nothing pushed to a client that pulls", publishes == 0, publishes)
+    -- A pull made by hand after all of the above answers with this document's findings (none).
+    -- Neovim cancels every pending pull of a buffer when it pulls it itself (on a refresh), which
+    -- ends a request of ours without an answer: ask once its own pulls are done, and again if one
+    -- of them cancelled ours.
+    local client = vim.lsp.get_client_by_id(id)
+    local function own_pulls_pending()
+      for _, r in pairs(client.requests) do
+        if r.method == "textDocument/diagnostic" and r.type == "pending" then return true end
+      end
+      return false
+    end
+    local pulled, e5
+    for _ = 1, 3 do
+      vim.wait(WAIT, function() return not own_pulls_pending() end, 20)
+      local responses, e = vim.lsp.buf_request_sync(buf, "textDocument/diagnostic",
+        { textDocument = { uri = uri } }, 5000)
+      local r = responses and responses[id]
+      pulled, e5 = r and r.result, e or (r and r.err and vim.inspect(r.err)) or (not r and "no answer")
+      if pulled then break end
+    end
+    report("a pull after the rename answers", pulled ~= nil and pulled.kind == "full" and #pulled.items == 0,
+      e5 or vim.inspect(pulled))
   end
 end)
 if not ok then report("script", false, err) end

@@ -57,6 +57,9 @@ enum Column {
 /// Header words (lower case, spaces collapsed) and what they hold.
 const HEADERS: &[(&str, Column)] = &[
     ("entity type", Column::EntityType),
+    // The layout `trackplan export --format csv` writes: `event`, `event property`,
+    // `super property` or `user property` on each row.
+    ("entity", Column::EntityType),
     ("event name", Column::EventName),
     ("entity name", Column::EventName),
     ("event", Column::EventName),
@@ -282,7 +285,8 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
         let at = format!("{}:{line}", input.path);
         let entity = row.get(Column::EntityType).to_lowercase();
         let user_entity = entity.contains("user") || entity.contains("profile");
-        if !entity.is_empty() && !user_entity && !entity.contains("event") {
+        let super_entity = entity.contains("super");
+        if !entity.is_empty() && !user_entity && !super_entity && !entity.contains("event") {
             report.loss(format!("Lexicon entity of type `{entity}`"), at);
             continue;
         }
@@ -319,19 +323,28 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
             continue;
         }
         let user = user_entity || (!has_events && sheet_of_users);
-        let event = if user || !has_events {
+        let event = if user || super_entity || !has_events {
             None
         } else {
             current.clone()
         };
-        if has_events && event.is_none() && !user {
+        if has_events && event.is_none() && !user && !super_entity {
             report.loss("property row before any event row", at);
             continue;
+        }
+        let mut definition = definition_of(&row, report, &at);
+        // On a row of its own (the layout with an entity column), the owner is the property's.
+        let owner = row.get(Column::Owner);
+        if entity.contains("property") && !owner.is_empty() {
+            set(&mut definition, "owner", crate::plan::slug(owner));
+            if !owners.iter().any(|o| o == owner) {
+                owners.push(owner.to_string());
+            }
         }
         occurrences.push(Occurrence {
             event,
             name: property.to_string(),
-            definition: definition_of(&row, report, &at),
+            definition,
             required: yes(row.get(Column::Required)),
             user,
         });
@@ -639,13 +652,13 @@ fn typed(cell: &str, types: &[&str]) -> Option<Value> {
         }
     }
     if has("number") {
+        // Written as the cell writes it: `25` a whole number, `25.0` a float (as the plan had it).
+        if let Ok(i) = cell.parse::<i64>() {
+            return Some(i.into());
+        }
         if let Ok(f) = cell.parse::<f64>() {
             if f.is_finite() {
-                return Some(if f.fract() == 0.0 && f.abs() < 1e15 {
-                    Value::from(f as i64)
-                } else {
-                    f.into()
-                });
+                return Some(f.into());
             }
         }
     }
@@ -667,7 +680,10 @@ fn typed(cell: &str, types: &[&str]) -> Option<Value> {
 
 /// Properties met in one event only, or with one definition everywhere, go to the dictionary and
 /// events refer to them; a name defined differently by some events is defined in those events.
-fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report: &mut Report) {
+fn place_properties(plan: &mut PlanBuilder, mut occurrences: Vec<Occurrence>, report: &mut Report) {
+    // A row of the property itself (a super or user property) is its dictionary definition, so
+    // it goes first: an event's row that differs from it is then that event's own description.
+    occurrences.sort_by_key(|o| o.event.is_some());
     for occurrence in &occurrences {
         let at = occurrence.event.clone().map_or_else(
             || occurrence.name.clone(),
@@ -712,14 +728,17 @@ fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report
                     occurrence.name.clone().into(),
                     Value::Mapping(occurrence.definition.clone()),
                 );
-                reference(occurrence.required, None)
+                reference(occurrence.required, None, None)
             }
             Some(first) if shape(first) == shape(&occurrence.definition) => {
-                let own = occurrence
-                    .definition
-                    .get("description")
-                    .filter(|d| first.get("description") != Some(*d));
-                reference(occurrence.required, own.cloned())
+                let own = |field: &str| {
+                    occurrence
+                        .definition
+                        .get(field)
+                        .filter(|d| first.get(field) != Some(*d))
+                        .cloned()
+                };
+                reference(occurrence.required, own("description"), own("examples"))
             }
             Some(_) => {
                 let mut inline = occurrence.definition.clone();
@@ -749,16 +768,20 @@ fn place_properties(plan: &mut PlanBuilder, occurrences: Vec<Occurrence>, report
     }
 }
 
-fn reference(required: bool, description: Option<Value>) -> Value {
-    match description {
-        None => Value::String(if required { "required" } else { "optional" }.into()),
-        Some(description) => {
-            let mut m = Mapping::new();
-            if required {
-                set(&mut m, "required", true);
-            }
-            m.insert("description".into(), description);
-            Value::Mapping(m)
-        }
+/// An event's use of a dictionary property, with the description and examples it has of its own.
+fn reference(required: bool, description: Option<Value>, examples: Option<Value>) -> Value {
+    if description.is_none() && examples.is_none() {
+        return Value::String(if required { "required" } else { "optional" }.into());
     }
+    let mut m = Mapping::new();
+    if required {
+        set(&mut m, "required", true);
+    }
+    if let Some(description) = description {
+        m.insert("description".into(), description);
+    }
+    if let Some(examples) = examples {
+        m.insert("examples".into(), examples);
+    }
+    Value::Mapping(m)
 }

@@ -33,6 +33,9 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             if plan.name.is_none() {
                 plan.name = said(&document, "title");
             }
+            if plan.description.is_none() {
+                plan.description = said(&document, "description");
+            }
             let mut referenced = Vec::new();
             references(&document, &mut referenced);
             for (name, schema) in definitions.into_iter().flatten() {

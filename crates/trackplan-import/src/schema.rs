@@ -221,6 +221,11 @@ impl<'a> SchemaMapper<'a> {
         }
         if words.is_empty() {
             words = infer_types(schema, enum_values.as_deref());
+            // A schema that says nothing of the type accepts null too, unless it says
+            // `not: {type: null}` (how an export writes a non-nullable `any`).
+            if words == ["any"] && enum_values.is_none() && !forbids_null_only(schema) {
+                nullable = true;
+            }
         }
         let mut d = Mapping::new();
         set(
@@ -475,6 +480,9 @@ impl<'a> SchemaMapper<'a> {
         };
         for name in mapping.keys().filter_map(Value::as_str) {
             if KNOWN.contains(&name) || IGNORED.contains(&name) {
+                continue;
+            }
+            if name == "not" && forbids_null_only(schema) {
                 continue;
             }
             self.report
@@ -750,6 +758,15 @@ fn infer_types(schema: &Value, enum_values: Option<&[Value]>) -> Vec<&'static st
         }
     }
     vec!["any"]
+}
+
+/// `not: {type: null}`: the schema only forbids null.
+fn forbids_null_only(schema: &Value) -> bool {
+    key(schema, "not")
+        .and_then(Value::as_mapping)
+        .is_some_and(|not| {
+            not.len() == 1 && not.get("type").and_then(Value::as_str) == Some("null")
+        })
 }
 
 /// A value fits a definition of these types (the format's `type-mismatch` on types alone).

@@ -1,5 +1,8 @@
 //! `snowplow`: an Iglu self-describing JSON Schema per event, at `schemas/VENDOR/NAME/jsonschema/
-//! 1-0-0`, under the vendor given with `--vendor`, else `com.example`. The schema's name is the
+//! VERSION`. An event that already is an Iglu schema keeps its identity: the vendor, name and
+//! version of its `iglu` link, else the vendor and name of a `VENDOR/NAME` event name (what
+//! `trackplan import --from snowplow` writes) at 1-0-0. Any other event goes under the vendor
+//! given with `--vendor`, else `com.example`, at 1-0-0. The schema's name is the
 //! event's name in snake case (Iglu allows letters, digits, `_` and `-`). Self-describing schemas
 //! are draft-04: `examples` and `deprecated` are not written.
 
@@ -9,7 +12,8 @@ use crate::text::unique;
 use crate::view::View;
 use crate::{File, Options};
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use trackplan_core::model::Event;
 
 pub const SELF_DESCRIBING: &str =
     "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#";
@@ -18,8 +22,10 @@ const VERSION: &str = "1-0-0";
 
 pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<String>) {
     let mut warnings = Vec::new();
+    let needs_vendor = view.events.iter().any(|e| identity_of(e).is_none());
     let vendor = match &options.vendor {
         Some(vendor) => vendor.clone(),
+        None if !needs_vendor => DEFAULT_VENDOR.to_string(),
         None => {
             warnings.push(format!(
                 "no --vendor given: the schemas are under `{DEFAULT_VENDOR}`; give your organisation's reversed domain name (com.acme)"
@@ -28,10 +34,29 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
         }
     };
     let mut left_out = Vec::new();
-    let mut taken = BTreeSet::new();
+    // Names are unique per vendor: `com.a/install` and `com.b/install` are different schemas.
+    let mut taken: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut files = Vec::new();
     for event in &view.events {
-        let name = unique(schema_name(&event.name.text), &mut taken);
+        let identity = identity_of(event);
+        let (vendor, name, version) = match &identity {
+            Some(identity) => (
+                identity.vendor.clone(),
+                unique(
+                    identity.name.clone(),
+                    taken.entry(identity.vendor.clone()).or_default(),
+                ),
+                identity.version.clone(),
+            ),
+            None => (
+                vendor.clone(),
+                unique(
+                    schema_name(&event.name.text),
+                    taken.entry(vendor.clone()).or_default(),
+                ),
+                VERSION.to_string(),
+            ),
+        };
         let props = view.event_properties(event);
         let mut schema = object_schema(view, &props, view.event_is_closed(event));
         strip_keywords(&mut schema, &["examples", "deprecated"]);
@@ -48,14 +73,14 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
         this.insert("vendor".into(), vendor.clone().into());
         this.insert("name".into(), name.clone().into());
         this.insert("format".into(), "jsonschema".into());
-        this.insert("version".into(), VERSION.into());
+        this.insert("version".into(), version.clone().into());
         object.insert("self".into(), this.into());
-        if name != event.name.text {
+        if identity.is_none() && name != event.name.text {
             // The exact name is kept where a reader looks for it.
             object.insert("title".into(), event.name.text.clone().into());
         }
         files.push(File {
-            path: format!("schemas/{vendor}/{name}/jsonschema/{VERSION}"),
+            path: format!("schemas/{vendor}/{name}/jsonschema/{version}"),
             bytes: pretty(&Json::Object(
                 schema.as_object().cloned().unwrap_or_default(),
             )),
@@ -71,6 +96,58 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
         left_out.push(LeftOut::new(view.user_properties.len(), "user properties"));
     }
     (files, left_out, warnings)
+}
+
+/// The Iglu identity an event already has.
+struct Identity {
+    vendor: String,
+    name: String,
+    version: String,
+}
+
+/// From the event's `iglu` link (`iglu:com.acme/checkout/jsonschema/1-0-2`), else from a
+/// `VENDOR/NAME` event name.
+fn identity_of(event: &Event) -> Option<Identity> {
+    let from_link = event
+        .common
+        .links
+        .iter()
+        .filter(|l| l.label.value == "iglu")
+        .find_map(|l| {
+            let uri = l.url.value.strip_prefix("iglu:")?;
+            let mut parts = uri.split('/');
+            let (vendor, name, format, version) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let version_ok = version.split('-').count() == 3
+                && version
+                    .split('-')
+                    .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            (parts.next().is_none()
+                && format == "jsonschema"
+                && is_vendor(vendor)
+                && is_iglu_name(name)
+                && version_ok)
+                .then(|| Identity {
+                    vendor: vendor.to_string(),
+                    name: name.to_string(),
+                    version: version.to_string(),
+                })
+        });
+    from_link.or_else(|| {
+        let (vendor, name) = event.name.text.split_once('/')?;
+        (is_vendor(vendor) && is_iglu_name(name)).then(|| Identity {
+            vendor: vendor.to_string(),
+            name: name.to_string(),
+            version: VERSION.to_string(),
+        })
+    })
+}
+
+fn is_iglu_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// `Order Completed` → `order_completed`.

@@ -256,9 +256,13 @@ pub fn json_type(ty: PropertyType) -> &'static str {
     }
 }
 
+/// The largest integer a double holds exactly (JavaScript's `Number.MAX_SAFE_INTEGER`), a bound
+/// real schemas use; every whole number up to it is written as an integer.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// A number as JSON: whole numbers without a fraction (`0`, not `0.0`).
 pub fn number(value: f64) -> Json {
-    if value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15 {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER {
         Json::from(value as i64)
     } else {
         serde_json::Number::from_f64(value)

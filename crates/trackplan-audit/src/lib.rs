@@ -18,6 +18,7 @@ pub mod rules;
 mod run;
 mod shape;
 pub mod spec;
+pub mod sql;
 pub mod tally;
 
 pub use frame::MAX_RECORD_BYTES;

@@ -25,6 +25,19 @@ pub struct ExportArgs {
     /// The Iglu vendor of the Snowplow schemas, your organisation's reversed domain (com.acme)
     #[arg(long, value_name = "VENDOR")]
     vendor: Option<String>,
+    /// The SQL dialect of --format sql
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    dialect: Option<SqlDialect>,
+    /// The table of events --format sql reads: a text column `event`, a JSON column `properties`
+    #[arg(long, value_name = "TABLE", default_value = "events")]
+    table: String,
+}
+
+/// The SQL dialects of `--format sql`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SqlDialect {
+    /// DuckDB (`properties` of type JSON or JSON text)
+    Duckdb,
 }
 
 /// The formats on the command line; each is one of `trackplan_export::Format`.
@@ -46,11 +59,14 @@ enum ExportFormat {
     Csv,
     /// A data dictionary for a wiki
     Markdown,
+    /// The audit as one SQL query over a table of events (--dialect, --table)
+    Sql,
 }
 
 impl ExportFormat {
-    fn format(self) -> Format {
-        match self {
+    fn format(self) -> Option<Format> {
+        Some(match self {
+            ExportFormat::Sql => return None,
             ExportFormat::MixpanelLexicon => Format::MixpanelLexicon,
             ExportFormat::MixpanelLexiconCsv => Format::MixpanelLexiconCsv,
             ExportFormat::JsonSchema => Format::JsonSchema,
@@ -59,12 +75,17 @@ impl ExportFormat {
             ExportFormat::Snowplow => Format::Snowplow,
             ExportFormat::Csv => Format::Csv,
             ExportFormat::Markdown => Format::Markdown,
-        }
+        })
     }
 }
 
 pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
-    let format = args.format.format();
+    let Some(format) = args.format.format() else {
+        return run_sql(args, cwd);
+    };
+    if args.dialect.is_some() {
+        bail!(UsageError("--dialect is for --format sql".to_string()));
+    }
     if let Some(vendor) = &args.vendor {
         if !trackplan_export::is_iglu_vendor(vendor) {
             bail!(UsageError(format!(
@@ -96,6 +117,52 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     }
     say_left_out(format.name(), &export.left_out);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--format sql`: the audit as one query, to standard output or the file --out names.
+fn run_sql(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
+    let Some(dialect) = args.dialect else {
+        bail!(UsageError(
+            "--format sql needs --dialect (duckdb)".to_string()
+        ));
+    };
+    if !is_table_name(&args.table) {
+        bail!(UsageError(format!(
+            "`{}` is no table name: write letters, digits and `_`, parts joined by `.` (analytics.events)",
+            args.table
+        )));
+    }
+    let root = crate::one_plan_root(args.plan.as_deref(), cwd, "export")?;
+    let loaded = load_without_errors(&root, cwd)?;
+    let plan = trackplan_audit::AuditPlan::new(&loaded.plan);
+    let dialect = match dialect {
+        SqlDialect::Duckdb => trackplan_audit::sql::Dialect::DuckDb,
+    };
+    let sql = trackplan_audit::sql::query(&plan, dialect, &args.table);
+    match &args.out {
+        None => crate::output::to_stdout(|out| out.write_all(sql.as_bytes()))?,
+        Some(out) => {
+            std::fs::write(cwd.join(out), sql).map_err(|e| {
+                UsageError(format!(
+                    "cannot write {}: {}",
+                    out.display(),
+                    trackplan_fs::io_reason(&e)
+                ))
+            })?;
+            crate::output::note(format_args!("wrote {}", out.display()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `events`, `analytics.events`, `project.dataset.events`: the table is written into the query
+/// as it is, so only plain names are taken.
+fn is_table_name(table: &str) -> bool {
+    table.split('.').all(|part| {
+        !part.is_empty()
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 fn write_files(export: &Export, format: Format, path: &Path, shown: &Path) -> Result<()> {

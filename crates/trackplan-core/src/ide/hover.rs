@@ -300,21 +300,7 @@ impl Card for PropertyDef {
             out.push_str(" · deprecated");
         }
         out.push_str(&owner_text(&self.common, plan));
-        out.push_str(&status_text(
-            self.sensitivity.as_ref(),
-            is_closed_object(self, plan),
-            self.expires.as_ref(),
-        ));
-        common_lines(&mut out, &self.common);
-        out.push_str(&constraints_line(self));
-        out.push_str(&entries_line(&self.properties, plan));
-        if let Some(values) = &self.enum_values {
-            let _ = write!(
-                out,
-                "\n\n**Enum**: {}",
-                list(values.iter().map(|v| code(&value_text(&v.value))), 30)
-            );
-        }
+        definition_lines(&mut out, self, plan);
         if !self.examples.is_empty() {
             let _ = write!(
                 out,
@@ -399,12 +385,20 @@ pub fn inline_property_card(event: &Event, def: &PropertyDef, plan: &Plan) -> St
     if def.is_pii() {
         out.push_str(" · **PII**");
     }
+    definition_lines(&mut out, def, plan);
+    out
+}
+
+/// What a property definition's card says after its heading line, wherever it is defined (the
+/// dictionary or an event): sensitivity, closed, expiry, description and notes, constraints,
+/// nested properties, enum.
+fn definition_lines(out: &mut String, def: &PropertyDef, plan: &Plan) {
     out.push_str(&status_text(
         def.sensitivity.as_ref(),
         is_closed_object(def, plan),
         def.expires.as_ref(),
     ));
-    common_lines(&mut out, &def.common);
+    common_lines(out, &def.common);
     out.push_str(&constraints_line(def));
     out.push_str(&entries_line(&def.properties, plan));
     if let Some(values) = &def.enum_values {
@@ -414,7 +408,6 @@ pub fn inline_property_card(event: &Event, def: &PropertyDef, plan: &Plan) -> St
             list(values.iter().map(|v| code(&value_text(&v.value))), 30)
         );
     }
-    out
 }
 
 fn value_text(value: &Value) -> String {

@@ -9,25 +9,17 @@
 //! a rule raises more than 10% false alarms, and when the table of findings in
 //! `docs/benchmarks.md` is not the one measured here (`TRACKPLAN_UPDATE_DOCS=1` rewrites it).
 
+#[path = "../../../tests/support/labels.rs"]
+mod labels;
 mod support;
+
+use labels::{read_labels, Finding, JUDGED};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use trackplan_core::baseline::Baseline;
 use trackplan_core::{parse_file, FileId, Plan};
-
-/// Rules whose findings are judged one by one.
-const JUDGED: &[&str] = &[
-    "pii-unflagged",
-    "similar-names",
-    "property-type-conflict",
-    "identity-unset",
-    "reserved-name",
-    "name-too-long",
-    "too-many-properties",
-    "type-mismatch",
-];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -82,9 +74,6 @@ fn load(root: &Path) -> Plan {
     )
 }
 
-/// A finding as labels.tsv names it: plan, rule, path of keys, message.
-type Finding = (String, String, String, String);
-
 /// Per rule: findings, false alarms.
 type Counts = BTreeMap<String, (usize, usize)>;
 
@@ -119,29 +108,8 @@ fn measure() -> (Vec<Finding>, Counts, usize, usize) {
     (findings, counts, events, properties)
 }
 
-/// labels.tsv: `plan`, `rule`, `path`, `message`, `true` or `false alarm`, why.
 fn labels() -> BTreeMap<Finding, (bool, String)> {
-    let text = std::fs::read_to_string(realdata().join("labels.tsv")).unwrap();
-    let mut labels = BTreeMap::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [plan, rule, path, message, verdict, why] = fields[..] else {
-            panic!("labels.tsv:{}: six tab-separated fields expected", n + 1);
-        };
-        let finding = (plan.into(), rule.into(), path.into(), message.into());
-        let alarm = match verdict {
-            "true" => false,
-            "false alarm" => true,
-            other => panic!("labels.tsv:{}: verdict `{other}`", n + 1),
-        };
-        let repeated = labels.insert(finding, (alarm, why.to_string()));
-        assert!(
-            repeated.is_none(),
-            "labels.tsv:{}: a finding labelled twice",
-            n + 1
-        );
-    }
-    labels
+    read_labels(&realdata().join("labels.tsv"))
 }
 
 fn table(counts: &Counts, events: usize, properties: usize) -> String {

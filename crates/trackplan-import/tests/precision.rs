@@ -6,22 +6,15 @@
 //! stale label of the import's own file, on a rule above 10% false alarms, and when the table in
 //! `docs/benchmarks.md` is not the one measured (`TRACKPLAN_UPDATE_DOCS=1` rewrites it).
 
+#[path = "../../../tests/support/labels.rs"]
+mod labels;
+
+use labels::{read_labels, Finding, JUDGED};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use trackplan_core::baseline::Baseline;
 use trackplan_core::{check_with, CheckOptions, Date};
 use trackplan_import::{import, Format, Input, Options};
-
-const JUDGED: &[&str] = &[
-    "pii-unflagged",
-    "similar-names",
-    "property-type-conflict",
-    "identity-unset",
-    "reserved-name",
-    "name-too-long",
-    "too-many-properties",
-    "type-mismatch",
-];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -82,31 +75,12 @@ fn real_plans() -> Vec<(String, Format, Vec<Input>)> {
     plans
 }
 
-type Finding = (String, String, String, String);
-
+/// A labels file: each finding with whether it is a false alarm.
 fn labels(path: &Path) -> BTreeMap<Finding, bool> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut labels = BTreeMap::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [plan, rule, path_, message, verdict, _why] = fields[..] else {
-            panic!(
-                "{}:{}: six tab-separated fields expected",
-                path.display(),
-                n + 1
-            );
-        };
-        let alarm = match verdict {
-            "true" => false,
-            "false alarm" => true,
-            other => panic!("{}:{}: verdict `{other}`", path.display(), n + 1),
-        };
-        labels.insert(
-            (plan.into(), rule.into(), path_.into(), message.into()),
-            alarm,
-        );
-    }
-    labels
+    read_labels(path)
+        .into_iter()
+        .map(|(finding, (alarm, _why))| (finding, alarm))
+        .collect()
 }
 
 #[test]

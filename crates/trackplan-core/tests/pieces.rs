@@ -10,21 +10,9 @@ use std::sync::Arc;
 use trackplan_core::pieces::PieceReader;
 use trackplan_core::{check, parse_file, Diagnostic, FileId, ParsedFile, Plan};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "../../../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn sorted(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut out = diagnostics.to_vec();

@@ -14,25 +14,9 @@ use std::sync::Arc;
 use tower_lsp::lsp_types::Position;
 use trackplan_core::{ColumnUnit, FileId, LineCol, LineIndex, Plan};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "../../../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const SNIPPETS: &[&str] = &[
     "events:\n",

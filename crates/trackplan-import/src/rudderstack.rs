@@ -103,9 +103,13 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
     }
     let mut plan = PlanBuilder::new(Some("rudderstack"));
     let root = Value::Null;
-    // The dictionary: every catalogue property.
+    // The dictionary: every catalogue property. RudderStack may hold several properties of one
+    // name (ids `profile_id` and `profile_id_2`, as `trackplan export` writes when two events
+    // define a name differently): the first id's definition goes to the dictionary, and the
+    // others are defined in each event that uses them, so that no definition is lost.
     let mut ids: Vec<&String> = catalog.properties.keys().collect();
     ids.sort();
+    let mut local = LocalDefinitions::new();
     for id in ids {
         let spec = &catalog.properties[id];
         let name = said(spec, "name").unwrap_or_else(|| id.clone());
@@ -116,7 +120,12 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             // The members of an object custom type are catalogue properties: dictionary references.
             set(&mut definition, "properties", Value::Mapping(members));
         }
-        plan.add_property(false, &name, definition, report, &at);
+        match plan.properties.get(name.as_str()) {
+            Some(existing) if *existing != Value::Mapping(definition.clone()) => {
+                local.insert(id.clone(), definition);
+            }
+            _ => plan.add_property(false, &name, definition, report, &at),
+        }
     }
     // Names of all properties first, so that nested references read as names.
     let name_of = |id: &str| -> String {
@@ -213,12 +222,12 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                 for item in &items {
                     let pid = ref_id(reference_of(item).unwrap_or_default()).to_string();
                     let pname = name_of(&pid);
-                    if let Some(definition) = plan
-                        .properties
-                        .get(pname.as_str())
-                        .and_then(Value::as_mapping)
-                        .cloned()
-                    {
+                    let definition = local.get(&pid).or_else(|| {
+                        plan.properties
+                            .get(pname.as_str())
+                            .and_then(Value::as_mapping)
+                    });
+                    if let Some(definition) = definition.cloned() {
                         plan.add_property(true, &pname, definition, report, &at);
                     }
                 }
@@ -237,7 +246,7 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
             if !plan.has_event(&name) {
                 plan.add_event(None, &name, Mapping::new(), report, &at);
             }
-            let properties = entries(&items, &plan.properties, &name_of, report, &at, 0);
+            let properties = entries(&items, &plan.properties, &local, &name_of, report, &at, 0);
             let closed = match target {
                 Some(t @ Value::Mapping(_)) => {
                     key(t, "allow_unplanned").and_then(Value::as_bool) == Some(false)
@@ -285,7 +294,7 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                     let pid = ref_id(reference_of(&item).unwrap_or_default()).to_string();
                     let pname = name_of(&pid);
                     if !properties.contains_key(pname.as_str()) {
-                        properties.insert(pname.into(), "optional".into());
+                        properties.insert(pname.into(), property_use(&local, &pid, false));
                     }
                 }
             }
@@ -330,6 +339,45 @@ fn member_references(spec: &Value, catalog: &Catalog) -> Option<Mapping> {
     Some(out)
 }
 
+/// The definitions of the catalogue properties whose name the dictionary holds with another
+/// definition, by id: an event that uses one defines it itself.
+type LocalDefinitions = HashMap<String, Mapping>;
+
+/// A rule's use of a property: `required`/`optional` from the dictionary, or, for a property
+/// whose name the dictionary holds with another definition, that definition in the event.
+fn property_use(local: &LocalDefinitions, id: &str, required: bool) -> Value {
+    match local.get(id) {
+        Some(definition) => inline(definition, required),
+        None => Value::String(if required { "required" } else { "optional" }.into()),
+    }
+}
+
+/// A definition written in an event: `type`, `required`, then the rest.
+fn inline(definition: &Mapping, required: bool) -> Value {
+    let mut entry = Mapping::new();
+    if let Some(ty) = definition.get("type") {
+        entry.insert("type".into(), ty.clone());
+    }
+    if required {
+        set(&mut entry, "required", true);
+    }
+    for (k, v) in definition {
+        if k.as_str() != Some("type") {
+            entry.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Mapping(entry)
+}
+
+/// Whether a `type` (a word or a list of words) allows an object.
+fn allows_objects(ty: &Value) -> bool {
+    let object = |word: &Value| matches!(word.as_str(), Some("object" | "any"));
+    match ty {
+        Value::Sequence(words) => words.iter().any(object),
+        word => object(word),
+    }
+}
+
 fn collect(spec: &Value, list: &str, into: &mut HashMap<String, Value>) {
     for item in key(spec, list)
         .and_then(Value::as_sequence)
@@ -347,6 +395,7 @@ fn collect(spec: &Value, list: &str, into: &mut HashMap<String, Value>) {
 fn entries(
     items: &[Value],
     dictionary: &Mapping,
+    local: &LocalDefinitions,
     name_of: &dyn Fn(&str) -> String,
     report: &mut Report,
     at: &str,
@@ -361,21 +410,27 @@ fn entries(
             );
             continue;
         };
-        let name = name_of(ref_id(reference));
+        let id = ref_id(reference);
+        let name = name_of(id);
         let required = key(item, "required").and_then(Value::as_bool) == Some(true);
         let nested = key(item, "properties").and_then(Value::as_sequence);
         let value = match nested {
             Some(nested) if depth < 16 => {
-                let mut definition = dictionary
-                    .get(name.as_str())
-                    .and_then(Value::as_mapping)
+                let mut definition = local
+                    .get(id)
+                    .or_else(|| dictionary.get(name.as_str()).and_then(Value::as_mapping))
                     .cloned()
                     .unwrap_or_default();
-                set(&mut definition, "type", "object");
-                definition.remove("items");
+                // Nested properties make it an object; a type that allows objects already (a
+                // string or an object, say) stays.
+                if !definition.get("type").is_some_and(allows_objects) {
+                    set(&mut definition, "type", "object");
+                    definition.remove("items");
+                }
                 let inner = entries(
                     nested,
                     dictionary,
+                    local,
                     name_of,
                     report,
                     &format!("{at} › {name}"),
@@ -384,19 +439,9 @@ fn entries(
                 if !inner.is_empty() {
                     set(&mut definition, "properties", Value::Mapping(inner));
                 }
-                let mut ordered = Mapping::new();
-                set(&mut ordered, "type", "object");
-                if required {
-                    set(&mut ordered, "required", true);
-                }
-                for (k, v) in definition {
-                    if k.as_str() != Some("type") {
-                        ordered.insert(k, v);
-                    }
-                }
-                Value::Mapping(ordered)
+                inline(&definition, required)
             }
-            _ => Value::String(if required { "required" } else { "optional" }.into()),
+            _ => property_use(local, id, required),
         };
         out.insert(Value::String(name), value);
     }
@@ -453,6 +498,15 @@ fn json_schema(
         } else {
             types.push(Value::String(t));
         }
+    }
+    // Every type is how RudderStack says "any" (and how `trackplan export` writes `type: any`).
+    const EVERY_TYPE: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
+    if EVERY_TYPE
+        .iter()
+        .all(|t| types.iter().any(|v| v.as_str() == Some(t)))
+    {
+        types.retain(|v| v.as_str() == Some("null"));
+        types.push(Value::String("any".into()));
     }
     if !types.is_empty() {
         schema.insert("type".into(), Value::Sequence(types));

@@ -34,6 +34,7 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
         }
     };
     let mut left_out = Vec::new();
+    let mut names_left_out = 0;
     // Names are unique per vendor: `com.a/install` and `com.b/install` are different schemas.
     let mut taken: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut files = Vec::new();
@@ -75,9 +76,14 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
         this.insert("format".into(), "jsonschema".into());
         this.insert("version".into(), version.clone().into());
         object.insert("self".into(), this.into());
-        if identity.is_none() && name != event.name.text {
-            // The exact name is kept where a reader looks for it.
-            object.insert("title".into(), event.name.text.clone().into());
+        // The import names an event `VENDOR/NAME`, or by the `title` when the schema's name is
+        // that title in snake case; any other exact name has no place to come back from.
+        if event.name.text != format!("{vendor}/{name}") {
+            if is_named_after(&name, &event.name.text) {
+                object.insert("title".into(), event.name.text.clone().into());
+            } else {
+                names_left_out += 1;
+            }
         }
         files.push(File {
             path: format!("schemas/{vendor}/{name}/jsonschema/{version}"),
@@ -85,6 +91,12 @@ pub fn write(view: &View, options: &Options) -> (Vec<File>, Vec<LeftOut>, Vec<St
                 schema.as_object().cloned().unwrap_or_default(),
             )),
         });
+    }
+    if names_left_out > 0 {
+        left_out.push(LeftOut::new(
+            names_left_out,
+            "event names that are not their Iglu schema's (they come back as VENDOR/NAME)",
+        ));
     }
     if !view.super_properties.is_empty() {
         left_out.push(LeftOut::new(
@@ -148,6 +160,20 @@ fn is_iglu_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether a schema name is the event's name in snake case (`note_created`, or `note_created_2`
+/// when two events would share it), which is how the import reads the `title` back.
+fn is_named_after(schema: &str, event: &str) -> bool {
+    if !event.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let base = schema_name(event);
+    schema == base
+        || schema
+            .strip_prefix(&base)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// `Order Completed` → `order_completed`.

@@ -105,10 +105,17 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
     latest.sort_by(|a, b| (&a.vendor, &a.name).cmp(&(&b.vendor, &b.name)));
     let mut plan = PlanBuilder::new(Some("snowplow"));
     for schema in &latest {
-        let event_name = format!("{}/{}", schema.vendor, schema.name);
+        // `trackplan export --format snowplow` keeps an event's exact name as the `title` of
+        // the schema it names after it (`Note Created` → `note_created`): that name comes back.
+        let event_name = said(&schema.document, "title")
+            .filter(|title| names_the_schema(title, &schema.name))
+            .unwrap_or_else(|| format!("{}/{}", schema.vendor, schema.name));
         let at = format!("{} › {event_name}", schema.path);
         let mut event = Mapping::new();
-        if let Some(description) = said(&schema.document, "description") {
+        // An export gives an event without a description its name as one (Iglu requires one).
+        if let Some(description) =
+            said(&schema.document, "description").filter(|d| *d != event_name)
+        {
             set(&mut event, "description", description);
         }
         let mut mapper = SchemaMapper::new(report, &schema.document);
@@ -133,6 +140,23 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
         plan.add_event(Some(&schema.vendor), &event_name, event, report, &at);
     }
     Some(plan)
+}
+
+/// Whether an Iglu schema name is the title in snake case, as the export names a schema after an
+/// event (`Note Created` → `note_created`, or `note_created_2` when that name is taken).
+fn names_the_schema(title: &str, name: &str) -> bool {
+    let snake = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_");
+    !snake.is_empty()
+        && (name == snake
+            || name.strip_prefix(&snake).is_some_and(|rest| {
+                rest.strip_prefix('_')
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            }))
 }
 
 /// `…/schemas/VENDOR/NAME/FORMAT/VERSION` (or the last four parts of any path).

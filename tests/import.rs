@@ -158,6 +158,48 @@ fn name_baseline_and_destination() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
 }
 
+/// The `Destinations` column of the trackplan layout gives the plan its destinations (the sheet
+/// of a Snowplow plan is no Mixpanel plan, whose reserved `token` would then be an error); a
+/// word the format does not know, and events that name other tools, are reported.
+#[test]
+fn a_sheet_with_destinations_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Entity,Event Name,Event Definition,Platform,Destinations,Property Name,Property Definition,Data Type,Required\n";
+    std::fs::write(
+        dir.path().join("plan.csv"),
+        format!(
+            "{header}event,Link Clicked,A link was clicked.,web,\"snowplow, segment\",,,,\n\
+             event property,Link Clicked,,,,token,The link's token.,string,yes\n"
+        ),
+    )
+    .unwrap();
+    import_and_check("csv", &[dir.path().join("plan.csv")], &dir.path().join("plan"));
+    let root = std::fs::read_to_string(dir.path().join("plan/trackplan.yaml")).unwrap();
+    assert!(
+        root.contains("destinations:\n- snowplow\n- segment\n"),
+        "{root}"
+    );
+    std::fs::write(
+        dir.path().join("other.csv"),
+        format!(
+            "{header}event,A,,,snowplow,,,,\nevent,B,,,\"amplitude, pigeon\",,,,\n"
+        ),
+    )
+    .unwrap();
+    let output = trackplan(
+        dir.path(),
+        &["import", "--from", "csv", "other.csv", "--out", "other"],
+    );
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("destination `pigeon` (the format's are mixpanel, segment, amplitude, rudderstack, snowplow, generic)")
+            && said.contains("destinations that differ from an earlier event's"),
+        "{said}"
+    );
+    let root = std::fs::read_to_string(dir.path().join("other/trackplan.yaml")).unwrap();
+    assert!(root.contains("destinations:\n- snowplow\n- amplitude\n"), "{root}");
+}
+
 #[test]
 fn exit_codes_and_skipped_inputs() {
     let dir = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ use crate::plan::PlanBuilder;
 use crate::report::Report;
 use crate::schema::set;
 use serde_yaml::{Mapping, Value};
+use trackplan_core::schema::{Destination, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -29,6 +30,8 @@ enum Column {
     EventDescription,
     EventCategory,
     Platform,
+    /// The tools the plan's events are sent to (the root file's `destinations`).
+    Destinations,
     EventTags,
     EventHidden,
     EventDropped,
@@ -74,6 +77,8 @@ const HEADERS: &[(&str, Column)] = &[
     ("platform", Column::Platform),
     ("platforms", Column::Platform),
     ("sources", Column::Platform),
+    ("destinations", Column::Destinations),
+    ("destination", Column::Destinations),
     ("event tags", Column::EventTags),
     ("tags", Column::EventTags),
     ("event hidden", Column::EventHidden),
@@ -163,6 +168,7 @@ struct Occurrence {
 pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilder> {
     let mut plan: Option<PlanBuilder> = None;
     let mut occurrences = Vec::new();
+    let mut destinations: Vec<&'static str> = Vec::new();
     for input in inputs {
         match read_sheet(input, report) {
             Ok(mut sheet) => {
@@ -195,11 +201,20 @@ pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilde
                         .insert(crate::plan::slug(&flow).into(), Value::Mapping(entry));
                 }
                 occurrences.append(&mut sheet.occurrences);
+                for destination in sheet.destinations {
+                    if !destinations.contains(&destination) {
+                        destinations.push(destination);
+                    }
+                }
             }
             Err(error) => report.skip(&input.path, error),
         }
     }
     let mut plan = plan?;
+    // A `Destinations` column says where the events go, whatever the layout's usual tool is.
+    if !destinations.is_empty() {
+        plan.destinations = destinations.into_iter().map(str::to_string).collect();
+    }
     place_properties(&mut plan, occurrences, report);
     Some(plan)
 }
@@ -208,6 +223,8 @@ type SheetEvents = Vec<(Option<String>, String, Mapping)>;
 
 struct Sheet {
     destination: Option<&'static str>,
+    /// The tools the `Destinations` column names, in the order first named.
+    destinations: Vec<&'static str>,
     events: SheetEvents,
     occurrences: Vec<Occurrence>,
     /// The owners named, as written (each becomes a team).
@@ -275,6 +292,7 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
     let mut owners: Vec<String> = Vec::new();
     let mut kpis: Vec<String> = Vec::new();
     let mut flows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut destinations: Vec<&'static str> = Vec::new();
     let mut current: Option<String> = None;
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&input.path, &e))?;
@@ -312,6 +330,7 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
                 if !owner.is_empty() && !owners.iter().any(|o| o == owner) {
                     owners.push(owner.to_string());
                 }
+                destinations_of(&row, &mut destinations, report, &at);
             }
             current = Some(event_name.to_string());
         } else if !event_name.is_empty() || (has_events && row.get(Column::PropertyName).is_empty())
@@ -351,6 +370,7 @@ fn read_sheet(input: &Input, report: &mut Report) -> Result<Sheet, String> {
     }
     Ok(Sheet {
         destination,
+        destinations,
         events,
         occurrences,
         owners,
@@ -381,6 +401,44 @@ fn yes(cell: &str) -> bool {
 }
 
 /// A list cell: values separated by commas, semicolons or line breaks.
+/// The tools an event row's `Destinations` cell names, added to those named before; the plan
+/// holds one list for all its events, so a row naming others is reported.
+fn destinations_of(
+    row: &Row<'_>,
+    destinations: &mut Vec<&'static str>,
+    report: &mut Report,
+    at: &str,
+) {
+    let named = split_list(row.get(Column::Destinations));
+    let mut words = Vec::new();
+    for word in &named {
+        match Destination::parse(&word.to_lowercase()) {
+            Some(destination) => words.push(destination.as_str()),
+            None => report.loss(
+                format!(
+                    "destination `{word}` (the format's are {})",
+                    Destination::WORDS.join(", ")
+                ),
+                at.to_string(),
+            ),
+        }
+    }
+    if words.is_empty() {
+        return;
+    }
+    if !destinations.is_empty() && words != *destinations {
+        report.loss(
+            "destinations that differ from an earlier event's (the plan sends every event to all of them)",
+            at.to_string(),
+        );
+    }
+    for word in words {
+        if !destinations.contains(&word) {
+            destinations.push(word);
+        }
+    }
+}
+
 fn split_list(cell: &str) -> Vec<&str> {
     let separator: &[char] = if cell.contains('\n') {
         &['\n']
@@ -717,23 +775,34 @@ fn place_properties(plan: &mut PlanBuilder, mut occurrences: Vec<Occurrence>, re
             }
             continue;
         };
-        let shape = |d: &Mapping| {
-            let mut d = d.clone();
-            d.remove("description");
-            d.remove("examples");
-            d
-        };
         let entry = match plan
             .properties
             .get(occurrence.name.as_str())
             .and_then(Value::as_mapping)
         {
             None => {
-                plan.properties.insert(
-                    occurrence.name.clone().into(),
-                    Value::Mapping(occurrence.definition.clone()),
-                );
-                reference(occurrence.required, None, None)
+                // An event's use cannot take a description or examples away from the
+                // dictionary's: when another event's row of the same property leaves one blank,
+                // the dictionary goes without, and this event has it as its own.
+                let mut definition = occurrence.definition.clone();
+                let mut own = |field: &str| {
+                    let blank_elsewhere = occurrences.iter().any(|other| {
+                        other.event.is_some()
+                            && !other.user
+                            && other.name == occurrence.name
+                            && !other.definition.contains_key(field)
+                            && shape(&other.definition) == shape(&occurrence.definition)
+                    });
+                    if blank_elsewhere {
+                        definition.remove(field)
+                    } else {
+                        None
+                    }
+                };
+                let (description, examples) = (own("description"), own("examples"));
+                plan.properties
+                    .insert(occurrence.name.clone().into(), Value::Mapping(definition));
+                reference(occurrence.required, description, examples)
             }
             Some(first) if shape(first) == shape(&occurrence.definition) => {
                 let own = |field: &str| {
@@ -771,6 +840,14 @@ fn place_properties(plan: &mut PlanBuilder, mut occurrences: Vec<Occurrence>, re
             }
         }
     }
+}
+
+/// A definition less what an event's use of it may give as its own (description, examples).
+fn shape(definition: &Mapping) -> Mapping {
+    let mut d = definition.clone();
+    d.remove("description");
+    d.remove("examples");
+    d
 }
 
 /// An event's use of a dictionary property, with the description and examples it has of its own.

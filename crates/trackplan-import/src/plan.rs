@@ -17,7 +17,8 @@ pub struct PlanFile {
 pub(crate) struct PlanBuilder {
     pub name: Option<String>,
     pub description: Option<String>,
-    pub destination: Option<&'static str>,
+    /// The root file's `destinations` (none: the format's default, Mixpanel).
+    pub destinations: Vec<String>,
     pub teams: Mapping,
     pub kpis: Mapping,
     pub flows: Mapping,
@@ -34,7 +35,7 @@ impl PlanBuilder {
         PlanBuilder {
             name: None,
             description: None,
-            destination,
+            destinations: destination.into_iter().map(str::to_string).collect(),
             teams: Mapping::new(),
             kpis: Mapping::new(),
             flows: Mapping::new(),
@@ -141,12 +142,9 @@ impl PlanBuilder {
         if let Some(description) = self.description.filter(|d| !d.trim().is_empty()) {
             set(&mut root, "description", description);
         }
-        if let Some(destination) = self.destination {
-            set(
-                &mut root,
-                "destinations",
-                Value::Sequence(vec![destination.into()]),
-            );
+        if !self.destinations.is_empty() {
+            let words = self.destinations.into_iter().map(Value::String).collect();
+            set(&mut root, "destinations", Value::Sequence(words));
         }
         for (section, entries) in [
             ("teams", self.teams),

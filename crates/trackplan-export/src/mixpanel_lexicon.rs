@@ -1,14 +1,17 @@
 //! `mixpanel-lexicon`: the body of Mixpanel's Lexicon Schemas API batch request (`POST
 //! /projects/{id}/schemas`): an entry per event and one for the user profile (`$user`). Only the
 //! keys Mixpanel documents are written; what has no place there (enums, patterns, ranges, nested
-//! properties, several types) is counted as left out.
+//! properties, several types) is counted as left out, and so are events and properties named as
+//! Mixpanel's own (`token`, `$…`), which a plan sent to other tools may have.
 
 use crate::json_schema::{json_type, pretty};
 use crate::left_out::LeftOut;
 use crate::view::{Prop, View};
 use crate::Options;
 use serde_json::{json, Map, Value as Json};
+use trackplan_core::destinations::Destinations;
 use trackplan_core::model::{Common, PropertyDef, PropertyType};
+use trackplan_core::schema::Destination;
 use trackplan_core::Plan;
 
 /// One entry of the batch: `{"entityType", "name", "schemaJson"}`.
@@ -62,12 +65,20 @@ fn entries(view: &View, options: &Options) -> (Vec<LexiconEntry>, Vec<LeftOut>) 
     let mut left_out = Vec::new();
     let mut entries = Vec::new();
     for event in &view.events {
+        if reserved_by_mixpanel(&event.name.text, Entity::Event) {
+            left_out.push(LeftOut::new(1, RESERVED_EVENTS));
+            continue;
+        }
         let expired = match (&event.expires, options.today) {
             (Some(expires), Some(today)) => expires.value < today,
             _ => false,
         };
         let deprecated = event.is_deprecated();
-        let props = view.event_properties_with_super(event);
+        let props = kept_by_mixpanel(
+            view.event_properties_with_super(event),
+            Entity::EventProperty,
+            &mut left_out,
+        );
         let mut schema = properties_schema(&props, options, &mut left_out);
         let mut metadata = Map::new();
         metadata.insert("$source".into(), "trackplan".into());
@@ -101,7 +112,11 @@ fn entries(view: &View, options: &Options) -> (Vec<LexiconEntry>, Vec<LeftOut>) 
         });
     }
     if !view.user_properties.is_empty() {
-        let props: Vec<Prop> = view.user_properties.iter().map(|d| Prop::of(d)).collect();
+        let props = kept_by_mixpanel(
+            view.user_properties.iter().map(|d| Prop::of(d)).collect(),
+            Entity::UserProperty,
+            &mut left_out,
+        );
         let mut schema = properties_schema(&props, options, &mut left_out);
         schema.as_object_mut().expect("a schema object").insert(
             "metadata".into(),
@@ -114,6 +129,46 @@ fn entries(view: &View, options: &Options) -> (Vec<LexiconEntry>, Vec<LeftOut>) 
         });
     }
     (entries, left_out)
+}
+
+/// What a name stands for, as Mixpanel reserves names differently for each.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entity {
+    Event,
+    EventProperty,
+    UserProperty,
+}
+
+pub(crate) const RESERVED_EVENTS: &str = "events named as Mixpanel's own (names it reserves)";
+const RESERVED_PROPERTIES: &str =
+    "properties named as Mixpanel's own (names it reserves, such as `token`)";
+
+/// Whether Mixpanel keeps the name for itself (`$…`, `mp_…`, `distinct_id`, `time`, `token`;
+/// its profile properties such as `$email` are the plan's to describe). A plan sent elsewhere
+/// may use these names, but Lexicon must not describe Mixpanel's own properties as the plan's.
+pub(crate) fn reserved_by_mixpanel(name: &str, entity: Entity) -> bool {
+    Destinations::new(&[Destination::Mixpanel])
+        .reserving(
+            name,
+            entity == Entity::Event,
+            entity == Entity::UserProperty,
+        )
+        .is_some()
+}
+
+/// The properties whose names Mixpanel leaves to the plan; the others are counted as left out.
+pub(crate) fn kept_by_mixpanel<'p>(
+    props: Vec<Prop<'p>>,
+    entity: Entity,
+    left_out: &mut Vec<LeftOut>,
+) -> Vec<Prop<'p>> {
+    let (reserved, kept): (Vec<Prop>, Vec<Prop>) = props
+        .into_iter()
+        .partition(|p| reserved_by_mixpanel(p.name, entity));
+    if !reserved.is_empty() {
+        left_out.push(LeftOut::new(reserved.len(), RESERVED_PROPERTIES));
+    }
+    kept
 }
 
 /// `{"properties": {...}, "required": [...]}` of an event or the profile.

@@ -1,7 +1,9 @@
 //! `mixpanel-lexicon-csv`: the CSV layout Lexicon imports and exports: an event row, then one row
-//! per property of the event; the user profile's properties as `profile` rows.
+//! per property of the event; the user profile's properties as `profile` rows. Names Mixpanel
+//! keeps for its own events and properties are left out, as in `mixpanel-lexicon`.
 
 use crate::left_out::LeftOut;
+use crate::mixpanel_lexicon::{kept_by_mixpanel, reserved_by_mixpanel, Entity, RESERVED_EVENTS};
 use crate::text::{examples, to_bytes};
 use crate::view::{Prop, View};
 use trackplan_core::model::{PropertyType, TypeSet};
@@ -33,6 +35,10 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
     let mut left_out = Vec::new();
     let mut rows: Vec<[String; 20]> = Vec::new();
     for event in &view.events {
+        if reserved_by_mixpanel(&event.name.text, Entity::Event) {
+            left_out.push(LeftOut::new(1, RESERVED_EVENTS));
+            continue;
+        }
         let mut row: [String; 20] = Default::default();
         row[0] = "event".into();
         row[1] = event.name.text.clone();
@@ -47,7 +53,12 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
         row[7] = flag(event.is_deprecated());
         row[8] = flag(false);
         rows.push(row);
-        for prop in view.event_properties_with_super(event) {
+        let props = kept_by_mixpanel(
+            view.event_properties_with_super(event),
+            Entity::EventProperty,
+            &mut left_out,
+        );
+        for prop in props {
             rows.push(property_row(
                 "event",
                 &event.name.text,
@@ -56,13 +67,13 @@ pub fn write(view: &View) -> (Vec<u8>, Vec<LeftOut>) {
             ));
         }
     }
-    for def in &view.user_properties {
-        rows.push(property_row(
-            "profile",
-            "$user",
-            &Prop::of(def),
-            &mut left_out,
-        ));
+    let user_properties = kept_by_mixpanel(
+        view.user_properties.iter().map(|d| Prop::of(d)).collect(),
+        Entity::UserProperty,
+        &mut left_out,
+    );
+    for prop in &user_properties {
+        rows.push(property_row("profile", "$user", prop, &mut left_out));
     }
     (to_bytes(&HEADER, &rows), left_out)
 }

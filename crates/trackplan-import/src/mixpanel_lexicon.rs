@@ -9,6 +9,8 @@ use crate::plan::{slug, PlanBuilder};
 use crate::report::Report;
 use crate::schema::{key, said, set, text, SchemaMapper};
 use serde_yaml::{Mapping, Value};
+use trackplan_core::destinations::Destinations;
+use trackplan_core::schema::Destination;
 
 pub(crate) fn import(inputs: &[Input], report: &mut Report) -> Option<PlanBuilder> {
     let mut plan = PlanBuilder::new(Some("mixpanel"));
@@ -113,12 +115,13 @@ fn event_of(
         m.remove("metadata");
     }
     let members = SchemaMapper::new(report, &without).members(&without, at);
+    let mixpanel = Destinations::new(&[Destination::Mixpanel]);
     let mut properties = Mapping::new();
     for (property, definition) in members.properties {
         let pname = property.as_str().unwrap_or_default().to_string();
-        if pname.starts_with('$') || pname.starts_with("mp_") {
+        if mixpanel.reserving(&pname, false, false).is_some() {
             report.kept(
-                "Mixpanel's own property (`$`, `mp_`), sent by Mixpanel: not planned",
+                "Mixpanel's own property (`$`, `mp_`, `distinct_id`, `time`, `token`), sent by Mixpanel: not planned",
                 format!("{at} › {pname}"),
             );
             continue;

@@ -491,26 +491,28 @@ fn csv_is_the_tracking_plan_spreadsheet() {
         "Owner",
         "Status",
         "PII",
+        "Destinations",
     ] {
         assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
     }
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let order = rows
         .iter()
-        .find(|r| &r[1] == "Order Completed" && r[8].is_empty())
+        .find(|r| &r[1] == "Order Completed" && r[9].is_empty())
         .unwrap();
     assert_eq!(&order[3], "checkout-conversion");
     assert_eq!(&order[4], "purchase");
     assert_eq!(&order[5], "checkout");
     assert_eq!(&order[6], "implemented");
-    let email = rows.iter().find(|r| &r[8] == "email").unwrap();
-    assert_eq!((&email[11], &email[13]), ("yes", "yes"));
+    assert_eq!(&order[8], "mixpanel");
+    let email = rows.iter().find(|r| &r[9] == "email").unwrap();
+    assert_eq!((&email[12], &email[14]), ("yes", "yes"));
     assert!(rows
         .iter()
-        .any(|r| &r[0] == "super property" && &r[8] == "platform"));
+        .any(|r| &r[0] == "super property" && &r[9] == "platform"));
     assert!(rows
         .iter()
-        .any(|r| &r[0] == "user property" && &r[8] == "$email"));
+        .any(|r| &r[0] == "user property" && &r[9] == "$email"));
 }
 
 #[test]
@@ -807,6 +809,61 @@ fn what_a_format_cannot_hold_is_said_with_counts() {
         stderr.contains("types of properties with several types (1)"),
         "{stderr}"
     );
+}
+
+/// A plan sent to Snowplow may use `token`, which Mixpanel keeps for itself: Lexicon leaves out
+/// the events and properties named as Mixpanel's own (counted), and keeps its profile properties.
+#[test]
+fn lexicon_leaves_out_the_names_mixpanel_keeps_for_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trackplan.yaml"),
+        r#"trackplan: 1
+name: Sent to Snowplow
+destinations: [snowplow]
+events:
+  Link Clicked:
+    description: A link was clicked.
+    properties:
+      token: {type: string, required: true, description: The link's token.}
+      time: {type: integer, description: Milliseconds to the click.}
+      target: {type: string, description: Where the link goes.}
+  $click:
+    description: Named as Mixpanel's own events are.
+user_properties:
+  $email: {type: string, description: The user's address.}
+  mp_segment: {type: string, description: Named as Mixpanel's own properties are.}
+"#,
+    )
+    .unwrap();
+    let plan = dir.path().to_str().unwrap();
+    let (bytes, stderr) = export("mixpanel-lexicon", plan);
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    let entries = body["entries"].as_array().unwrap();
+    let names: Vec<&str> = entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Link Clicked", "$user"]);
+    let event = &entries[0]["schemaJson"];
+    assert_eq!(
+        event["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["target"]
+    );
+    assert!(event.get("required").is_none(), "{event}");
+    let profile = &entries[1]["schemaJson"]["properties"];
+    assert_eq!(profile.as_object().unwrap().keys().collect::<Vec<_>>(), ["$email"]);
+    assert!(
+        stderr.contains("events named as Mixpanel's own (names it reserves) (1)")
+            && stderr.contains(
+                "properties named as Mixpanel's own (names it reserves, such as `token`) (3)"
+            ),
+        "{stderr}"
+    );
+    let (bytes, stderr) = export("mixpanel-lexicon-csv", plan);
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("Link Clicked") && !text.contains("token") && !text.contains("$click"),
+        "{text}"
+    );
+    assert!(stderr.contains("such as `token`) (3)"), "{stderr}");
 }
 
 #[test]

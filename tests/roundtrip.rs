@@ -4,8 +4,8 @@
 //! - `export → import → export` gives the same bytes,
 //! - `import → export → import` gives the same plan (the core's semantic diff is empty),
 //!
-//! for every format both commands know. Where a format cannot hold something, the expected loss
-//! is written here exactly (docs/export.md lists it), so that any other difference still fails.
+//! for every format both commands know, with no exception: what a format cannot hold, the first
+//! export leaves out (and says so on stderr), and nothing more is lost after it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,53 +104,6 @@ fn read_plan(root: &Path) -> Plan {
     Plan::new(parsed)
 }
 
-/// What a format is known to lose on a re-export, as the change it makes to the first export's
-/// files; `None` when the re-export must be the same bytes.
-fn expected_loss(format: &str) -> Option<fn(&str) -> String> {
-    match format {
-        // An event that is no Iglu schema yet gets a snake-case schema name and keeps its exact
-        // name as the top-level `title`; the importer names the event `VENDOR/NAME` from the
-        // schema's `self`, so the re-export (an Iglu event now) has no `title`.
-        "snowplow" => Some(|text| {
-            text.lines()
-                .filter(|line| !line.starts_with("  \"title\": "))
-                .map(|line| format!("{line}\n"))
-                .collect()
-        }),
-        _ => None,
-    }
-}
-
-/// The marker of a pair whose re-export differs for a reason not fixed yet.
-const KNOWN_RENUMBERING: &str = "renumbered property ids";
-
-/// The pairs that cannot round-trip at all, with the reason the second export gives.
-fn cannot_round_trip(plan: &str, format: &str) -> Option<&'static str> {
-    match (plan, format) {
-        // Mixpanel reserves `token`, which an Iglu schema uses; the csv and Lexicon importers
-        // write a `mixpanel` plan, which then checks with that error and is not exported.
-        ("tests/fixtures/realdata/snowplow-iglu", "csv" | "mixpanel-lexicon") => {
-            Some("error[reserved-name]")
-        }
-        // An Iglu property typed as every type with a `maxLength` is exported to RudderStack as
-        // all its types with `max_length`; the import reads it back as an object with
-        // `max_length`, which `check` finds an error in.
-        ("tests/fixtures/realdata/snowplow-iglu", "rudderstack") => {
-            Some("error[invalid-value]: `max_length` applies to `string` properties")
-        }
-        // Two events with a property of one name and different definitions: RudderStack gets
-        // `profile_id` and `profile_id_2`, but the import names both `profile_id` (the `name`),
-        // so the second export numbers them differently. Not fixed yet.
-        (
-            "tests/fixtures/realdata/segment-typewriter/v5__examples__tracking-plan-slothgram"
-            | "tests/fixtures/realdata/segment-typewriter/v7__tests__e2e__web-typescript__plan"
-            | "tests/fixtures/realdata/segment-typewriter/v8__src__tests__data__plan-v1",
-            "rudderstack",
-        ) => Some(KNOWN_RENUMBERING),
-        _ => None,
-    }
-}
-
 fn first_difference(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
     let line = e
@@ -180,30 +133,10 @@ fn round_trip(plan_dir: &Path, label: &str, format: &str, work: &Path) -> Vec<St
     }
     let second = export_target(work, format, "second");
     let exported_again = export(format, &imported, &second);
-    if cannot_round_trip(label, format) == Some(KNOWN_RENUMBERING) {
-        // Known not to round-trip (docs/export.md); when it does, this says so. The import →
-        // export → import half is not checked for these.
-        let (before, after) = (written(&first), written(&second));
-        return match exported_again {
-            Ok(_) if before != after => Vec::new(),
-            Ok(_) => fail("now round-trips: take it out of cannot_round_trip".into()),
-            Err(e) => fail(e),
-        };
-    }
-    if let Some(reason) = cannot_round_trip(label, format) {
-        let found = trackplan(&["check", imported.to_str().unwrap()]).unwrap_or_else(|e| e);
-        return match exported_again {
-            Err(_) if found.contains(reason) => Vec::new(),
-            Err(e) => fail(format!("expected a failure for `{reason}`, got {e}")),
-            Ok(_) => fail(format!(
-                "now round-trips: take it out of cannot_round_trip ({reason})"
-            )),
-        };
-    }
     if let Err(e) = exported_again {
         return fail(e);
     }
-    // export → import → export: the same bytes, less what the format is known to lose.
+    // export → import → export: the same bytes.
     let (before, after) = (written(&first), written(&second));
     let before_names: Vec<&String> = before.keys().collect();
     let after_names: Vec<&String> = after.keys().collect();
@@ -213,15 +146,11 @@ fn round_trip(plan_dir: &Path, label: &str, format: &str, work: &Path) -> Vec<St
         ));
     }
     for (name, text) in &before {
-        let expected = match expected_loss(format) {
-            Some(lose) => lose(text),
-            None => text.clone(),
-        };
         if let Some(again) = after.get(name) {
-            if *again != expected {
+            if again != text {
                 problems.push(format!(
                     "{label} × {format}: export → import → export changed {name}: {}",
-                    first_difference(&expected, again)
+                    first_difference(text, again)
                 ));
             }
         }

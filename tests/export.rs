@@ -840,16 +840,26 @@ user_properties:
     let (bytes, stderr) = export("mixpanel-lexicon", plan);
     let body: Value = serde_json::from_slice(&bytes).unwrap();
     let entries = body["entries"].as_array().unwrap();
-    let names: Vec<&str> = entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Link Clicked", "$user"]);
     let event = &entries[0]["schemaJson"];
     assert_eq!(
-        event["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        event["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
         ["target"]
     );
     assert!(event.get("required").is_none(), "{event}");
     let profile = &entries[1]["schemaJson"]["properties"];
-    assert_eq!(profile.as_object().unwrap().keys().collect::<Vec<_>>(), ["$email"]);
+    assert_eq!(
+        profile.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["$email"]
+    );
     assert!(
         stderr.contains("events named as Mixpanel's own (names it reserves) (1)")
             && stderr.contains(

@@ -173,7 +173,11 @@ fn a_sheet_with_destinations_keeps_them() {
         ),
     )
     .unwrap();
-    import_and_check("csv", &[dir.path().join("plan.csv")], &dir.path().join("plan"));
+    import_and_check(
+        "csv",
+        &[dir.path().join("plan.csv")],
+        &dir.path().join("plan"),
+    );
     let root = std::fs::read_to_string(dir.path().join("plan/trackplan.yaml")).unwrap();
     assert!(
         root.contains("destinations:\n- snowplow\n- segment\n"),
@@ -181,9 +185,7 @@ fn a_sheet_with_destinations_keeps_them() {
     );
     std::fs::write(
         dir.path().join("other.csv"),
-        format!(
-            "{header}event,A,,,snowplow,,,,\nevent,B,,,\"amplitude, pigeon\",,,,\n"
-        ),
+        format!("{header}event,A,,,snowplow,,,,\nevent,B,,,\"amplitude, pigeon\",,,,\n"),
     )
     .unwrap();
     let output = trackplan(
@@ -197,7 +199,10 @@ fn a_sheet_with_destinations_keeps_them() {
         "{said}"
     );
     let root = std::fs::read_to_string(dir.path().join("other/trackplan.yaml")).unwrap();
-    assert!(root.contains("destinations:\n- snowplow\n- amplitude\n"), "{root}");
+    assert!(
+        root.contains("destinations:\n- snowplow\n- amplitude\n"),
+        "{root}"
+    );
 }
 
 #[test]

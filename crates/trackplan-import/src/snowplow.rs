@@ -1,6 +1,8 @@
 //! Snowplow Iglu self-describing schemas: a folder `schemas/VENDOR/NAME/FORMAT/VERSION`, several
-//! versions side by side. The latest version of each schema becomes an event named `VENDOR/NAME`,
-//! in `events/VENDOR.yaml`, with its Iglu URI (vendor, name and version) as the link `iglu`.
+//! versions side by side. The latest version of each schema becomes an event named `VENDOR/NAME`
+//! (or by its `title` when the schema's name is that title in snake case, as `trackplan export`
+//! writes it), in `events/VENDOR.yaml`, with its Iglu URI (vendor, name and version) as the link
+//! `iglu`.
 //! Schemas in another format than JSON Schema (Avro, Thrift) are skipped and named.
 
 use crate::input::Input;

@@ -1,47 +1,29 @@
 //! Mapping over items on the machine's cores, keeping their order: how large plans are read,
 //! checked and compared. Threads only, no IO.
+//!
+//! The work runs on rayon's pool, whose threads live as long as the process: the language server
+//! maps on every keystroke, and starting threads each time (with a fresh allocator heap each, given
+//! back when they end) cost more than some of the rules they ran.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
-/// `f` over `items` on all available cores (at most one thread per item); results in item order.
-/// Threads take the next item from a shared counter, so unequal items balance out. A panic in `f`
-/// resumes in the caller.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    map_on(threads, items, f)
+/// `f` over `items` on all available cores; results in item order. Idle threads take work from
+/// busy ones, so unequal items balance out. A panic in `f` resumes in the caller.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    items.par_iter().map(f).collect()
 }
 
-/// [`map`] on at most `threads` threads (1: on the calling thread).
-pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = threads.min(items.len());
-    if threads <= 1 {
+/// [`map`], or on the calling thread when `threads` is 1 (small inputs, where handing the work
+/// over costs more than it saves).
+pub fn map_on<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    map(items, f)
 }
 
 #[cfg(test)]

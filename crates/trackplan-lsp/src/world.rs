@@ -577,16 +577,19 @@ impl World {
         });
         let mut state = self.state();
         let plan_state = &mut state.plans[plan];
+        let mut replaced = Vec::with_capacity(2);
         if plan_state
             .current
             .as_ref()
             .is_none_or(|c| c.generation <= generation)
         {
-            plan_state.current = Some(analysis.clone());
+            replaced.extend(plan_state.current.replace(analysis.clone()));
         }
         if analysis.is_good() {
-            plan_state.last_good = Some(analysis.clone());
+            replaced.extend(plan_state.last_good.replace(analysis.clone()));
         }
+        drop(state);
+        drop_later(replaced);
         tracing::debug!(
             "plan {} generation {generation}: parsed {count} file(s) in {parse_time:?}, total {:?}",
             analysis.root.display(),
@@ -616,6 +619,25 @@ impl World {
             .find(|f| f.source.path == relative)?
             .id();
         Some((analysis, id))
+    }
+}
+
+/// Drops the analyses a new one replaced on a thread of their own. Freeing the model of a large
+/// plan (every name, description and span of it) costs about as much as reading the edited entry
+/// and checking the plan; an edit's diagnostics need not wait for it.
+fn drop_later(old: Vec<Arc<Analysis>>) {
+    static DROPPER: OnceLock<Option<std::sync::mpsc::Sender<Vec<Arc<Analysis>>>>> = OnceLock::new();
+    let sender = DROPPER.get_or_init(|| {
+        let (send, receive) = std::sync::mpsc::channel::<Vec<Arc<Analysis>>>();
+        std::thread::Builder::new()
+            .name("trackplan-drop".into())
+            .spawn(move || receive.into_iter().for_each(drop))
+            .ok()
+            .map(|_| send)
+    });
+    // Without the thread (it could not start), or once it is gone, the caller drops them.
+    if let Some(sender) = sender {
+        let _ = sender.send(old);
     }
 }
 

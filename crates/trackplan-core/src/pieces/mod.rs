@@ -165,6 +165,128 @@ pub fn layout(text: &str) -> Option<Layout> {
     Some(layout)
 }
 
+/// The layout of `new`, carried over from the layout of `old` without reading the whole text,
+/// when the edit between them only changes lines inside one entry that are indented deeper than
+/// the entry's key, and those lines hold nothing [`layout`] looks at (no tab, CR, unusual line
+/// break, comment, blank line, document marker, directive, complex key, anchor, alias or tag): the
+/// split is then the same, each range after the edit moved by the change in length. `None` when
+/// that cannot be told; [`layout`] then reads the whole text. An editor's keystrokes are almost
+/// always such edits, and this costs a comparison of the two texts instead of a walk over every
+/// line of a large file.
+pub fn relayout(old: &str, old_layout: &Layout, new: &str) -> Option<Relaid> {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let prefix = common_prefix(old_bytes, new_bytes);
+    let room = old_bytes.len().min(new_bytes.len()) - prefix;
+    let suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]).min(room);
+    if prefix == old_bytes.len() && prefix == new_bytes.len() {
+        return Some(Relaid {
+            layout: old_layout.clone(),
+            entry: None,
+        });
+    }
+    // The whole lines the edit touches: from the start of the line it starts in to the end of the
+    // line it ends in (that line break is in the common suffix, so both texts have it).
+    let line_start = memchr::memrchr(b'\n', &new_bytes[..prefix]).map_or(0, |i| i + 1);
+    let new_end = new_bytes.len() - suffix;
+    let new_line_end = memchr::memchr(b'\n', &new_bytes[new_end.max(prefix)..])
+        .map_or(new_bytes.len(), |i| new_end.max(prefix) + i + 1);
+    let old_line_end = new_line_end + old_bytes.len() - new_bytes.len();
+    let entry = old_layout
+        .entries
+        .iter()
+        .position(|e| e.body.start <= line_start && old_line_end <= e.body.end)?;
+    let key_indent = {
+        let body = &old[old_layout.entries[entry].body.clone()];
+        let key_line = body
+            .split_inclusive('\n')
+            .find(|l| !content_of(l).is_empty() && !content_of(l).starts_with('#'))?;
+        indent_of(key_line)
+    };
+    let deep_lines_only = |lines: &str| {
+        !lines.is_empty()
+            && memchr::memchr2(b'\t', b'\r', lines.as_bytes()).is_none()
+            && (lines.is_ascii() || !has_unusual_breaks(lines))
+            && !special_anywhere(lines)
+            && lines.split_inclusive('\n').all(|line| {
+                let content = content_of(line);
+                !content.is_empty()
+                    && !content.starts_with('#')
+                    && indent_of(line) > key_indent
+                    && !looks_special(line)
+            })
+    };
+    if !deep_lines_only(&old[line_start..old_line_end])
+        || !deep_lines_only(&new[line_start..new_line_end])
+    {
+        return None;
+    }
+    let moved = |offset: usize| {
+        if offset >= old_line_end {
+            offset + new_bytes.len() - old_bytes.len()
+        } else {
+            offset
+        }
+    };
+    let moved_range = |range: &Range<usize>| moved(range.start)..moved(range.end);
+    Some(Relaid {
+        layout: Layout {
+            rest: old_layout.rest.iter().map(moved_range).collect(),
+            entries: old_layout
+                .entries
+                .iter()
+                .map(|e| EntryPiece {
+                    kind: e.kind,
+                    header: moved_range(&e.header),
+                    body: moved_range(&e.body),
+                })
+                .collect(),
+            first_key_in_rest: old_layout.first_key_in_rest,
+        },
+        entry: Some(entry),
+    })
+}
+
+/// How many bytes two texts share at their start: compared a block at a time (a `memcmp`), then
+/// byte by byte in the first block that differs.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 128;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes two texts share at their end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 128;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// A layout carried over by [`relayout`], with the one entry piece whose text changed (`None`
+/// when the texts are the same).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relaid {
+    pub layout: Layout,
+    pub entry: Option<usize>,
+}
+
 /// Unicode line breaks YAML does not know but a reader might (NEL, LS, PS): parse whole.
 fn has_unusual_breaks(text: &str) -> bool {
     text.contains(['\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'])
@@ -302,11 +424,12 @@ fn starts_key(line: &str) -> bool {
         Some(b'\'') => closing_single_quote(line),
         Some(b'-' | b'[' | b'{' | b'?' | b'|' | b'>' | b'#' | b'@' | b'`' | b'%') => None,
         Some(_) => {
-            // A plain key ends at the first `: ` or a final `:`.
+            // A plain key ends at the first `: ` or a final `:`. An empty key (`: value`) is a
+            // null the parser places at the end of the token before it, which is in another piece.
             let colon = line
                 .find(": ")
                 .or_else(|| line.ends_with(':').then(|| line.len() - 1));
-            return colon.is_some_and(|c| !line[..c].contains(" #"));
+            return colon.is_some_and(|c| c > 0 && !line[..c].contains(" #"));
         }
         None => None,
     };
@@ -458,6 +581,8 @@ mod tests {
             "events:\n  A:\n    platforms: [web,\n  B: {}\n",
             // Ampersands and exclamation marks in text are not anchors or tags.
             "events:\n  A:\n    description: Terms & Conditions! Read them.\n  B: {}\n",
+            // An empty key at the entry indentation (a null placed at the token before it).
+            "events:\n  A:\n    properties:\n  :     auth_method:\n        required: false\n",
             // A key given twice in a section (the whole file reads the first), also quoted.
             "flows:\n  f:\n    name: F\n  f:\n    name: F\n    kpis: [k]\n",
             "events:\n  A: {}\n  \"A\": {description: d}\n",
@@ -479,7 +604,8 @@ mod tests {
         assert!(split(cases[0]).is_some());
         assert!(split(cases[15]).is_some());
         assert!(split(cases[3]).is_none(), "anchors");
-        for repeated in &cases[16..19] {
+        assert!(split(cases[16]).is_none(), "empty key");
+        for repeated in &cases[17..20] {
             assert!(split(repeated).is_none(), "{repeated}");
         }
     }

@@ -10,7 +10,7 @@
 //! syntax error is reported where the whole file has it), an entry piece reads as anything but one
 //! entry, or a top-level key of the rest runs into text that is not next to it in the file.
 
-use super::{layout, EntryPiece, Layout};
+use super::{layout, relayout, EntryPiece, Layout};
 use crate::model::{FilePart, ParsedFile};
 use crate::schema::{self, entity_kinds};
 use crate::span::{FileId, HasSpans, SourceFile, Span};
@@ -29,6 +29,15 @@ pub struct PieceReader {
     entries: FxHashMap<Box<str>, Arc<Parsed>>,
     rest: Option<(RestKey, Arc<Parsed>)>,
     last: ReadStats,
+    /// The last text read in pieces, its layout and its entry pieces in order: the next text's
+    /// layout is usually this one carried over (see [`relayout`]).
+    previous: Option<Previous>,
+}
+
+struct Previous {
+    text: Arc<str>,
+    layout: Layout,
+    entries: Vec<Arc<Parsed>>,
 }
 
 /// What the last read did.
@@ -38,6 +47,8 @@ pub struct ReadStats {
     pub pieces: usize,
     /// How many pieces (or whole files) were parsed; the others came from the cache.
     pub parsed: usize,
+    /// Whether the layout was carried over from the previous read rather than found again.
+    pub carried_over: bool,
 }
 
 #[derive(PartialEq, Eq)]
@@ -83,9 +94,11 @@ impl PieceReader {
         match self.read_in_pieces(id, path, text) {
             Some(file) => file,
             None => {
+                self.previous = None;
                 self.last = ReadStats {
                     pieces: 0,
                     parsed: self.last.parsed + 1,
+                    carried_over: false,
                 };
                 let mut file = parse_file(id, path, text.clone());
                 file.drop_tree();
@@ -104,7 +117,15 @@ impl PieceReader {
         if text.len() > MAX_FILE_BYTES {
             return None;
         }
-        let layout = layout(text)?;
+        let previous = self.previous.take();
+        let relaid = previous
+            .as_ref()
+            .and_then(|p| relayout(&p.text, &p.layout, text));
+        self.last.carried_over = relaid.is_some();
+        let (layout, changed) = match relaid {
+            Some(relaid) => (relaid.layout, relaid.entry),
+            None => (layout(text)?, None),
+        };
         if layout.entries.is_empty() {
             return None;
         }
@@ -119,7 +140,12 @@ impl PieceReader {
             return None;
         }
         let rest = self.rest_piece(is_root, text, &layout);
-        let entries = self.entry_pieces(text, &layout.entries);
+        let entries = match (previous, self.last.carried_over) {
+            (Some(previous), true) => {
+                self.entry_pieces_after_edit(text, &layout, previous, changed)
+            }
+            _ => self.entry_pieces(text, &layout.entries),
+        };
         self.last.pieces = entries.len() + usize::from(rest.is_some());
         let rest_fits = rest.as_ref().is_none_or(|(parsed, segments)| {
             // Each top-level key of the rest lies within one of its stretches of the file.
@@ -151,7 +177,13 @@ impl PieceReader {
                 ],
             );
         }
-        Some(file.finish(&layout))
+        let file = file.finish(&layout);
+        self.previous = Some(Previous {
+            text: text.clone(),
+            layout,
+            entries,
+        });
+        Some(file)
     }
 
     /// The rest parsed (from the cache when its text is the same), with its stretches: where each
@@ -186,6 +218,38 @@ impl PieceReader {
         };
         self.rest = Some((key, parsed.clone()));
         Some((parsed, segments))
+    }
+
+    /// The entry pieces of a text whose layout was carried over from the previous text's: the
+    /// previous pieces, but the one that changed, which is parsed (or found in the cache).
+    fn entry_pieces_after_edit(
+        &mut self,
+        text: &str,
+        layout: &Layout,
+        previous: Previous,
+        changed: Option<usize>,
+    ) -> Vec<Arc<Parsed>> {
+        let mut entries = previous.entries;
+        if let Some(i) = changed {
+            let key_of = |text: &str, piece: &EntryPiece| -> Box<str> {
+                [&text[piece.header.clone()], &text[piece.body.clone()]]
+                    .concat()
+                    .into_boxed_str()
+            };
+            self.entries
+                .remove(&key_of(&previous.text, &previous.layout.entries[i]));
+            let key = key_of(text, &layout.entries[i]);
+            let parsed = match self.entries.get(&key) {
+                Some(parsed) => parsed.clone(),
+                None => {
+                    self.last.parsed += 1;
+                    Arc::new(parse_piece(ENTRY_PATH, &key))
+                }
+            };
+            self.entries.insert(key, parsed.clone());
+            entries[i] = parsed;
+        }
+        entries
     }
 
     /// The entry pieces parsed, in file order; those not cached are parsed on all cores. The cache
@@ -326,11 +390,14 @@ fn issue_start(issue: &crate::syntax::SyntaxIssue) -> u32 {
 /// Moves a span of a piece to the file: each offset by the stretch it lies in (an end by the
 /// stretch of the byte before it, so that a span ending at a stretch's end stays in it).
 fn move_span(span: &mut Span, file: FileId, segments: &[(u32, u32)]) {
+    // Pieces have few stretches (an entry piece two): a scan from the end beats a binary search.
     let at = |offset: u32| {
-        let i = segments
-            .partition_point(|s| s.0 <= offset)
-            .saturating_sub(1);
-        let (piece, in_file) = segments[i];
+        let (piece, in_file) = segments
+            .iter()
+            .rev()
+            .find(|s| s.0 <= offset)
+            .copied()
+            .unwrap_or(segments[0]);
         in_file + (offset - piece)
     };
     let start = at(span.start);

@@ -94,11 +94,6 @@ fn finish(source: SourceFile, tree: SyntaxTree) -> ParsedFile {
         },
         &mut diagnostics,
     );
-    ParsedFile {
-        source,
-        syntax_issues: tree.issues.clone(),
-        tree: Some(tree),
-        part,
-        diagnostics,
-    }
+    let syntax_issues = tree.issues.clone();
+    ParsedFile::new(source, Some(tree), syntax_issues, part, diagnostics)
 }

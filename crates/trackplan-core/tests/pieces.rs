@@ -37,9 +37,12 @@ fn assert_same(reader: &mut PieceReader, path: &str, text: &str) -> bool {
     assert_eq!(pieces.source.path, whole.source.path);
     assert_eq!(pieces.id(), whole.id());
     assert!(pieces.tree.is_none());
-    if pieces.part != whole.part {
+    if pieces.whole_part() != whole.whole_part() {
         // The first difference, readably.
-        let (a, b) = (format!("{:#?}", pieces.part), format!("{:#?}", whole.part));
+        let (a, b) = (
+            format!("{:#?}", pieces.whole_part()),
+            format!("{:#?}", whole.whole_part()),
+        );
         let line = a
             .lines()
             .zip(b.lines())
@@ -142,6 +145,20 @@ fn templates_in_one_file_read_in_pieces_as_whole() {
         assert_eq!(assert_same(&mut reader, "trackplan.yaml", &text), split);
         if split {
             assert_eq!(reader.last_read().parsed, 0, "{name}");
+            assert_eq!(reader.last_read().placed, 0, "{name}");
+            // A character typed in the last description of an entry: that entry is parsed again,
+            // and only it and the entries after it are placed in the file again.
+            let line = text.rfind("\n    description: ").expect("a description") + 1;
+            let end = line + text[line..].find('\n').unwrap();
+            let typed = format!("{}x{}", &text[..end], &text[end..]);
+            assert_same(&mut reader, "trackplan.yaml", &typed);
+            let stats = reader.last_read();
+            assert!(stats.carried_over, "{name}: {stats:?}");
+            assert_eq!(stats.parsed, 1, "{name}: {stats:?}");
+            assert!(
+                stats.placed >= 1 && stats.placed * 2 < stats.pieces,
+                "{name}: {stats:?}"
+            );
         }
         // As a part file: the root's own keys are findings there, the same both ways.
         assert_same(&mut PieceReader::default(), "all.yaml", &text);

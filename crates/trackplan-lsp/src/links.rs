@@ -24,7 +24,7 @@ pub fn document_links(world: &World, params: DocumentLinkParams) -> Option<Vec<D
     let (analysis, id) = world.analysis_for(&params.text_document.uri)?;
     let file = analysis.plan.file(id)?;
     Some(
-        links(&file.part)
+        links(file.whole_part())
             .into_iter()
             // A URL the reader rejected has a finding; only those that parse become links.
             .filter_map(|link| {

@@ -16,7 +16,7 @@ pub fn folding_ranges(world: &World, params: FoldingRangeParams) -> Option<Vec<F
     let file = analysis.plan.file(id)?;
     let tree = analysis.tree(file);
     let mut out = Vec::new();
-    let mut stack: Vec<OutlineItem> = outline(&file.part, &tree);
+    let mut stack: Vec<OutlineItem> = outline(file.whole_part(), &tree);
     while let Some(item) = stack.pop() {
         let range = convert::range(&file.source, item.range, unit);
         // What spans one line has nothing to fold.
@@ -44,7 +44,7 @@ pub fn selection_ranges(
     let (analysis, id) = world.analysis_for(&params.text_document.uri)?;
     let file = analysis.plan.file(id)?;
     let tree = analysis.tree(file);
-    let items = outline(&file.part, &tree);
+    let items = outline(file.whole_part(), &tree);
     let whole = Span::new(id, 0, file.source.text.len());
     Some(
         params

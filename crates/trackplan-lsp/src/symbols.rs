@@ -74,7 +74,7 @@ pub fn document_symbols(
     let file = analysis.plan.file(id)?;
     let tree = analysis.tree(file);
     tree.root.as_ref()?;
-    let symbols = outline(&file.part, &tree)
+    let symbols = outline(file.whole_part(), &tree)
         .into_iter()
         .map(|item| symbol(&file.source, unit, item))
         .collect();

@@ -68,7 +68,7 @@ impl<'a> Scope<'a> {
     fn add(&mut self, file: &'a ParsedFile) {
         self.any = true;
         self.root |= file.source.is_root();
-        let part = &file.part;
+        let part = file.whole_part();
         for &kind in EntityKind::ALL {
             let names = &mut self.names[kind as usize];
             names.extend(part.definitions(kind).map(|d| d.name().text.as_str()));

@@ -347,7 +347,7 @@ impl Card for PropertyDef {
 
 /// A property defined inline in an event (a mapping with `type`), when its name is under the cursor.
 pub fn inline_property_at(file: &ParsedFile, offset: usize) -> Option<(&Event, &PropertyDef)> {
-    file.part.events.iter().find_map(|event| {
+    file.whole_part().events.iter().find_map(|event| {
         event.properties.iter().find_map(|p| match &p.kind {
             EventPropertyKind::Inline(def) if def.name.span.contains(offset) => {
                 Some((event, &**def))

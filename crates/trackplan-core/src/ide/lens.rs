@@ -97,7 +97,7 @@ impl<'a> Uses<'a> {
 
 /// The lenses of one file of the plan, in file order.
 pub fn lenses(plan: &Plan, file: FileId) -> Vec<Lens> {
-    let Some(part) = plan.file(file).map(|f| &f.part) else {
+    let Some(part) = plan.file(file).map(|f| f.whole_part()) else {
         return Vec::new();
     };
     if part.kpis.is_empty() && part.events.is_empty() && part.properties.is_empty() {

@@ -46,7 +46,7 @@ fn stub_lines(kind: EntityKind, name: &str) -> Option<Vec<(usize, String)>> {
 pub fn stub_target(plan: &Plan, kind: EntityKind, fallback: FileId) -> Option<&ParsedFile> {
     let mut target: Option<&ParsedFile> = None;
     for file in &plan.files {
-        if file.part.count(kind) > target.map_or(0, |t| t.part.count(kind)) {
+        if file.whole_part().count(kind) > target.map_or(0, |t| t.whole_part().count(kind)) {
             target = Some(file);
         }
     }

@@ -104,6 +104,30 @@ macro_rules! define_entities {
 }
 entity_kinds!(define_entities);
 
+macro_rules! append_sections {
+    ($( $kind:ident => $section:ident, $($rest:tt),*; )*) => {
+        impl FilePart {
+            /// Adds what `other` defines after what this part defines (its settings replace these
+            /// when it has any: only one part of a file holds the root's keys).
+            pub fn append(&mut self, other: FilePart) {
+                let FilePart {
+                    root,
+                    $( mut $section, )*
+                    mut super_properties,
+                    mut suppressions,
+                } = other;
+                if root != Default::default() {
+                    self.root = root;
+                }
+                $( self.$section.append(&mut $section); )*
+                self.super_properties.append(&mut super_properties);
+                self.suppressions.append(&mut suppressions);
+            }
+        }
+    };
+}
+entity_kinds!(append_sections);
+
 impl FilePart {
     /// The definitions of a kind in this file, in order of appearance.
     pub fn definitions(&self, kind: EntityKind) -> impl Iterator<Item = Definition<'_>> {

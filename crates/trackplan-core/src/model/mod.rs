@@ -22,7 +22,7 @@ pub use types::TypeSet;
 pub use value::Value;
 
 use crate::span::{FileId, Span, Spanned};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A defined name: the key as read (unquoted) and the span of the key as written (with quotes).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,13 +353,73 @@ pub struct ParsedFile {
     /// What the YAML parser found wrong; kept when the tree is dropped, as it says whether the
     /// file was read to its end.
     pub syntax_issues: Vec<crate::syntax::SyntaxIssue>,
+    /// What the file defines; for a file read in pieces (see [`crate::pieces`]), what lies outside
+    /// its entries, with every ignore comment of the file.
     pub part: FilePart,
+    /// For a file read in pieces, the model of each entry, in file order. They are shared with the
+    /// reader, which makes again only those an edit moved, so that a keystroke in a large file
+    /// does not copy its whole model. Empty for a file read whole.
+    pub pieces: Vec<Arc<FilePart>>,
+    /// `part` and `pieces` as one model, put together when first asked for.
+    whole: OnceLock<FilePart>,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl ParsedFile {
+    /// A file read whole.
+    pub fn new(
+        source: crate::span::SourceFile,
+        tree: Option<crate::syntax::SyntaxTree>,
+        syntax_issues: Vec<crate::syntax::SyntaxIssue>,
+        part: FilePart,
+        diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    ) -> ParsedFile {
+        ParsedFile::in_pieces(source, tree, syntax_issues, part, Vec::new(), diagnostics)
+    }
+
+    /// A file read in pieces: `part` outside the entries, `pieces` the entries' models.
+    pub fn in_pieces(
+        source: crate::span::SourceFile,
+        tree: Option<crate::syntax::SyntaxTree>,
+        syntax_issues: Vec<crate::syntax::SyntaxIssue>,
+        part: FilePart,
+        pieces: Vec<Arc<FilePart>>,
+        diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    ) -> ParsedFile {
+        ParsedFile {
+            source,
+            tree,
+            syntax_issues,
+            part,
+            pieces,
+            whole: OnceLock::new(),
+            diagnostics,
+        }
+    }
+
     pub fn id(&self) -> FileId {
         self.source.id
+    }
+
+    /// What the file defines, part by part, in file order (one part for a file read whole).
+    pub fn parts(&self) -> impl Iterator<Item = &FilePart> {
+        std::iter::once(&self.part).chain(self.pieces.iter().map(|p| &**p))
+    }
+
+    /// What the file defines as one model, for what looks at one file's definitions together
+    /// (its outline, links, lenses). A file read in pieces puts it together once, when first
+    /// asked: the pieces' models follow what lies outside the entries, as in the file.
+    pub fn whole_part(&self) -> &FilePart {
+        if self.pieces.is_empty() {
+            return &self.part;
+        }
+        self.whole.get_or_init(|| {
+            let mut whole = self.part.clone();
+            for piece in &self.pieces {
+                whole.append((**piece).clone());
+            }
+            whole
+        })
     }
 
     /// Frees the syntax tree.
@@ -414,7 +474,7 @@ impl Plan {
     }
 
     pub fn parts(&self) -> impl Iterator<Item = &FilePart> {
-        self.files.iter().map(|f| &f.part)
+        self.files.iter().flat_map(|f| f.parts())
     }
 
     pub fn super_properties(&self) -> impl Iterator<Item = &Reference> {

@@ -12,7 +12,7 @@
 
 use super::{layout, relayout, EntryPiece, Layout};
 use crate::model::{FilePart, ParsedFile};
-use crate::schema::{self, entity_kinds};
+use crate::schema;
 use crate::span::{FileId, HasSpans, SourceFile, Span};
 use crate::syntax::MAX_FILE_BYTES;
 use crate::{parse_file, ROOT_FILE_NAME};
@@ -32,6 +32,8 @@ pub struct PieceReader {
     /// The last text read in pieces, its layout and its entry pieces in order: the next text's
     /// layout is usually this one carried over (see [`relayout`]).
     previous: Option<Previous>,
+    /// The entries of the last read placed in the file, by piece and place.
+    placed: FxHashMap<(usize, usize, usize), Placed>,
 }
 
 struct Previous {
@@ -49,6 +51,9 @@ pub struct ReadStats {
     pub parsed: usize,
     /// Whether the layout was carried over from the previous read rather than found again.
     pub carried_over: bool,
+    /// How many entries' models were placed in the file again (changed, or moved by an edit
+    /// before them); the others are shared with the previous read.
+    pub placed: usize,
 }
 
 #[derive(PartialEq, Eq)]
@@ -99,6 +104,7 @@ impl PieceReader {
                     pieces: 0,
                     parsed: self.last.parsed + 1,
                     carried_over: false,
+                    placed: 0,
                 };
                 let mut file = parse_file(id, path, text.clone());
                 file.drop_tree();
@@ -165,18 +171,27 @@ impl PieceReader {
         }
         let mut file = Assembly::new(id, path, text);
         if let Some((parsed, segments)) = &rest {
-            file.add(&parsed.file, segments);
+            file.add_rest(&parsed.file, segments);
         }
+        // An entry's model in the file is made again only when the entry or its place changed.
+        let mut placed = FxHashMap::default();
         for (piece, parsed) in layout.entries.iter().zip(&entries) {
-            let header = (piece.header.end - piece.header.start) as u32;
-            file.add(
-                &parsed.file,
-                &[
-                    (0, piece.header.start as u32),
-                    (header, piece.body.start as u32),
-                ],
+            let key = (
+                Arc::as_ptr(parsed) as usize,
+                piece.header.start,
+                piece.body.start,
             );
+            let entry = match self.placed.remove(&key) {
+                Some(entry) if entry.id == id => entry,
+                _ => {
+                    self.last.placed += 1;
+                    Placed::new(parsed, id, piece)
+                }
+            };
+            file.add_entry(&entry);
+            placed.insert(key, entry);
         }
+        self.placed = placed;
         let file = file.finish(&layout);
         self.previous = Some(Previous {
             text: text.clone(),
@@ -285,63 +300,95 @@ impl PieceReader {
 /// Where a stretch of a piece's text starts: in the piece, and in the file.
 type Stretch = (u32, u32);
 
-/// The file being put together from its pieces.
-struct Assembly {
-    file: ParsedFile,
+/// An entry piece's model placed in the file: its spans moved to where the piece stands. The
+/// model is shared with every file read that has the same piece at the same place; the ignore
+/// comments go to the file's own part (each piece repeats its section's key line, and with it any
+/// ignore comment there, which the file holds once).
+struct Placed {
+    /// Holds the piece, whose address is part of the key this is cached under.
+    _piece: Arc<Parsed>,
+    id: FileId,
+    part: Arc<FilePart>,
+    suppressions: Vec<crate::model::Suppression>,
+    diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    syntax_issues: Vec<crate::syntax::SyntaxIssue>,
 }
 
-macro_rules! append_sections {
-    ($( $kind:ident => $section:ident, $($rest:tt),*; )*) => {
-        /// Adds what a piece defines to what the file defines so far (the rest's settings replace
-        /// the defaults; entry pieces have none).
-        fn append(into: &mut FilePart, part: FilePart) {
-            let FilePart {
-                root,
-                $( mut $section, )*
-                mut super_properties,
-                mut suppressions,
-            } = part;
-            if root != Default::default() {
-                into.root = root;
-            }
-            $( into.$section.append(&mut $section); )*
-            into.super_properties.append(&mut super_properties);
-            into.suppressions.append(&mut suppressions);
+impl Placed {
+    fn new(parsed: &Arc<Parsed>, id: FileId, piece: &EntryPiece) -> Placed {
+        let header = (piece.header.end - piece.header.start) as u32;
+        let segments = [
+            (0, piece.header.start as u32),
+            (header, piece.body.start as u32),
+        ];
+        let mut moved = |span: &mut Span| move_span(span, id, &segments);
+        let file = &parsed.file;
+        let mut part = file.part.clone();
+        part.each_span(&mut moved);
+        let suppressions = std::mem::take(&mut part.suppressions);
+        Placed {
+            _piece: parsed.clone(),
+            id,
+            part: Arc::new(part),
+            suppressions,
+            diagnostics: moved_all(&file.diagnostics, &mut moved),
+            syntax_issues: moved_all(&file.syntax_issues, &mut moved),
         }
-    };
+    }
 }
-entity_kinds!(append_sections);
+
+fn moved_all<T: Clone + HasSpans>(items: &[T], moved: &mut impl FnMut(&mut Span)) -> Vec<T> {
+    items
+        .iter()
+        .map(|item| {
+            let mut item = item.clone();
+            item.each_span(moved);
+            item
+        })
+        .collect()
+}
+
+/// The file being put together from its pieces.
+struct Assembly {
+    source: SourceFile,
+    part: FilePart,
+    pieces: Vec<Arc<FilePart>>,
+    diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    syntax_issues: Vec<crate::syntax::SyntaxIssue>,
+}
 
 impl Assembly {
     fn new(id: FileId, path: &str, text: &Arc<str>) -> Assembly {
         Assembly {
-            file: ParsedFile {
-                source: SourceFile::new(id, path, text.clone()),
-                tree: None,
-                syntax_issues: Vec::new(),
-                part: FilePart::default(),
-                diagnostics: Vec::new(),
-            },
+            source: SourceFile::new(id, path, text.clone()),
+            part: FilePart::default(),
+            pieces: Vec::new(),
+            diagnostics: Vec::new(),
+            syntax_issues: Vec::new(),
         }
     }
 
-    /// Adds a piece whose stretches start at `segments` (piece offset, file offset), in order.
-    fn add(&mut self, piece: &ParsedFile, segments: &[(u32, u32)]) {
-        let id = self.file.id();
+    /// Adds the rest, whose stretches start at `segments` (piece offset, file offset), in order.
+    fn add_rest(&mut self, piece: &ParsedFile, segments: &[(u32, u32)]) {
+        let id = self.source.id;
         let mut moved = |span: &mut Span| move_span(span, id, segments);
         let mut part = piece.part.clone();
         part.each_span(&mut moved);
-        append(&mut self.file.part, part);
-        for diagnostic in &piece.diagnostics {
-            let mut diagnostic = diagnostic.clone();
-            diagnostic.each_span(&mut moved);
-            self.file.diagnostics.push(diagnostic);
-        }
-        for issue in &piece.syntax_issues {
-            let mut issue = issue.clone();
-            issue.each_span(&mut moved);
-            self.file.syntax_issues.push(issue);
-        }
+        self.part.append(part);
+        self.diagnostics
+            .extend(moved_all(&piece.diagnostics, &mut moved));
+        self.syntax_issues
+            .extend(moved_all(&piece.syntax_issues, &mut moved));
+    }
+
+    fn add_entry(&mut self, entry: &Placed) {
+        self.pieces.push(entry.part.clone());
+        self.part
+            .suppressions
+            .extend(entry.suppressions.iter().cloned());
+        self.diagnostics.extend(entry.diagnostics.iter().cloned());
+        self.syntax_issues
+            .extend(entry.syntax_issues.iter().cloned());
     }
 
     /// Puts things in file order and merges what each entry piece repeats of its section's key
@@ -352,9 +399,8 @@ impl Assembly {
                 e.header.start <= span.start as usize && (span.start as usize) < e.header.end
             })
         };
-        let file = &mut self.file;
         let mut seen = Vec::new();
-        file.diagnostics.retain(|d| {
+        self.diagnostics.retain(|d| {
             if !in_header(d.span) {
                 return true;
             }
@@ -364,9 +410,9 @@ impl Assembly {
             }
             first
         });
-        file.syntax_issues.sort_by_cached_key(issue_start);
-        file.syntax_issues.dedup();
-        let suppressions = &mut file.part.suppressions;
+        self.syntax_issues.sort_by_cached_key(issue_start);
+        self.syntax_issues.dedup();
+        let suppressions = &mut self.part.suppressions;
         suppressions.sort_by_key(|s| s.comment.start);
         suppressions.dedup_by(|later, earlier| {
             let same = later.comment == earlier.comment;
@@ -375,7 +421,14 @@ impl Assembly {
             }
             same
         });
-        self.file
+        ParsedFile::in_pieces(
+            self.source,
+            None,
+            self.syntax_issues,
+            self.part,
+            self.pieces,
+            self.diagnostics,
+        )
     }
 }
 

@@ -57,7 +57,14 @@ fn identifies(name: &str) -> bool {
     let has = |words: &[&str]| {
         crate::case::word_slices(name).any(|word| words.iter().any(|w| word.eq_ignore_ascii_case(w)))
     };
-    (IDENTIFYING.iter().any(|f| folded.contains(f)) || has(REGISTERING)) && !has(NOT_DONE)
+    // Searchers made once: this runs on every event name at every check, and `str::contains`
+    // prepares its search anew on each call.
+    static IDENTIFYING_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| IDENTIFYING.iter().map(memchr::memmem::Finder::new).collect());
+    let identifying = IDENTIFYING_FINDERS
+        .iter()
+        .any(|finder| finder.find(folded.as_bytes()).is_some());
+    (identifying || has(REGISTERING)) && !has(NOT_DONE)
 }
 
 impl Rule for IdentityUnset {

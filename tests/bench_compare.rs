@@ -29,7 +29,8 @@ fn every_tool_of_the_audit_benchmark_runs_on_a_small_stream() {
     assert!(ajv["invalid"].as_u64().unwrap() >= 6, "{ajv}");
     assert_eq!(found["ajv_cli_events"], 278, "{found}");
     let duckdb = &found["duckdb"];
-    assert_eq!(duckdb["events"], 278, "{duckdb}");
+    // DuckDB's reader keeps a malformed line as a row of NULLs (the query passes over them).
+    assert_eq!(duckdb["events"], 280, "{duckdb}");
     assert!(duckdb["findings"].as_u64().unwrap() >= 4, "{duckdb}");
 
     let table = report.table();

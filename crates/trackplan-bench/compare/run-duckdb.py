@@ -5,9 +5,10 @@ JSON reader, the seconds spent on the query, the rows loaded and the finding row
 
 Usage: python3 run-duckdb.py QUERY.sql EVENTS.ndjson
 
-The load is DuckDB's `read_json` (newline-delimited, all cores, malformed lines skipped): the
-fastest way DuckDB has to get the file into the table the query reads, where the tests' loader
-(tests/support/run_sql_duckdb.py) goes through Python row by row.
+The load is DuckDB's `read_json` (newline-delimited, all cores; with `ignore_errors` a malformed
+line becomes a row of NULLs, which the query passes over): the fastest way DuckDB has to get the
+file into the table the query reads, where the tests' loader (tests/support/run_sql_duckdb.py)
+goes through Python row by row.
 """
 
 import json

@@ -513,18 +513,6 @@ fn package_version(modules: &Path, package: &str) -> Result<String> {
     Ok(manifest["version"].as_str().unwrap_or("?").to_string())
 }
 
-fn thousands(n: f64) -> String {
-    let digits = format!("{:.0}", n);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 impl Report {
     fn find(&self, tool: &str) -> Option<&Row> {
         self.rows.iter().find(|r| r.tool == tool)
@@ -536,7 +524,7 @@ impl Report {
         let _ = writeln!(
             out,
             "{} events, {:.0} MB of NDJSON\n",
-            thousands(self.events as f64),
+            self.events,
             self.bytes as f64 / 1e6
         );
         let _ = writeln!(
@@ -546,10 +534,10 @@ impl Report {
         for row in &self.rows {
             let _ = writeln!(
                 out,
-                "| {} | {:.3} s | {} | {} | {} |",
+                "| {} | {:.3} s | {:.0} | {} | {} |",
                 row.tool,
                 row.wall.as_secs_f64(),
-                thousands(row.events_per_second()),
+                row.events_per_second(),
                 if row.peak_kb == 0 {
                     "-".to_string()
                 } else {

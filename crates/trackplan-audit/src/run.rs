@@ -3,7 +3,7 @@
 //! so memory does not grow with the input.
 
 use crate::check::Checker;
-use crate::frame::{Chunk, Framer, Item};
+use crate::frame::{Chunk, ChunkPool, Framer, Item};
 use crate::report::Report;
 use crate::rules::{malformed_line, AuditRule};
 use crate::spec::AuditPlan;
@@ -51,12 +51,15 @@ pub fn audit_tally(plan: &AuditPlan, inputs: Vec<Input>, options: &Options) -> T
     let (chunk_tx, chunk_rx) = sync_channel::<(u64, Chunk)>(threads * 2);
     let (tally_tx, tally_rx) = sync_channel::<(u64, Tally)>(threads * 2);
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+    // Enough spare chunks for every one in flight: the channel's, one per worker, the reader's.
+    let pool = ChunkPool::new(threads * 3 + 1);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let chunk_rx = Arc::clone(&chunk_rx);
             let tally_tx = tally_tx.clone();
+            let pool = pool.clone();
             scope.spawn(move || {
-                worker(plan, &chunk_rx, |seq, tally| {
+                worker(plan, &chunk_rx, &pool, |seq, tally| {
                     tally_tx.send((seq, tally)).is_ok()
                 })
             });
@@ -70,7 +73,7 @@ pub fn audit_tally(plan: &AuditPlan, inputs: Vec<Input>, options: &Options) -> T
             seq += 1;
         };
         for (number, input) in inputs.into_iter().enumerate() {
-            read_input(number as u32, input.reader, &mut send);
+            read_input(number as u32, input.reader, &pool, &mut send);
         }
         drop(chunk_tx);
         merger
@@ -80,8 +83,13 @@ pub fn audit_tally(plan: &AuditPlan, inputs: Vec<Input>, options: &Options) -> T
 }
 
 /// Reads one input to its end (or its first read error) through the framer.
-fn read_input(number: u32, reader: Box<dyn Read + Send>, send: &mut dyn FnMut(Chunk)) {
-    let mut framer = Framer::new(number);
+fn read_input(
+    number: u32,
+    reader: Box<dyn Read + Send>,
+    pool: &ChunkPool,
+    send: &mut dyn FnMut(Chunk),
+) {
+    let mut framer = Framer::with_pool(number, pool.clone());
     let mut reader = match decompressed(reader) {
         Ok(reader) => reader,
         Err(error) => {
@@ -125,10 +133,12 @@ fn read_problem(error: &io::Error) -> String {
     }
 }
 
-/// Takes chunks until there are none, auditing each into a tally of its own.
+/// Takes chunks until there are none, auditing each into a tally of its own (and handing the
+/// chunk back to the pool).
 fn worker(
     plan: &AuditPlan,
     chunks: &Mutex<Receiver<(u64, Chunk)>>,
+    pool: &ChunkPool,
     mut send: impl FnMut(u64, Tally) -> bool,
 ) {
     let checker = Checker { plan };
@@ -141,6 +151,7 @@ fn worker(
         let Ok((seq, mut chunk)) = next else { return };
         let mut tally = Tally::new(plan.events.len());
         audit_chunk(&checker, &mut chunk, &mut buffers, &mut tally);
+        pool.give(chunk);
         if !send(seq, tally) {
             return;
         }

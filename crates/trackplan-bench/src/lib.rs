@@ -1,5 +1,6 @@
 //! Generators of large, realistic plans for benchmarks.
 
+pub mod compare;
 pub mod events;
 
 use std::fmt::Write;
@@ -127,6 +128,13 @@ pub fn watch(
     mut child: std::process::Child,
     started: std::time::Instant,
 ) -> std::io::Result<(std::time::Duration, u64)> {
+    watch_child(&mut child, started)
+}
+
+fn watch_child(
+    child: &mut std::process::Child,
+    started: std::time::Instant,
+) -> std::io::Result<(std::time::Duration, u64)> {
     let status = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
@@ -144,4 +152,36 @@ pub fn watch(
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+}
+
+/// One run of a measured command.
+#[derive(Debug)]
+pub struct Measured {
+    pub wall: std::time::Duration,
+    /// Peak resident memory in kB (`VmHWM`).
+    pub peak_kb: u64,
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+}
+
+/// Runs a command as a user would, its standard output read to the end (so a full pipe never
+/// blocks it), its errors where the command sends them (the terminal unless set): the wall time from start to exit and the peak memory.
+pub fn run_measured(command: &mut std::process::Command) -> std::io::Result<Measured> {
+    use std::process::Stdio;
+    let started = std::time::Instant::now();
+    let mut child = command.stdout(Stdio::piped()).spawn()?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).map(|_| bytes)
+    });
+    let (wall, peak_kb) = watch_child(&mut child, started)?;
+    let status = child.wait()?;
+    let bytes = reader.join().expect("the reader does not panic")?;
+    Ok(Measured {
+        wall,
+        peak_kb,
+        status,
+        stdout: String::from_utf8_lossy(&bytes).into_owned(),
+    })
 }

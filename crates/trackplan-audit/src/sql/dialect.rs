@@ -85,6 +85,13 @@ pub(super) struct Syntax {
     pub members: fn(columns: &str, from: &str, json: &str, condition: &str) -> String,
     /// A FROM item of one text column `event` holding the literals.
     pub names: fn(literals: &[String]) -> String,
+    /// A finding: a record of the text expressions `rule`, `property` and `example`.
+    pub finding: fn(rule: &str, property: &str, example: &str) -> String,
+    /// A list of findings, each an expression that may be NULL (no finding).
+    pub findings: fn(items: &[String]) -> String,
+    /// `SELECT {columns}, rule, property, example FROM {from}`, one row per finding (not NULL)
+    /// of the list `findings` of each row.
+    pub found: fn(columns: &str, from: &str, findings: &str) -> String,
 }
 
 /// A literal where only the quote is doubled (standard SQL; DuckDB).
@@ -113,6 +120,11 @@ fn backslashed(s: &str) -> String {
 /// A JSON path to a member, its name quoted as JSON (names hold spaces, dots and `$`).
 fn json_quoted_path(key: &str) -> String {
     format!("$.{}", serde_json::Value::String(key.to_string()))
+}
+
+/// `found` where a list becomes rows in the select list (DuckDB).
+fn unnested(columns: &str, from: &str, findings: &str) -> String {
+    format!("SELECT {columns}, finding.rule AS rule, finding.property AS property, finding.example AS example FROM (SELECT {columns}, unnest({findings}) AS finding FROM {from}) AS each_finding WHERE finding IS NOT NULL")
 }
 
 /// `(VALUES ('a'), ('b')) AS planned(event)`.
@@ -158,6 +170,11 @@ static DUCKDB: Syntax = Syntax {
         format!("SELECT {columns}, member.key AS key, member.value AS value FROM {from}, json_each({json}) AS member WHERE {condition}")
     },
     names: values_table,
+    finding: |rule, property, example| {
+        format!("struct_pack(rule := {rule}, property := {property}, example := {example})")
+    },
+    findings: |items| format!("[{}]", items.join(", ")),
+    found: unnested,
 };
 
 /// Spark 4 (its VARIANT type and functions): the table's `properties` is JSON text.
@@ -209,6 +226,13 @@ static SPARK: Syntax = Syntax {
         format!("SELECT {columns}, member.key AS key, member.value AS value FROM {from}, LATERAL variant_explode({json}) AS member WHERE {condition}")
     },
     names: values_table,
+    finding: |rule, property, example| {
+        format!("named_struct('rule', {rule}, 'property', {property}, 'example', {example})")
+    },
+    findings: |items| format!("array({})", items.join(", ")),
+    found: |columns, from, findings| {
+        format!("SELECT {columns}, finding.rule AS rule, finding.property AS property, finding.example AS example FROM (SELECT {columns}, explode({findings}) AS finding FROM {from}) AS each_finding WHERE finding IS NOT NULL")
+    },
 };
 
 /// BigQuery (GoogleSQL): `properties` is of type JSON.
@@ -245,6 +269,13 @@ static BIGQUERY: Syntax = Syntax {
         format!("SELECT {columns}, key, {json}[key] AS value FROM {from}, UNNEST(JSON_KEYS({json}, 1)) AS key WHERE {condition}")
     },
     names: |literals| format!("UNNEST([{}]) AS event", literals.join(", ")),
+    finding: |rule, property, example| {
+        format!("STRUCT({rule} AS rule, {property} AS property, {example} AS example)")
+    },
+    findings: |items| format!("[{}]", items.join(", ")),
+    found: |columns, from, findings| {
+        format!("SELECT {columns}, finding.rule AS rule, finding.property AS property, finding.example AS example FROM {from}, UNNEST({findings}) AS finding WHERE finding IS NOT NULL")
+    },
 };
 
 /// Snowflake: `properties` is a VARIANT.
@@ -284,4 +315,12 @@ static SNOWFLAKE: Syntax = Syntax {
         format!("SELECT {columns}, member.key AS key, member.value AS value FROM {from}, LATERAL FLATTEN(input => AS_OBJECT({json})) AS member WHERE {condition}")
     },
     names: values_table,
+    // OBJECT_CONSTRUCT leaves out NULL members, ARRAY_CONSTRUCT_COMPACT NULL items.
+    finding: |rule, property, example| {
+        format!("OBJECT_CONSTRUCT('rule', {rule}, 'property', {property}, 'example', {example})")
+    },
+    findings: |items| format!("ARRAY_CONSTRUCT_COMPACT({})", items.join(", ")),
+    found: |columns, from, findings| {
+        format!("SELECT {columns}, AS_VARCHAR(finding.value:rule) AS rule, AS_VARCHAR(finding.value:property) AS property, AS_VARCHAR(finding.value:example) AS example FROM {from}, LATERAL FLATTEN(input => {findings}) AS finding")
+    },
 };

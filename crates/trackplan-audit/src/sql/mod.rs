@@ -48,7 +48,7 @@ pub fn query(plan: &AuditPlan, dialect: Dialect, table: &str) -> String {
     let mut query = Query {
         plan,
         s: dialect.syntax(),
-        parts: Vec::new(),
+        checks: Vec::new(),
         scopes: 0,
     };
     query.event_names();
@@ -59,20 +59,30 @@ pub fn query(plan: &AuditPlan, dialect: Dialect, table: &str) -> String {
     query.finish(table)
 }
 
-/// Where the values a part checks are read: the rows of `from` that meet `guard`, each one record
-/// (`per_record: false`: the events themselves) or one item of a record's list (`true`: the part
-/// counts each record once, by the `record` column).
+/// Where the values a check reads are: the rows of `from` that meet `guard` (and are of the
+/// planned `event`, a literal, when there is one), each one record (`per_record: false`: the
+/// events themselves) or one item of a record's list (`true`: a record is counted once, by the
+/// `record` column).
 #[derive(Clone)]
 struct Scope {
     from: String,
+    event: Option<String>,
     guard: String,
     per_record: bool,
+}
+
+/// One check: a finding, or NULL, for each row of its scope.
+struct Check {
+    from: String,
+    event: Option<String>,
+    per_record: bool,
+    finding: String,
 }
 
 struct Query<'p> {
     plan: &'p AuditPlan,
     s: &'static Syntax,
-    parts: Vec<String>,
+    checks: Vec<Check>,
     /// Names of subqueries and list items made so far (each gets a number of its own).
     scopes: usize,
 }
@@ -105,31 +115,16 @@ impl Query<'_> {
         self.is(json, self.s.types.null)
     }
 
-    /// One part of the union: the rows of `scope` where `condition` holds, as findings of `rule`
-    /// on `property` (a SQL expression); inside a list, one row per record (and per `by`).
-    fn part(
-        &mut self,
-        scope: &Scope,
-        rule: &str,
-        property: &str,
-        example: &str,
-        condition: &str,
-        by: Option<&str>,
-    ) {
-        let head = format!("SELECT '{rule}' AS rule, event, {property} AS property");
-        let part = if scope.per_record {
-            let by = by.map(|b| format!(", {b}")).unwrap_or_default();
-            format!(
-                "{head}, MIN({example}) AS example FROM {} WHERE {} AND {condition} GROUP BY record, event{by}",
-                scope.from, scope.guard
-            )
-        } else {
-            format!(
-                "{head}, {example} AS example FROM {} WHERE {} AND {condition}",
-                scope.from, scope.guard
-            )
-        };
-        self.parts.push(part);
+    /// One check: the rows of `scope` where `condition` holds are findings of `rule` on
+    /// `property` (a SQL expression), with the value `example`.
+    fn part(&mut self, scope: &Scope, rule: &str, property: &str, example: &str, condition: &str) {
+        let finding = (self.s.finding)(&format!("'{rule}'"), property, example);
+        self.checks.push(Check {
+            from: scope.from.clone(),
+            event: scope.event.clone(),
+            per_record: scope.per_record,
+            finding: format!("CASE WHEN {} AND {condition} THEN {finding} END", scope.guard),
+        });
     }
 
     /// `unplanned-event` and `deprecated-event-seen`.
@@ -149,6 +144,7 @@ impl Query<'_> {
         let planned = self.planned_events();
         let all = Scope {
             from: "source".to_string(),
+            event: None,
             guard: "event IS NOT NULL".to_string(),
             per_record: false,
         };
@@ -160,7 +156,6 @@ impl Query<'_> {
             &null,
             &example,
             &format!("event NOT IN ({planned}) AND NOT ({automatic})"),
-            None,
         );
         let deprecated: Vec<String> = self
             .plan
@@ -176,7 +171,6 @@ impl Query<'_> {
                 &null,
                 &example,
                 &format!("event IN ({})", deprecated.join(", ")),
-                None,
             );
         }
     }
@@ -227,6 +221,7 @@ impl Query<'_> {
         self.scopes += 1;
         let sent = Scope {
             from: format!("({members}) AS members{}", self.scopes),
+            event: None,
             guard: format!("NOT (CASE event{branches} ELSE FALSE END)"),
             per_record: false,
         };
@@ -237,7 +232,6 @@ impl Query<'_> {
             "key",
             &example,
             &format!("NOT ({automatic})"),
-            None,
         );
     }
 
@@ -245,7 +239,8 @@ impl Query<'_> {
     fn event(&mut self, name: &str, properties: &ObjectSpec) {
         let scope = Scope {
             from: "source".to_string(),
-            guard: format!("event = {}", self.lit(name)),
+            event: Some(self.lit(name)),
+            guard: "TRUE".to_string(),
             per_record: false,
         };
         for (key, id) in top_level(self.plan, properties) {
@@ -262,7 +257,6 @@ impl Query<'_> {
                 &name,
                 "'absent'",
                 &absent,
-                None,
             );
         }
     }
@@ -278,7 +272,6 @@ impl Query<'_> {
                 &name,
                 "'absent'",
                 &absent,
-                None,
             );
         }
     }
@@ -298,10 +291,11 @@ impl Query<'_> {
         } else {
             "event"
         };
-        let members = (self.s.members)(columns, &scope.from, json, &scope.guard);
+        let members = (self.s.members)(columns, &scope.from, json, &self.rows_of(scope));
         self.scopes += 1;
         let sent = Scope {
             from: format!("({members}) AS members{}", self.scopes),
+            event: None,
             guard: "TRUE".to_string(),
             per_record: scope.per_record,
         };
@@ -319,7 +313,6 @@ impl Query<'_> {
             &name,
             &example,
             &unplanned,
-            Some("key"),
         );
     }
 
@@ -332,7 +325,7 @@ impl Query<'_> {
         let example = (self.s.json_text)(json);
         let null = self.is_null(json);
         if !spec.nullable {
-            self.part(scope, "unexpected-null", &name, &example, &null, None);
+            self.part(scope, "unexpected-null", &name, &example, &null);
         }
         let text = (self.s.as_text)(json);
         let number = (self.s.as_double)(json);
@@ -345,7 +338,6 @@ impl Query<'_> {
                 &name,
                 &example,
                 &format!("{present} AND NOT ({fits})"),
-                None,
             );
         }
         let checked = format!("{present} AND ({fits})");
@@ -356,7 +348,6 @@ impl Query<'_> {
                 &name,
                 &example,
                 &format!("{checked} AND {condition}"),
-                None,
             )
         };
         if let Some(allowed) = &spec.enum_values {
@@ -427,19 +418,28 @@ impl Query<'_> {
         }
     }
 
+    /// The condition on the rows of `from` that are the scope's.
+    fn rows_of(&self, scope: &Scope) -> String {
+        match &scope.event {
+            Some(event) => format!("event = {event} AND {}", scope.guard),
+            None => scope.guard.clone(),
+        }
+    }
+
     /// The items of the list `json` in the rows of `scope` where `condition` holds, one row each
     /// with the record it comes from; and the column that holds the item.
     fn items(&mut self, scope: &Scope, condition: &str, json: &str) -> (Scope, String) {
         self.scopes += 1;
         let n = self.scopes;
         let node = format!("item{n}");
+        let rows = format!("{} AND {condition}", self.rows_of(scope));
         let (from, guard) = if scope.per_record {
-            (scope.from.clone(), format!("{} AND {condition}", scope.guard))
+            (scope.from.clone(), rows)
         } else {
             (
                 format!(
-                    "(SELECT {} AS record, event, properties FROM {} WHERE {} AND {condition}) AS records{n}",
-                    self.s.record_id, scope.from, scope.guard
+                    "(SELECT {} AS record, event, properties FROM {} WHERE {rows}) AS records{n}",
+                    self.s.record_id, scope.from
                 ),
                 "TRUE".to_string(),
             )
@@ -447,6 +447,7 @@ impl Query<'_> {
         let rows = (self.s.items)("record, event", &from, json, &node, &guard);
         let items = Scope {
             from: format!("({rows}) AS items{n}"),
+            event: None,
             guard: "TRUE".to_string(),
             per_record: true,
         };
@@ -569,6 +570,52 @@ impl Query<'_> {
         format!("CAST({shown} AS {})", self.s.double_type)
     }
 
+    /// The checks as one scan per place they read (and a list of findings per planned event):
+    /// each `from` is read once, however many checks read it.
+    fn scans(&self) -> Vec<String> {
+        // (from, per_record, by event), in the order first seen.
+        let mut groups: Vec<((&str, bool, bool), Vec<&Check>)> = Vec::new();
+        for check in &self.checks {
+            let key = (check.from.as_str(), check.per_record, check.event.is_some());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, checks)) => checks.push(check),
+                None => groups.push((key, vec![check])),
+            }
+        }
+        let mut scans = Vec::new();
+        for (n, ((from, per_record, by_event), checks)) in groups.into_iter().enumerate() {
+            let findings = if by_event {
+                let mut events: Vec<(&str, Vec<String>)> = Vec::new();
+                for check in checks {
+                    let event = check.event.as_deref().unwrap_or_default();
+                    match events.iter_mut().find(|(e, _)| *e == event) {
+                        Some((_, items)) => items.push(check.finding.clone()),
+                        None => events.push((event, vec![check.finding.clone()])),
+                    }
+                }
+                let mut case = "CASE event".to_string();
+                for (event, items) in events {
+                    let _ = write!(case, " WHEN {event} THEN {}", (self.s.findings)(&items));
+                }
+                case + " END"
+            } else {
+                let items: Vec<String> = checks.iter().map(|c| c.finding.clone()).collect();
+                (self.s.findings)(&items)
+            };
+            let columns = if per_record { "record, event" } else { "event" };
+            let found = (self.s.found)(columns, from, &findings);
+            scans.push(if per_record {
+                format!(
+                    "SELECT rule, event, property, MIN(example) AS example FROM ({found}) AS found{n} \
+                     GROUP BY record, event, rule, property"
+                )
+            } else {
+                format!("SELECT rule, event, property, example FROM ({found}) AS found{n}")
+            });
+        }
+        scans
+    }
+
     fn finish(self, table: &str) -> String {
         let s = self.s;
         let never: Vec<String> = self
@@ -601,7 +648,7 @@ impl Query<'_> {
         );
         let _ = writeln!(sql, "WITH source AS ({}),", (s.source)(table));
         let _ = writeln!(sql, "findings AS (");
-        let _ = writeln!(sql, "{}", union_all(&self.parts));
+        let _ = writeln!(sql, "{}", union_all(&self.scans()));
         let _ = writeln!(sql, ")");
         let _ = write!(
             sql,
@@ -612,8 +659,8 @@ impl Query<'_> {
     }
 }
 
-/// The parts one after the other, as a balanced tree of `UNION ALL`: SQL parsers nest a flat
-/// chain as deep as it is long, and a plan makes thousands of parts.
+/// The scans one after the other, as a balanced tree of `UNION ALL`: SQL parsers nest a flat
+/// chain as deep as it is long, and a large plan with many lists and objects makes many scans.
 fn union_all(parts: &[String]) -> String {
     match parts {
         [] => "SELECT NULL, NULL, NULL, NULL WHERE FALSE".to_string(),

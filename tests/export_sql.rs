@@ -190,7 +190,11 @@ type Counts = BTreeMap<(String, String, String), u64>;
 
 fn key(row: &Value) -> (String, String, String) {
     let text = |v: &Value| v.as_str().unwrap_or("-").to_string();
-    (text(&row["rule"]), text(&row["event"]), text(&row["property"]))
+    (
+        text(&row["rule"]),
+        text(&row["event"]),
+        text(&row["property"]),
+    )
 }
 
 /// A template with the audit probe, its events, and what `trackplan audit` finds in them (the
@@ -244,7 +248,15 @@ fn export(case: &Case, dialect: &str) -> PathBuf {
     let export = trackplan(
         case.dir.path(),
         &[
-            "export", "--plan", "plan", "--format", "sql", "--dialect", dialect, "--out", &file,
+            "export",
+            "--plan",
+            "plan",
+            "--format",
+            "sql",
+            "--dialect",
+            dialect,
+            "--out",
+            &file,
         ],
     );
     assert!(
@@ -361,7 +373,10 @@ fn bigquery_and_snowflake_queries_parse_in_their_dialect() {
         let mut args = vec![std::ffi::OsStr::new(dialect)];
         args.extend(files.iter().map(|f| f.as_os_str()));
         let said = python("parse_sql.py", &args, &sqlglot);
-        assert!(said.contains(&format!("5 {dialect} queries parsed")), "{said}");
+        assert!(
+            said.contains(&format!("5 {dialect} queries parsed")),
+            "{said}"
+        );
     }
 }
 

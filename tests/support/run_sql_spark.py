@@ -23,6 +23,9 @@ def main() -> None:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.memory", "2g")
+        # The query's expressions are large: Spark's whole-stage generated code outgrows the JVM's
+        # method size and falls back to plain evaluation anyway, after seconds of compiling.
+        .config("spark.sql.codegen.wholeStage", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

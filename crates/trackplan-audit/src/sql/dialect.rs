@@ -144,7 +144,12 @@ static DUCKDB: Syntax = Syntax {
             "SELECT CAST(event AS VARCHAR) AS event, CAST(properties AS JSON) AS properties FROM {table}"
         )
     },
-    field: |json, key| format!("json_extract({json}, {})", doubled_quote(&json_quoted_path(key))),
+    field: |json, key| {
+        format!(
+            "json_extract({json}, {})",
+            doubled_quote(&json_quoted_path(key))
+        )
+    },
     type_of: |json| format!("json_type({json})"),
     types: JsonTypes {
         null: "NULL",

@@ -123,7 +123,10 @@ impl Query<'_> {
             from: scope.from.clone(),
             event: scope.event.clone(),
             per_record: scope.per_record,
-            finding: format!("CASE WHEN {} AND {condition} THEN {finding} END", scope.guard),
+            finding: format!(
+                "CASE WHEN {} AND {condition} THEN {finding} END",
+                scope.guard
+            ),
         });
     }
 
@@ -251,13 +254,7 @@ impl Query<'_> {
         for (key, id) in self.plan.super_properties.clone() {
             let absent = format!("{} IS NULL", (self.s.field)("properties", &key));
             let name = self.lit(&self.plan.property(id).path);
-            self.part(
-                &scope,
-                "missing-super-property",
-                &name,
-                "'absent'",
-                &absent,
-            );
+            self.part(&scope, "missing-super-property", &name, "'absent'", &absent);
         }
     }
 
@@ -307,13 +304,7 @@ impl Query<'_> {
         };
         let name = format!("{} || key", self.lit(&format!("{}.", spec.path)));
         let example = (self.s.json_text)("value");
-        self.part(
-            &sent,
-            "unplanned-property",
-            &name,
-            &example,
-            &unplanned,
-        );
+        self.part(&sent, "unplanned-property", &name, &example, &unplanned);
     }
 
     /// The checks of one value (`json`, absent when SQL NULL): `unexpected-null`, else

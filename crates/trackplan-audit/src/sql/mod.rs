@@ -71,6 +71,9 @@ struct Scope {
     per_record: bool,
 }
 
+/// What checks read in one scan: `from`, whether per record, whether by planned event.
+type ScanKey<'c> = (&'c str, bool, bool);
+
 /// One check: a finding, or NULL, for each row of its scope.
 struct Check {
     from: String,
@@ -218,7 +221,7 @@ impl Query<'_> {
             &format!(
                 "event IN ({}) AND {}",
                 self.planned_events(),
-                self.is(&"properties", self.s.types.object)
+                self.is("properties", self.s.types.object)
             ),
         );
         self.scopes += 1;
@@ -564,8 +567,8 @@ impl Query<'_> {
     /// The checks as one scan per place they read (and a list of findings per planned event):
     /// each `from` is read once, however many checks read it.
     fn scans(&self) -> Vec<String> {
-        // (from, per_record, by event), in the order first seen.
-        let mut groups: Vec<((&str, bool, bool), Vec<&Check>)> = Vec::new();
+        // By (from, per_record, by event), in the order first seen.
+        let mut groups: Vec<(ScanKey, Vec<&Check>)> = Vec::new();
         for check in &self.checks {
             let key = (check.from.as_str(), check.per_record, check.event.is_some());
             match groups.iter_mut().find(|(k, _)| *k == key) {

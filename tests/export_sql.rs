@@ -388,3 +388,38 @@ fn every_dialect_is_exported() {
         assert!(query.contains("WITH source AS ("), "{}", dialect.name());
     }
 }
+
+#[test]
+fn a_missing_or_unknown_dialect_is_a_usage_error() {
+    let case = case("blank");
+    let missing = trackplan(
+        case.dir.path(),
+        &["export", "--plan", "plan", "--format", "sql"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("--format sql needs --dialect (duckdb, spark, bigquery or snowflake)"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let unknown = trackplan(
+        case.dir.path(),
+        &[
+            "export",
+            "--plan",
+            "plan",
+            "--format",
+            "sql",
+            "--dialect",
+            "oracle",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("possible values: duckdb, spark, bigquery, snowflake"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+}

@@ -1,7 +1,9 @@
-//! `trackplan export --format sql --dialect duckdb`: the query, run with DuckDB (installed by
-//! scripts/setup-test-deps.sh) over events generated from every template with violations planted,
-//! finds the same counts per rule, event and property as `trackplan audit --format json` on the
-//! same events, for the rules the query covers (docs/audit.md).
+//! `trackplan export --format sql`: the DuckDB query run with DuckDB and the Spark query run with
+//! Apache Spark in local mode (both installed by scripts/setup-test-deps.sh), over events
+//! generated from every template with violations planted, nested properties included, find the
+//! same counts per rule, event and property as `trackplan audit --format json` on the same
+//! events, for the rules the query covers (docs/audit.md); the BigQuery and Snowflake queries are
+//! parsed by sqlglot in their dialect.
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -107,6 +109,21 @@ fn events(plan: &AuditPlan) -> String {
     lines.push(line(with(clean(4), "probe_note", Some(Value::Null))));
     lines.push(line(with(clean(5), "probe_tags", Some(json!("a")))));
     lines.push(line(with(clean(5), "probe_player", Some(json!([])))));
+    // Nested: an object's members and a list's items, each record counted once.
+    for player in [
+        json!({}),
+        json!({"volume": 11}),
+        json!({"volume": "x"}),
+        json!({"volume": 2.5}),
+        json!({"volume": null}),
+        json!({"volume": 1, "zz_extra": 1, "$browser": "Chrome"}),
+    ] {
+        lines.push(line(with(clean(6), "probe_player", Some(player))));
+    }
+    for tags in [json!([1, "a"]), json!([null, null]), json!(["a", 2, 3])] {
+        lines.push(line(with(clean(7), "probe_tags", Some(tags))));
+    }
+    lines.extend(list_of_objects(plan));
     // The template's own properties: a wrong type and a null on every property of one event.
     let first = plan
         .events
@@ -137,105 +154,272 @@ fn events(plan: &AuditPlan) -> String {
     lines.join("\n") + "\n"
 }
 
+/// For the first planned property that is a list of objects (the e-commerce template's
+/// `products`): items with a member of the wrong type and an unplanned member, and a null item.
+fn list_of_objects(plan: &AuditPlan) -> Vec<String> {
+    for (index, event) in plan.events.iter().enumerate() {
+        let mut names: Vec<(&String, &u32)> = event.properties.by_name.iter().collect();
+        names.sort();
+        for (name, id) in names {
+            let Some(item) = plan.property(*id).items else {
+                continue;
+            };
+            let Some(object) = &plan.property(item).object else {
+                continue;
+            };
+            let mut members: Vec<&String> = object.by_name.keys().collect();
+            members.sort();
+            let bad: Map<String, Value> = members
+                .iter()
+                .map(|m| (m.to_string(), json!([])))
+                .chain([("zz_member".to_string(), json!(1))])
+                .collect();
+            let items = json!([bad.clone(), bad, null]);
+            return (0..2)
+                .map(|n| {
+                    let p = clean_properties(plan, index, n);
+                    mixpanel_line(&event.name, with(p, name, Some(items.clone())))
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
 type Counts = BTreeMap<(String, String, String), u64>;
 
-fn key(row: &Value, event: &str, property: &str) -> (String, String, String) {
+fn key(row: &Value) -> (String, String, String) {
     let text = |v: &Value| v.as_str().unwrap_or("-").to_string();
-    (text(&row["rule"]), text(&row[event]), text(&row[property]))
+    (
+        text(&row["rule"]),
+        text(&row["event"]),
+        text(&row["property"]),
+    )
+}
+
+/// A template with the audit probe, its events, and what `trackplan audit` finds in them (the
+/// rules the query covers).
+struct Case {
+    template: &'static str,
+    dir: tempfile::TempDir,
+    expected: Counts,
+}
+
+const TEMPLATES: [&str; 5] = ["blank", "ecommerce", "media", "saas", "fintech"];
+
+fn case(template: &'static str) -> Case {
+    let probe = std::fs::read_to_string(repo().join("tests/fixtures/audit/probe.yaml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan_dir = dir.path().join("plan");
+    copy_dir(&repo().join("plans").join(template), &plan_dir);
+    std::fs::write(plan_dir.join("audit-probe.yaml"), &probe).unwrap();
+    let plan = AuditPlan::new(&load(&plan_dir));
+    std::fs::write(dir.path().join("events.ndjson"), events(&plan)).unwrap();
+    let audit = trackplan(
+        dir.path(),
+        &[
+            "audit",
+            "--plan",
+            "plan",
+            "--format",
+            "json",
+            "events.ndjson",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&audit.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&audit.stderr)));
+    let mut expected = Counts::new();
+    for finding in report["findings"].as_array().unwrap() {
+        let k = key(finding);
+        if trackplan_audit::sql::SQL_RULES.contains(&k.0.as_str()) {
+            expected.insert(k, finding["count"].as_u64().unwrap());
+        }
+    }
+    Case {
+        template,
+        dir,
+        expected,
+    }
+}
+
+/// `trackplan export --format sql --dialect DIALECT` into the case's folder; the file's path.
+fn export(case: &Case, dialect: &str) -> PathBuf {
+    let file = format!("audit-{dialect}.sql");
+    let export = trackplan(
+        case.dir.path(),
+        &[
+            "export",
+            "--plan",
+            "plan",
+            "--format",
+            "sql",
+            "--dialect",
+            dialect,
+            "--out",
+            &file,
+        ],
+    );
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    case.dir.path().join(file)
+}
+
+/// The findings a query wrote, one JSON object a line, against what the audit found.
+fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
+    let mut found = Counts::new();
+    for row in findings.lines() {
+        let row: Value = serde_json::from_str(row).unwrap();
+        found.insert(key(&row), row["count"].as_u64().unwrap());
+    }
+    assert_eq!(found, case.expected, "{engine}, template {}", case.template);
+    let rules: std::collections::BTreeSet<&str> = found.keys().map(|k| k.0.as_str()).collect();
+    for rule in [
+        "unplanned-event",
+        "missing-required-property",
+        "unplanned-property",
+        "wrong-type",
+        "unexpected-null",
+        "length-violation",
+        "range-violation",
+    ] {
+        assert!(
+            rules.contains(rule),
+            "{engine}, {}: nothing planted for {rule}",
+            case.template
+        );
+    }
+    for nested in [
+        "probe_player.volume",
+        "probe_player.zz_extra",
+        "probe_tags[]",
+    ] {
+        assert!(
+            found.keys().any(|k| k.2 == nested),
+            "{engine}, {}: no finding on {nested}",
+            case.template
+        );
+    }
+}
+
+fn cache(name: &str) -> PathBuf {
+    let dir = repo().join(".ci/cache").join(name);
+    assert!(
+        dir.is_dir(),
+        "run scripts/setup-test-deps.sh first (it installs {name})"
+    );
+    dir
+}
+
+fn python(script: &str, args: &[&std::ffi::OsStr], pythonpath: &Path) -> String {
+    let run = Command::new("python3")
+        .arg(repo().join("tests/support").join(script))
+        .args(args)
+        .env("PYTHONPATH", pythonpath)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{script}: {}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8(run.stdout).unwrap()
 }
 
 #[test]
 fn duckdb_finds_what_the_audit_finds() {
-    let duckdb = repo().join(".ci/cache/duckdb");
-    assert!(
-        duckdb.is_dir(),
-        "run scripts/setup-test-deps.sh first (it installs duckdb)"
-    );
-    let probe = std::fs::read_to_string(repo().join("tests/fixtures/audit/probe.yaml")).unwrap();
-    for template in ["blank", "ecommerce", "media", "saas", "fintech"] {
-        let dir = tempfile::tempdir().unwrap();
-        let plan_dir = dir.path().join("plan");
-        copy_dir(&repo().join("plans").join(template), &plan_dir);
-        std::fs::write(plan_dir.join("audit-probe.yaml"), &probe).unwrap();
-        let plan = AuditPlan::new(&load(&plan_dir));
-        std::fs::write(dir.path().join("events.ndjson"), events(&plan)).unwrap();
-
-        let audit = trackplan(
-            dir.path(),
-            &[
-                "audit",
-                "--plan",
-                "plan",
-                "--format",
-                "json",
-                "events.ndjson",
-            ],
+    let duckdb = cache("duckdb");
+    for template in TEMPLATES {
+        let case = case(template);
+        let query = export(&case, "duckdb");
+        let events = case.dir.path().join("events.ndjson");
+        let findings = python(
+            "run_sql_duckdb.py",
+            &[query.as_os_str(), events.as_os_str()],
+            &duckdb,
         );
-        let report: Value = serde_json::from_slice(&audit.stdout)
-            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&audit.stderr)));
-        let mut expected = Counts::new();
-        for finding in report["findings"].as_array().unwrap() {
-            let k = key(finding, "event", "property");
-            let nested = k.2.contains('.') || k.2.contains("[]");
-            if trackplan_audit::sql::SQL_RULES.contains(&k.0.as_str()) && !nested {
-                expected.insert(k, finding["count"].as_u64().unwrap());
-            }
-        }
-
-        let export = trackplan(
-            dir.path(),
-            &[
-                "export",
-                "--plan",
-                "plan",
-                "--format",
-                "sql",
-                "--dialect",
-                "duckdb",
-                "--out",
-                "audit.sql",
-            ],
-        );
-        assert!(
-            export.status.success(),
-            "{}",
-            String::from_utf8_lossy(&export.stderr)
-        );
-        let run = Command::new("python3")
-            .arg(repo().join("tests/support/run_sql_duckdb.py"))
-            .args(["audit.sql", "events.ndjson"])
-            .current_dir(dir.path())
-            .env("PYTHONPATH", &duckdb)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{template}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let mut found = Counts::new();
-        for row in String::from_utf8(run.stdout).unwrap().lines() {
-            let row: Value = serde_json::from_str(row).unwrap();
-            found.insert(
-                key(&row, "event", "property"),
-                row["count"].as_u64().unwrap(),
-            );
-        }
-        assert_eq!(found, expected, "template {template}");
-        let rules: std::collections::BTreeSet<&str> = found.keys().map(|k| k.0.as_str()).collect();
-        for rule in [
-            "unplanned-event",
-            "missing-required-property",
-            "unplanned-property",
-            "wrong-type",
-            "unexpected-null",
-            "length-violation",
-            "range-violation",
-        ] {
-            assert!(
-                rules.contains(rule),
-                "{template}: nothing planted for {rule}"
-            );
-        }
+        assert_same_counts(&case, "duckdb", &findings);
     }
+}
+
+#[test]
+fn spark_finds_what_the_audit_finds() {
+    let pyspark = cache("pyspark");
+    let cases: Vec<Case> = TEMPLATES.into_iter().map(case).collect();
+    let mut args = Vec::new();
+    for case in &cases {
+        args.push(export(case, "spark").into_os_string());
+        args.push(case.dir.path().join("events.ndjson").into_os_string());
+        args.push(case.dir.path().join("spark.ndjson").into_os_string());
+    }
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    // One Spark session for every template: starting one takes seconds.
+    python("run_sql_spark.py", &args, &pyspark);
+    for case in &cases {
+        let findings = std::fs::read_to_string(case.dir.path().join("spark.ndjson")).unwrap();
+        assert_same_counts(case, "spark", &findings);
+    }
+}
+
+#[test]
+fn bigquery_and_snowflake_queries_parse_in_their_dialect() {
+    let sqlglot = cache("sqlglot");
+    let cases: Vec<Case> = TEMPLATES.into_iter().map(case).collect();
+    for dialect in ["bigquery", "snowflake"] {
+        let files: Vec<PathBuf> = cases.iter().map(|c| export(c, dialect)).collect();
+        let mut args = vec![std::ffi::OsStr::new(dialect)];
+        args.extend(files.iter().map(|f| f.as_os_str()));
+        let said = python("parse_sql.py", &args, &sqlglot);
+        assert!(
+            said.contains(&format!("5 {dialect} queries parsed")),
+            "{said}"
+        );
+    }
+}
+
+#[test]
+fn every_dialect_is_exported() {
+    let case = case("blank");
+    for dialect in trackplan_audit::sql::Dialect::ALL {
+        let query = std::fs::read_to_string(export(&case, dialect.name())).unwrap();
+        assert!(query.contains("WITH source AS ("), "{}", dialect.name());
+    }
+}
+
+#[test]
+fn a_missing_or_unknown_dialect_is_a_usage_error() {
+    let case = case("blank");
+    let missing = trackplan(
+        case.dir.path(),
+        &["export", "--plan", "plan", "--format", "sql"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("--format sql needs --dialect (duckdb, spark, bigquery or snowflake)"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let unknown = trackplan(
+        case.dir.path(),
+        &[
+            "export",
+            "--plan",
+            "plan",
+            "--format",
+            "sql",
+            "--dialect",
+            "oracle",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("possible values: duckdb, spark, bigquery, snowflake"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
 }

@@ -38,6 +38,12 @@ pub struct ExportArgs {
 enum SqlDialect {
     /// DuckDB (`properties` of type JSON or JSON text)
     Duckdb,
+    /// Spark SQL 4 or later (`properties` a string of JSON)
+    Spark,
+    /// BigQuery (`properties` of type JSON)
+    Bigquery,
+    /// Snowflake (`properties` a VARIANT)
+    Snowflake,
 }
 
 /// The formats on the command line; each is one of `trackplan_export::Format`.
@@ -123,7 +129,7 @@ pub fn run(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
 fn run_sql(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     let Some(dialect) = args.dialect else {
         bail!(UsageError(
-            "--format sql needs --dialect (duckdb)".to_string()
+            "--format sql needs --dialect (duckdb, spark, bigquery or snowflake)".to_string()
         ));
     };
     if !is_table_name(&args.table) {
@@ -137,6 +143,9 @@ fn run_sql(args: &ExportArgs, cwd: &Path) -> Result<ExitCode> {
     let plan = trackplan_audit::AuditPlan::new(&loaded.plan);
     let dialect = match dialect {
         SqlDialect::Duckdb => trackplan_audit::sql::Dialect::DuckDb,
+        SqlDialect::Spark => trackplan_audit::sql::Dialect::Spark,
+        SqlDialect::Bigquery => trackplan_audit::sql::Dialect::BigQuery,
+        SqlDialect::Snowflake => trackplan_audit::sql::Dialect::Snowflake,
     };
     let sql = trackplan_audit::sql::query(&plan, dialect, &args.table);
     match &args.out {

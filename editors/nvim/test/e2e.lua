@@ -182,6 +182,23 @@ local function check_more_requests(client, flows)
     pulled ~= nil and pulled.kind == 'full' and #pulled.items == #shown,
     err4 or (vim.inspect(pulled) .. ' vs ' .. vim.inspect(shown))
   )
+
+  -- Document links: give the first property a `links:` entry, ask until the server has read the
+  -- edit, then take the edit back.
+  local spec = 'https://example.com/spec#platform'
+  vim.api.nvim_buf_set_lines(props, row + 1, row + 1, false, { "    links: {spec: '" .. spec .. "'}" })
+  local links, err5
+  local linked = vim.wait(WAIT, function()
+    links, err5 = request(props, client, 'textDocument/documentLink', { textDocument = { uri = uri } })
+    for _, link in ipairs(links or {}) do
+      if link.target == spec and link.range.start.line == row + 1 then
+        return true
+      end
+    end
+    return false
+  end, 100)
+  report('document links for links: URLs', linked, err5 or vim.inspect(links))
+  vim.api.nvim_buf_set_lines(props, row + 1, row + 2, false, {})
 end
 
 local function check_served_plan()

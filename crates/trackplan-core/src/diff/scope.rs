@@ -68,14 +68,15 @@ impl<'a> Scope<'a> {
     fn add(&mut self, file: &'a ParsedFile) {
         self.any = true;
         self.root |= file.source.is_root();
-        let part = file.whole_part();
-        for &kind in EntityKind::ALL {
-            let names = &mut self.names[kind as usize];
-            names.extend(part.definitions(kind).map(|d| d.name().text.as_str()));
-        }
-        for flow in &part.flows {
-            self.flow_kpis
-                .extend(flow.kpis.iter().map(|k| k.name.as_str()));
+        for part in file.parts() {
+            for &kind in EntityKind::ALL {
+                let names = &mut self.names[kind as usize];
+                names.extend(part.definitions(kind).map(|d| d.name().text.as_str()));
+            }
+            for flow in &part.flows {
+                self.flow_kpis
+                    .extend(flow.kpis.iter().map(|k| k.name.as_str()));
+            }
         }
     }
 }

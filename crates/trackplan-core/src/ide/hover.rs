@@ -347,14 +347,16 @@ impl Card for PropertyDef {
 
 /// A property defined inline in an event (a mapping with `type`), when its name is under the cursor.
 pub fn inline_property_at(file: &ParsedFile, offset: usize) -> Option<(&Event, &PropertyDef)> {
-    file.whole_part().events.iter().find_map(|event| {
-        event.properties.iter().find_map(|p| match &p.kind {
-            EventPropertyKind::Inline(def) if def.name.span.contains(offset) => {
-                Some((event, &**def))
-            }
-            _ => None,
+    file.parts()
+        .flat_map(|p| p.events.iter())
+        .find_map(|event| {
+            event.properties.iter().find_map(|p| match &p.kind {
+                EventPropertyKind::Inline(def) if def.name.span.contains(offset) => {
+                    Some((event, &**def))
+                }
+                _ => None,
+            })
         })
-    })
 }
 
 /// An object whose `additional_properties` (or the plan's default) closes it.

@@ -97,15 +97,19 @@ impl<'a> Uses<'a> {
 
 /// The lenses of one file of the plan, in file order.
 pub fn lenses(plan: &Plan, file: FileId) -> Vec<Lens> {
-    let Some(part) = plan.file(file).map(|f| f.whole_part()) else {
+    let Some(file) = plan.file(file) else {
         return Vec::new();
     };
-    if part.kpis.is_empty() && part.events.is_empty() && part.properties.is_empty() {
+    // Part by part: a file read in pieces is not put together for its lenses.
+    let kpis = || file.parts().flat_map(|p| p.kpis.iter());
+    let events = || file.parts().flat_map(|p| p.events.iter());
+    let properties = || file.parts().flat_map(|p| p.properties.iter());
+    if kpis().next().is_none() && events().next().is_none() && properties().next().is_none() {
         return Vec::new();
     }
     let uses = Uses::new(plan);
     let mut out = Vec::new();
-    for kpi in &part.kpis {
+    for kpi in kpis() {
         let id = kpi.id.text.as_str();
         out.push(Lens {
             span: kpi.id.span,
@@ -117,7 +121,7 @@ pub fn lenses(plan: &Plan, file: FileId) -> Vec<Lens> {
             ),
         });
     }
-    for event in &part.events {
+    for event in events() {
         let name = event.name.text.as_str();
         out.push(Lens {
             span: event.name.span,
@@ -129,7 +133,7 @@ pub fn lenses(plan: &Plan, file: FileId) -> Vec<Lens> {
             ),
         });
     }
-    for property in &part.properties {
+    for property in properties() {
         let name = property.name.text.as_str();
         out.push(Lens {
             span: property.name.span,

@@ -46,7 +46,8 @@ fn stub_lines(kind: EntityKind, name: &str) -> Option<Vec<(usize, String)>> {
 pub fn stub_target(plan: &Plan, kind: EntityKind, fallback: FileId) -> Option<&ParsedFile> {
     let mut target: Option<&ParsedFile> = None;
     for file in &plan.files {
-        if file.whole_part().count(kind) > target.map_or(0, |t| t.whole_part().count(kind)) {
+        let count = |f: &ParsedFile| f.parts().map(|p| p.count(kind)).sum::<usize>();
+        if count(file) > target.map_or(0, count) {
             target = Some(file);
         }
     }

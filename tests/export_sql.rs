@@ -124,6 +124,74 @@ fn events(plan: &AuditPlan) -> String {
         lines.push(line(with(clean(7), "probe_tags", Some(tags))));
     }
     lines.extend(list_of_objects(plan));
+    // Formats, list sizes, the destination's limits and user ids.
+    for email in [
+        "ada@example",
+        "ada.example.com",
+        "a b@example.com",
+        "x@-bad.example",
+        "ok@example.com.",
+        "x@a..b",
+    ] {
+        lines.push(line(with(clean(8), "probe_email", Some(json!(email)))));
+    }
+    for tags in [
+        json!([]),
+        json!(["a", "b", "c", "d"]),
+        json!(["a", "a"]),
+        json!([1, 1.0]),
+        json!([0, -0.0]),
+        json!(["1", 1]),
+        json!([{"a": 1}, {"a": 1}]),
+    ] {
+        lines.push(line(with(clean(9), "probe_tags", Some(tags))));
+    }
+    for size in [
+        json!([1, 2.5]),
+        json!([1.0, 2.5]),
+        json!({"h": [2.0], "w": 1}),
+        json!([2.5, 1]),
+        json!([1, 2.5, 3]),
+        json!({"w": 1, "h": [2], "d": 3}),
+        json!({"w": 1, "h": 2}),
+        json!("auto"),
+        json!("Auto"),
+    ] {
+        lines.push(line(with(clean(9), "probe_size", Some(size))));
+    }
+    let long = "x".repeat(300);
+    for note in [long.clone(), "x".repeat(255), "é".repeat(200)] {
+        lines.push(line(with(clean(10), "probe_note", Some(json!(note)))));
+    }
+    lines.push(line(with(clean(10), "zz_long", Some(json!(long)))));
+    lines.push(line(with(clean(10), "$zz_long", Some(json!(long)))));
+    lines.push(line(with(
+        clean(10),
+        "probe_player",
+        Some(json!({"volume": 1, "zz_long": long})),
+    )));
+    let mut many = clean(11);
+    for k in 0..300 {
+        many.insert(format!("zz_{k}"), json!(k));
+    }
+    lines.push(line(many));
+    for id in [
+        None,
+        Some(Value::Null),
+        Some(json!("anonymous")),
+        Some(json!(" Undefined\u{a0}")),
+        Some(json!("[]")),
+        Some(json!(0)),
+        Some(json!(-1.0)),
+        Some(json!(true)),
+        Some(json!([])),
+        Some(json!({})),
+        Some(json!("\u{ff2e}\u{ff35}\u{ff2c}\u{ff2c}")),
+        Some(json!("nullx")),
+        Some(json!(7)),
+    ] {
+        lines.push(line(with(clean(12), "distinct_id", id)));
+    }
     // The template's own properties: a wrong type and a null on every property of one event.
     let first = plan
         .events
@@ -215,6 +283,148 @@ fn case(template: &'static str) -> Case {
     std::fs::write(plan_dir.join("audit-probe.yaml"), &probe).unwrap();
     let plan = AuditPlan::new(&load(&plan_dir));
     std::fs::write(dir.path().join("events.ndjson"), events(&plan)).unwrap();
+    audited(template, dir)
+}
+
+/// The formats plan (tests/fixtures/audit/formats.yaml, as a plan's root) and one event per text near some format:
+/// every property holds the same text, so each format judges every text.
+fn formats_case() -> Case {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_dir = dir.path().join("plan");
+    std::fs::create_dir_all(&plan_dir).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/audit/formats.yaml"),
+        plan_dir.join("trackplan.yaml"),
+    )
+    .unwrap();
+    let plan = AuditPlan::new(&load(&plan_dir));
+    let names: Vec<&String> = plan.events[0].properties.by_name.keys().collect();
+    let lines: Vec<String> = format_texts()
+        .into_iter()
+        .map(|text| {
+            let mut properties = clean_properties(&plan, 0, 0);
+            for name in &names {
+                properties.insert(name.to_string(), json!(text));
+            }
+            mixpanel_line("Formats Seen", properties)
+        })
+        .collect();
+    std::fs::write(dir.path().join("events.ndjson"), lines.join("\n") + "\n").unwrap();
+    audited("formats", dir)
+}
+
+/// Values of each format and near misses: built in the format with random parts, or cut, grown,
+/// or with a character that matters to some format (white space of every kind included) put in or
+/// swapped, by a fixed random sequence.
+fn format_texts() -> Vec<String> {
+    let seeds = [
+        "ada@example.com",
+        "a@b@c.d",
+        "x@a-.b",
+        "https://example.com/page",
+        "HTTP://a",
+        "http:///x",
+        "mailto:a@b.c",
+        "3f2c8a6e-9b1d-4c7e-8f00-12AB34CD56EF",
+        "192.0.2.1",
+        "01.1.1.1",
+        "2001:db8::1",
+        "::",
+        "1:2:3:4:5:6:7:8",
+        "::ffff:192.0.2.1",
+        "1:2:3:4:5:6::1.2.3.4",
+        "2024-02-29",
+        "2023-02-29",
+        "2000-02-29",
+        "2024-04-31",
+        "2024-05-01T12:30:00.5+02:00",
+        "2024-05-01T12:30:00Z",
+        "12:30:00",
+        "12:30:00Z",
+        "shop.example.com",
+        "localhost.",
+    ];
+    let swaps: Vec<String> = [
+        "", "\n", " ", "\u{a0}", "\u{2028}", "\u{3000}", "é", ":", ".", "@", "-", "/", "Z", "T",
+        "+", "0", "f", "g",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut below = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut texts: Vec<String> = seeds.iter().map(|s| s.to_string()).collect();
+    // Values built to be in a format, or near its edges (days past a month's end, 256, `:::`).
+    let hex = |n: usize| format!("{n:x}");
+    for _ in 0..150 {
+        let date = format!(
+            "{:04}-{:02}-{:02}",
+            below(10_000),
+            1 + below(12),
+            1 + below(31)
+        );
+        let time = format!("{:02}:{:02}:{:02}", below(24), below(60), below(60));
+        let offset = ["Z", "+02:00", "-11:30", ""][below(4)];
+        let fraction = ["", ".5", ".123456"][below(3)];
+        let octets: Vec<String> = (0..4).map(|_| below(260).to_string()).collect();
+        let groups: Vec<String> = (0..below(9)).map(|_| hex(below(0x1_0000))).collect();
+        let gap = below(groups.len() + 2);
+        let ipv6 = if gap > groups.len() {
+            groups.join(":")
+        } else {
+            format!("{}::{}", groups[..gap].join(":"), groups[gap..].join(":"))
+        };
+        let label = |n: usize| -> String {
+            (0..n)
+                .map(|i| ["a", "b", "7", "-"][(i * 7 + n) % 4])
+                .collect()
+        };
+        let host = format!("{}.{}", label(1 + below(8)), label(1 + below(4)));
+        let uuid: String = (0..36)
+            .map(|i| match i {
+                8 | 13 | 18 | 23 => '-',
+                _ => char::from_digit(below(16) as u32, 16).unwrap(),
+            })
+            .collect();
+        texts.extend([
+            date.clone(),
+            format!("{date}T{time}{fraction}{offset}"),
+            format!("{time}{fraction}{offset}"),
+            octets.join("."),
+            ipv6.clone(),
+            format!("{ipv6}:{}", octets.join(".")),
+            host.clone(),
+            format!("u{}@{host}", below(100)),
+            format!("https://{host}/p?q={}", below(100)),
+            uuid,
+        ]);
+    }
+    let long_host = vec!["a".repeat(63); 4].join(".");
+    texts.push(format!("x@{long_host}"));
+    texts.push(format!("{long_host}."));
+    for _ in 0..3000 {
+        let mut text: Vec<char> = seeds[below(seeds.len())].chars().collect();
+        for _ in 0..1 + below(2) {
+            let at = below(text.len() + 1);
+            let swap: Vec<char> = swaps[below(swaps.len())].chars().collect();
+            if below(2) == 0 || at == text.len() {
+                text.splice(at..at, swap);
+            } else {
+                text.splice(at..at + 1, swap);
+            }
+        }
+        texts.push(text.into_iter().collect());
+    }
+    texts
+}
+
+/// What `trackplan audit` finds in the case's events, for the rules the query covers.
+fn audited(template: &'static str, dir: tempfile::TempDir) -> Case {
     let audit = trackplan(
         dir.path(),
         &[
@@ -275,6 +485,35 @@ fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
         found.insert(key(&row), row["count"].as_u64().unwrap());
     }
     assert_eq!(found, case.expected, "{engine}, template {}", case.template);
+    if case.template == "formats" {
+        // Every format both accepts and refuses some of the texts.
+        let events = std::fs::read_to_string(case.dir.path().join("events.ndjson"))
+            .unwrap()
+            .lines()
+            .count() as u64;
+        for name in [
+            "email",
+            "uri",
+            "uuid",
+            "ipv4",
+            "ipv6",
+            "date",
+            "date_time",
+            "time",
+            "hostname",
+        ] {
+            let property = format!("f_{name}");
+            let refused = found
+                .iter()
+                .find(|(k, _)| k.0 == "format-violation" && k.2 == property)
+                .map_or(0, |(_, n)| *n);
+            assert!(
+                refused >= 100 && refused + 100 <= events,
+                "{engine}: {property} refused {refused} of {events}: too few on one side"
+            );
+        }
+        return;
+    }
     let rules: std::collections::BTreeSet<&str> = found.keys().map(|k| k.0.as_str()).collect();
     for rule in [
         "unplanned-event",
@@ -284,6 +523,11 @@ fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
         "unexpected-null",
         "length-violation",
         "range-violation",
+        "format-violation",
+        "list-size-violation",
+        "value-over-limit",
+        "missing-distinct-id",
+        "invalid-distinct-id",
     ] {
         assert!(
             rules.contains(rule),
@@ -291,6 +535,19 @@ fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
             case.template
         );
     }
+    // Lists and maps in an enum are compared item by item and member by member: five of the
+    // nine planted values are outside it.
+    let enum_key = (
+        "enum-violation".to_string(),
+        "Audit Probe".to_string(),
+        "probe_size".to_string(),
+    );
+    assert_eq!(
+        found.get(&enum_key),
+        Some(&5),
+        "{engine}, {}",
+        case.template
+    );
     for nested in [
         "probe_player.volume",
         "probe_player.zz_extra",
@@ -332,8 +589,7 @@ fn python(script: &str, args: &[&std::ffi::OsStr], pythonpath: &Path) -> String 
 #[test]
 fn duckdb_finds_what_the_audit_finds() {
     let duckdb = cache("duckdb");
-    for template in TEMPLATES {
-        let case = case(template);
+    for case in TEMPLATES.into_iter().map(case).chain([formats_case()]) {
         let query = export(&case, "duckdb");
         let events = case.dir.path().join("events.ndjson");
         let findings = python(
@@ -348,7 +604,11 @@ fn duckdb_finds_what_the_audit_finds() {
 #[test]
 fn spark_finds_what_the_audit_finds() {
     let pyspark = cache("pyspark");
-    let cases: Vec<Case> = TEMPLATES.into_iter().map(case).collect();
+    let cases: Vec<Case> = TEMPLATES
+        .into_iter()
+        .map(case)
+        .chain([formats_case()])
+        .collect();
     let mut args = Vec::new();
     for case in &cases {
         args.push(export(case, "spark").into_os_string());
@@ -367,14 +627,18 @@ fn spark_finds_what_the_audit_finds() {
 #[test]
 fn bigquery_and_snowflake_queries_parse_in_their_dialect() {
     let sqlglot = cache("sqlglot");
-    let cases: Vec<Case> = TEMPLATES.into_iter().map(case).collect();
+    let cases: Vec<Case> = TEMPLATES
+        .into_iter()
+        .map(case)
+        .chain([formats_case()])
+        .collect();
     for dialect in ["bigquery", "snowflake"] {
         let files: Vec<PathBuf> = cases.iter().map(|c| export(c, dialect)).collect();
         let mut args = vec![std::ffi::OsStr::new(dialect)];
         args.extend(files.iter().map(|f| f.as_os_str()));
         let said = python("parse_sql.py", &args, &sqlglot);
         assert!(
-            said.contains(&format!("5 {dialect} queries parsed")),
+            said.contains(&format!("6 {dialect} queries parsed")),
             "{said}"
         );
     }

@@ -340,3 +340,49 @@ fn unplanned_names_beyond_the_table_are_counted_together() {
         .unwrap();
     assert_eq!(other.count, 2_000);
 }
+
+#[test]
+fn unique_items_compares_json_values_and_a_long_list_is_one_pass() {
+    let plan = plan_of(
+        r#"
+events:
+  Tagged:
+    description: Tags.
+    properties:
+      tags: {type: list, unique_items: true, description: Tags.}
+"#,
+    );
+    let line = |tags: &str| {
+        format!(r#"{{"event": "Tagged", "properties": {{"distinct_id": "u1", "tags": {tags}}}}}"#)
+    };
+    let repeated = [
+        "[1, 1.0]",
+        "[0, -0.0]",
+        r#"[{"a": 1, "b": [2]}, {"b": [2.0], "a": 1}]"#,
+        r#"["x", "y", "x"]"#,
+        "[null, null]",
+    ];
+    let different = [
+        r#"["1", 1]"#,
+        "[true, 1]",
+        r#"[{"a": 1}, {"a": "1"}]"#,
+        "[[1, 2], [2, 1]]",
+        "[null, false, 0, \"\"]",
+    ];
+    for (tags, repeats) in repeated
+        .iter()
+        .map(|t| (t, true))
+        .chain(different.iter().map(|t| (t, false)))
+    {
+        let r = audit_text(&plan, "events", line(tags).as_bytes());
+        let found = lines(&r) == ["list-size-violation Tagged tags 1"];
+        assert_eq!(found, repeats, "{tags}: {:?}", lines(&r));
+    }
+    // 200,000 different items: compared pair by pair this would take minutes.
+    let long: Vec<String> = (0..200_000).map(|n| n.to_string()).collect();
+    let text = line(&format!("[{}]", long.join(",")));
+    let started = std::time::Instant::now();
+    let r = audit_text(&plan, "events", text.as_bytes());
+    assert!(lines(&r).is_empty(), "{:?}", lines(&r));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

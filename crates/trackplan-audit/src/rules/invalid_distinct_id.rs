@@ -30,7 +30,7 @@ use super::prelude::*;
 declare_audit_rule!("invalid-distinct-id", Error);
 
 /// The placeholder ids, lower-cased.
-const REJECTED: &[&str] = &[
+pub(crate) const REJECTED: &[&str] = &[
     "00000000-0000-0000-0000-000000000000",
     "anon",
     "anonymous",

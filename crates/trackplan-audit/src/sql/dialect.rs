@@ -74,6 +74,18 @@ pub(super) struct Syntax {
     pub char_length: fn(text: &str) -> String,
     /// The regular expression (a literal) matches somewhere in the text.
     pub matches: fn(text: &str, pattern: &str) -> String,
+    /// A regular expression written for RE2 and Rust (the plan's patterns, the format checks) as
+    /// the engine reads it the same way.
+    pub regex: fn(pattern: &str) -> String,
+    /// The number of items of a list.
+    pub list_length: fn(json: &str) -> String,
+    /// The number of different `key`s (a text expression on the variable `item`) of a list's
+    /// items.
+    pub distinct_items: fn(json: &str, key: &str) -> String,
+    /// The number of members of an object.
+    pub member_count: fn(json: &str) -> String,
+    /// The item at `index` (from 0) of a list.
+    pub item_at: fn(json: &str, index: usize) -> String,
     pub starts_with: fn(text: &str, prefix: &str) -> String,
     /// A value that tells the rows of one query's scan apart (to count a record once however
     /// many of its list items break a rule).
@@ -114,6 +126,43 @@ fn backslashed(s: &str) -> String {
         }
     }
     out.push('\'');
+    out
+}
+
+/// Java's `$` also matches before a final line break, RE2's and Rust's only at the end: `\z`
+/// outside character classes (Spark).
+fn java_end_of_text(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is a member, not the end.
+                let rest = chars.as_str();
+                let skip = if rest.starts_with("^]") {
+                    2
+                } else {
+                    usize::from(rest.starts_with(']'))
+                };
+                for _ in 0..skip {
+                    out.extend(chars.next());
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '$' if !in_class => out.push_str("\\z"),
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -166,6 +215,13 @@ static DUCKDB: Syntax = Syntax {
     text_as_json: |text| format!("CAST(to_json({text}) AS VARCHAR)"),
     char_length: |text| format!("length({text})"),
     matches: |text, pattern| format!("regexp_matches({text}, {pattern})"),
+    regex: str::to_string,
+    list_length: |json| format!("json_array_length({json})"),
+    distinct_items: |json, key| {
+        format!("len(list_distinct(list_transform(CAST({json} AS JSON[]), item -> {key})))")
+    },
+    member_count: |json| format!("len(json_keys({json}))"),
+    item_at: |json, index| format!("json_extract({json}, '$[{index}]')"),
     starts_with: |text, prefix| format!("starts_with({text}, {prefix})"),
     record_id: "row_number() OVER ()",
     items: |columns, from, json, node, condition| {
@@ -222,6 +278,13 @@ static SPARK: Syntax = Syntax {
     text_as_json: |text| format!("to_json(CAST({text} AS VARIANT))"),
     char_length: |text| format!("char_length({text})"),
     matches: |text, pattern| format!("regexp_like({text}, {pattern})"),
+    regex: java_end_of_text,
+    list_length: |json| format!("size(try_variant_get({json}, '$', 'array<variant>'))"),
+    distinct_items: |json, key| {
+        format!("size(array_distinct(transform(try_variant_get({json}, '$', 'array<variant>'), item -> {key})))")
+    },
+    member_count: |json| format!("size(try_variant_get({json}, '$', 'map<string, variant>'))"),
+    item_at: |json, index| format!("try_variant_get({json}, '$[{index}]')"),
     starts_with: |text, prefix| format!("startswith({text}, {prefix})"),
     record_id: "monotonically_increasing_id()",
     items: |columns, from, json, node, condition| {
@@ -265,6 +328,13 @@ static BIGQUERY: Syntax = Syntax {
     text_as_json: |text| format!("TO_JSON_STRING({text})"),
     char_length: |text| format!("CHAR_LENGTH({text})"),
     matches: |text, pattern| format!("REGEXP_CONTAINS({text}, {pattern})"),
+    regex: str::to_string,
+    list_length: |json| format!("ARRAY_LENGTH(JSON_QUERY_ARRAY({json}))"),
+    distinct_items: |json, key| {
+        format!("(SELECT COUNT(DISTINCT {key}) FROM UNNEST(JSON_QUERY_ARRAY({json})) AS item)")
+    },
+    member_count: |json| format!("ARRAY_LENGTH(JSON_KEYS({json}, 1))"),
+    item_at: |json, index| format!("{json}[{index}]"),
     starts_with: |text, prefix| format!("STARTS_WITH({text}, {prefix})"),
     record_id: "GENERATE_UUID()",
     items: |columns, from, json, node, condition| {
@@ -311,6 +381,13 @@ static SNOWFLAKE: Syntax = Syntax {
     char_length: |text| format!("LENGTH({text})"),
     // REGEXP_LIKE matches the whole text; the plan's patterns match anywhere.
     matches: |text, pattern| format!("REGEXP_INSTR({text}, {pattern}) > 0"),
+    regex: str::to_string,
+    list_length: |json| format!("ARRAY_SIZE({json})"),
+    distinct_items: |json, key| {
+        format!("ARRAY_SIZE(ARRAY_DISTINCT(TRANSFORM(AS_ARRAY({json}), item -> {key})))")
+    },
+    member_count: |json| format!("ARRAY_SIZE(OBJECT_KEYS({json}))"),
+    item_at: |json, index| format!("GET({json}, {index})"),
     starts_with: |text, prefix| format!("STARTSWITH({text}, {prefix})"),
     record_id: "SEQ8()",
     items: |columns, from, json, node, condition| {
@@ -329,3 +406,23 @@ static SNOWFLAKE: Syntax = Syntax {
         format!("SELECT {columns}, AS_VARCHAR(finding.value:rule) AS rule, AS_VARCHAR(finding.value:property) AS property, AS_VARCHAR(finding.value:example) AS example FROM {from}, LATERAL FLATTEN(input => {findings}) AS finding")
     },
 };
+
+#[cfg(test)]
+mod tests {
+    use super::java_end_of_text;
+
+    #[test]
+    fn java_patterns_end_at_the_end_of_text() {
+        for (rust, java) in [
+            ("^a$", "^a\\z"),
+            ("^(a|b$)", "^(a|b\\z)"),
+            ("^a\\$", "^a\\$"),
+            ("[$]$", "[$]\\z"),
+            ("[]$]$", "[]$]\\z"),
+            ("[^]$]$", "[^]$]\\z"),
+            ("[a\\]$]x$", "[a\\]$]x\\z"),
+        ] {
+            assert_eq!(java_end_of_text(rust), java, "{rust}");
+        }
+    }
+}

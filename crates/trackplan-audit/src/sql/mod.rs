@@ -6,14 +6,16 @@
 //! the rules about one event's name and its properties, nested ones included (named by their
 //! dotted path, a list's items by `[]`), as `rule`, `event`, `property`, `count`, `example`, with
 //! the meaning [`crate::check`] gives them: one count per record and (rule, property), a null
-//! counts only as `unexpected-null`, a value of the wrong type only as `wrong-type`. Identities,
-//! limits, formats and list sizes are left to `trackplan audit` ([`SQL_RULES`] lists what the
-//! query covers).
+//! counts only as `unexpected-null`, a value of the wrong type only as `wrong-type`. The user id
+//! is the `distinct_id` property, the limits are Mixpanel's. Only `malformed-line` is left to
+//! `trackplan audit` ([`SQL_RULES`] lists what the query covers).
 //!
 //! The query is written once; what differs between dialects is a table of small functions
 //! ([`dialect`]).
 
 mod dialect;
+mod formats;
+mod value;
 
 pub use dialect::Dialect;
 
@@ -21,7 +23,7 @@ use crate::shape::Shape;
 use crate::spec::{AuditPlan, ObjectSpec, PropId, PropSpec};
 use dialect::Syntax;
 use std::fmt::Write;
-use trackplan_core::model::{PropertyType, Status, Value};
+use trackplan_core::model::Status;
 
 /// The rules the query finds; the others are left to `trackplan audit`.
 pub const SQL_RULES: &[&str] = &[
@@ -37,11 +39,12 @@ pub const SQL_RULES: &[&str] = &[
     "range-violation",
     "length-violation",
     "pattern-violation",
+    "format-violation",
+    "list-size-violation",
+    "value-over-limit",
+    "missing-distinct-id",
+    "invalid-distinct-id",
 ];
-
-/// `iso8601` as `trackplan_core::formats::is_iso8601` reads it: a date, optionally a time of
-/// minutes, seconds and a fraction, and `Z` or an offset.
-const ISO8601: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$";
 
 /// The query over `table` (a table name, quoted by the caller if it needs quoting).
 pub fn query(plan: &AuditPlan, dialect: Dialect, table: &str) -> String {
@@ -93,6 +96,11 @@ struct Query<'p> {
 impl Query<'_> {
     fn lit(&self, text: &str) -> String {
         (self.s.literal)(text)
+    }
+
+    /// A regular expression as a literal the engine reads as the audit does.
+    fn regex(&self, pattern: &str) -> String {
+        self.lit(&(self.s.regex)(pattern))
     }
 
     fn null_text(&self) -> String {
@@ -239,6 +247,10 @@ impl Query<'_> {
             &example,
             &format!("NOT ({automatic})"),
         );
+        if let Some(over) = self.string_over_limit("value") {
+            let condition = format!("NOT ({automatic}) AND {over}");
+            self.part(&sent, "value-over-limit", "key", &example, &condition);
+        }
     }
 
     /// The checks of one planned event's properties.
@@ -259,6 +271,63 @@ impl Query<'_> {
             let name = self.lit(&self.plan.property(id).path);
             self.part(&scope, "missing-super-property", &name, "'absent'", &absent);
         }
+        if let Some((max, _)) = self.plan.limits(Shape::Mixpanel).max_properties {
+            let count = (self.s.member_count)("properties");
+            let shown = format!("CAST({count} AS {}) || ' properties'", self.s.text_type);
+            let is_object = self.is("properties", self.s.types.object);
+            let condition = format!("{is_object} AND {count} > {max}");
+            let null = self.null_text();
+            self.part(&scope, "value-over-limit", &null, &shown, &condition);
+        }
+        self.identity(&scope);
+    }
+
+    /// `missing-distinct-id` and `invalid-distinct-id`: the user id of a Mixpanel event is its
+    /// `distinct_id` property.
+    fn identity(&mut self, scope: &Scope) {
+        let id = (self.s.field)("properties", "distinct_id");
+        let absent = format!("{id} IS NULL");
+        let shown = format!("CASE WHEN {absent} THEN 'no user id' ELSE 'distinct_id null' END");
+        let missing = format!("({absent} OR {})", self.is_null(&id));
+        let null = self.null_text();
+        self.part(scope, "missing-distinct-id", &null, &shown, &missing);
+        let t = &self.s.types;
+        let text = (self.s.as_text)(&id);
+        let rejected = [
+            format!(
+                "({} AND {})",
+                self.is(&id, t.string),
+                (self.s.matches)(&text, &self.regex(&placeholder_pattern()))
+            ),
+            self.is(&id, t.boolean),
+            format!(
+                "({} AND {} IN ({}, {}))",
+                self.is_number(&id),
+                (self.s.as_double)(&id),
+                self.float(0.0),
+                self.float(-1.0)
+            ),
+            format!(
+                "({} AND {} = 0)",
+                self.is(&id, t.list),
+                (self.s.list_length)(&id)
+            ),
+            format!(
+                "({} AND {} = 0)",
+                self.is(&id, t.object),
+                (self.s.member_count)(&id)
+            ),
+        ];
+        let condition = format!("{id} IS NOT NULL AND ({})", rejected.join(" OR "));
+        let property = self.lit("distinct_id");
+        let example = (self.s.json_text)(&id);
+        self.part(
+            scope,
+            "invalid-distinct-id",
+            &property,
+            &example,
+            &condition,
+        );
     }
 
     /// `missing-required-property` for the members of the object `json`.
@@ -308,107 +377,9 @@ impl Query<'_> {
         let name = format!("{} || key", self.lit(&format!("{}.", spec.path)));
         let example = (self.s.json_text)("value");
         self.part(&sent, "unplanned-property", &name, &example, &unplanned);
-    }
-
-    /// The checks of one value (`json`, absent when SQL NULL): `unexpected-null`, else
-    /// `wrong-type`, else the constraints, then its nested properties or its list's items.
-    fn value(&mut self, scope: &Scope, id: PropId, json: &str) {
-        let plan = self.plan;
-        let spec = plan.property(id);
-        let name = self.lit(&spec.path);
-        let example = (self.s.json_text)(json);
-        let null = self.is_null(json);
-        if !spec.nullable {
-            self.part(scope, "unexpected-null", &name, &example, &null);
-        }
-        let text = (self.s.as_text)(json);
-        let number = (self.s.as_double)(json);
-        let fits = self.fits(spec, json, &text, &number);
-        let present = format!("{json} IS NOT NULL AND NOT ({null})");
-        if fits != "TRUE" {
-            self.part(
-                scope,
-                "wrong-type",
-                &name,
-                &example,
-                &format!("{present} AND NOT ({fits})"),
-            );
-        }
-        let checked = format!("{present} AND ({fits})");
-        let check = |q: &mut Self, rule: &str, condition: String| {
-            q.part(
-                scope,
-                rule,
-                &name,
-                &example,
-                &format!("{checked} AND {condition}"),
-            )
-        };
-        if let Some(allowed) = &spec.enum_values {
-            if let Some(within) = self.enum_condition(allowed, json, &text, &number) {
-                check(self, "enum-violation", format!("NOT ({within})"));
-            }
-        }
-        let is_string = self.is(json, self.s.types.string);
-        let length = (self.s.char_length)(&text);
-        let mut outside = Vec::new();
-        if let Some(min) = spec.min_length {
-            outside.push(format!("{length} < {min}"));
-        }
-        if let Some(max) = spec.max_length {
-            outside.push(format!("{length} > {max}"));
-        }
-        if !outside.is_empty() {
-            check(
-                self,
-                "length-violation",
-                format!("{is_string} AND ({})", outside.join(" OR ")),
-            );
-        }
-        if let (Some(_), Some(pattern)) = (&spec.pattern, &spec.pattern_text) {
-            let matches = (self.s.matches)(&text, &self.lit(pattern));
-            check(
-                self,
-                "pattern-violation",
-                format!("{is_string} AND NOT {matches}"),
-            );
-        }
-        let is_number = self.is_number(json);
-        let mut outside = Vec::new();
-        if let Some(min) = spec.min {
-            outside.push(format!("{number} < {}", self.float(min)));
-        }
-        if let Some(max) = spec.max {
-            outside.push(format!("{number} > {}", self.float(max)));
-        }
-        if let Some(step) = spec.multiple_of {
-            let quotient = format!("({number} / {})", self.float(step));
-            outside.push(format!(
-                "abs({quotient} - round({quotient})) > 1e-9 * greatest(abs({quotient}), 1.0)"
-            ));
-        }
-        if !outside.is_empty() {
-            check(
-                self,
-                "range-violation",
-                format!("{is_number} AND ({})", outside.join(" OR ")),
-            );
-        }
-        if let Some(object) = &spec.object {
-            let inside = Scope {
-                guard: format!(
-                    "{} AND {checked} AND {}",
-                    scope.guard,
-                    self.is(json, self.s.types.object)
-                ),
-                ..scope.clone()
-            };
-            self.nested_object(&inside, spec, object, json);
-        }
-        if let Some(item) = spec.items {
-            let is_list = self.is(json, self.s.types.list);
-            let (items, node) = self.items(scope, &format!("{checked} AND {is_list}"), json);
-            self.value(&items, item, &node);
+        if let Some(over) = self.string_over_limit("value") {
+            let condition = format!("{unplanned} AND {over}");
+            self.part(&sent, "value-over-limit", &name, &example, &condition);
         }
     }
 
@@ -446,90 +417,6 @@ impl Query<'_> {
             per_record: true,
         };
         (items, node)
-    }
-
-    /// The value fits one of the property's types (`TRUE` when any value does).
-    fn fits(&self, spec: &PropSpec, json: &str, text: &str, number: &str) -> String {
-        let Some(types) = spec.types else {
-            return "TRUE".to_string();
-        };
-        if types.is_any() {
-            return "TRUE".to_string();
-        }
-        let t = &self.s.types;
-        let words: Vec<String> = types
-            .words()
-            .map(|word| match word {
-                PropertyType::Any => "TRUE".to_string(),
-                PropertyType::String => self.is(json, t.string),
-                PropertyType::Datetime => format!(
-                    "({} AND {})",
-                    self.is(json, t.string),
-                    (self.s.matches)(text, &self.lit(ISO8601))
-                ),
-                PropertyType::Boolean => self.is(json, t.boolean),
-                PropertyType::Number => self.is_number(json),
-                PropertyType::Integer => {
-                    format!("({} AND {number} = round({number}))", self.is_number(json))
-                }
-                PropertyType::List => self.is(json, t.list),
-                PropertyType::Object => self.is(json, t.object),
-            })
-            .collect();
-        words.join(" OR ")
-    }
-
-    /// The value is one of the allowed ones; `None` when a list or a map is allowed (left to
-    /// `trackplan audit`, which compares them item by item).
-    fn enum_condition(
-        &self,
-        allowed: &[Value],
-        json: &str,
-        text: &str,
-        number: &str,
-    ) -> Option<String> {
-        let mut strings = Vec::new();
-        let mut numbers = Vec::new();
-        let mut booleans = Vec::new();
-        for value in allowed {
-            match value {
-                Value::Null => {}
-                Value::Bool(b) => booleans.push(b.to_string()),
-                Value::Int(i) => numbers.push(self.float(*i as f64)),
-                Value::Float(f) => numbers.push(self.float(*f)),
-                Value::Str(s) => strings.push(self.lit(s)),
-                Value::List(_) | Value::Map(_) => return None,
-            }
-        }
-        let t = &self.s.types;
-        let mut any = Vec::new();
-        if !strings.is_empty() {
-            any.push(format!(
-                "({} AND {text} IN ({}))",
-                self.is(json, t.string),
-                strings.join(", ")
-            ));
-        }
-        if !numbers.is_empty() {
-            any.push(format!(
-                "({} AND {number} IN ({}))",
-                self.is_number(json),
-                numbers.join(", ")
-            ));
-        }
-        if !booleans.is_empty() {
-            any.push(format!(
-                "({} AND {} IN ({}))",
-                self.is(json, t.boolean),
-                (self.s.as_boolean)(json),
-                booleans.join(", ")
-            ));
-        }
-        Some(if any.is_empty() {
-            "FALSE".to_string()
-        } else {
-            any.join(" OR ")
-        })
     }
 
     /// A condition on `column` for the destinations' reserved prefixes and names.
@@ -638,7 +525,7 @@ impl Query<'_> {
         );
         let _ = writeln!(
             sql,
-            "-- The others (user ids, limits, formats, list sizes) are left to `trackplan audit`."
+            "-- `malformed-line` is left to `trackplan audit`: a table holds no lines."
         );
         let _ = writeln!(sql, "WITH source AS ({}),", (s.source)(table));
         let _ = writeln!(sql, "findings AS (");
@@ -687,10 +574,70 @@ fn top_level(plan: &AuditPlan, properties: &ObjectSpec) -> Vec<(String, PropId)>
     all
 }
 
+/// The placeholder user ids `invalid-distinct-id` rejects, as one pattern: any of them in any
+/// case of its ASCII letters (as `eq_ignore_ascii_case`), or nothing, between white space.
+fn placeholder_pattern() -> String {
+    let space = format!("[{}]*", formats::WHITE_SPACE);
+    let words: Vec<String> = crate::rules::invalid_distinct_id::REJECTED
+        .iter()
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            word.chars()
+                .map(|c| match c {
+                    c if c.is_ascii_alphabetic() => {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    }
+                    '[' | ']' | '{' | '}' | '.' => format!("\\{c}"),
+                    c => c.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    format!("^{space}({})?{space}$", words.join("|"))
+}
+
 fn in_list(items: &[String]) -> String {
     if items.is_empty() {
         "NULL".to_string()
     } else {
         items.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder_pattern;
+    use crate::rules::invalid_distinct_id::{is_rejected, REJECTED};
+    use simd_json::value::borrowed::Value;
+
+    #[test]
+    fn the_placeholder_pattern_rejects_what_the_audit_rejects() {
+        let pattern = regex::Regex::new(&placeholder_pattern()).unwrap();
+        let mut texts = vec![
+            "user-1".to_string(),
+            "nullx".to_string(),
+            "x null".to_string(),
+            "\u{ff2e}\u{ff35}\u{ff2c}\u{ff2c}".to_string(),
+            // A Kelvin sign lower-cases to `k` in Unicode, not in ASCII.
+            "un\u{212a}nown".to_string(),
+            "[ ]".to_string(),
+            "{}}".to_string(),
+            "n.a".to_string(),
+        ];
+        for word in REJECTED {
+            texts.push(word.to_string());
+            texts.push(word.to_uppercase());
+            texts.push(format!("{word}{word}"));
+            for space in [" ", "\t", "\n", "\u{a0}", "\u{2028}", "\u{3000}", "_"] {
+                texts.push(format!("{space}{word}{space}"));
+            }
+        }
+        let mut rejected = 0;
+        for text in &texts {
+            let audit = is_rejected(&Value::String(text.as_str().into()));
+            rejected += usize::from(audit);
+            assert_eq!(pattern.is_match(text), audit, "{text:?}");
+        }
+        assert!(rejected > REJECTED.len() * 3, "{rejected}");
     }
 }

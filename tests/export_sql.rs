@@ -12,6 +12,7 @@ use std::process::Command;
 use trackplan_audit::spec::AuditPlan;
 use trackplan_bench::events::{clean_properties, mixpanel_line};
 use trackplan_core::model::Status;
+use trackplan_core::schema::Word;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -491,18 +492,8 @@ fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
             .unwrap()
             .lines()
             .count() as u64;
-        for name in [
-            "email",
-            "uri",
-            "uuid",
-            "ipv4",
-            "ipv6",
-            "date",
-            "date_time",
-            "time",
-            "hostname",
-        ] {
-            let property = format!("f_{name}");
+        for format in trackplan_core::model::Format::ALL {
+            let property = format!("f_{}", format.as_str().replace('-', "_"));
             let refused = found
                 .iter()
                 .find(|(k, _)| k.0 == "format-violation" && k.2 == property)

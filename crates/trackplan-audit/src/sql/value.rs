@@ -52,13 +52,7 @@ impl Query<'_> {
         }
         let is_string = self.is(json, self.s.types.string);
         let length = (self.s.char_length)(&text);
-        let mut outside = Vec::new();
-        if let Some(min) = spec.min_length {
-            outside.push(format!("{length} < {min}"));
-        }
-        if let Some(max) = spec.max_length {
-            outside.push(format!("{length} > {max}"));
-        }
+        let outside = out_of_bounds(&length, spec.min_length, spec.max_length);
         if !outside.is_empty() {
             check(
                 self,
@@ -75,13 +69,8 @@ impl Query<'_> {
             );
         }
         let is_number = self.is_number(json);
-        let mut outside = Vec::new();
-        if let Some(min) = spec.min {
-            outside.push(format!("{number} < {}", self.float(min)));
-        }
-        if let Some(max) = spec.max {
-            outside.push(format!("{number} > {}", self.float(max)));
-        }
+        let float = |f: Option<f64>| f.map(|f| self.float(f));
+        let mut outside = out_of_bounds(&number, float(spec.min), float(spec.max));
         if let Some(step) = spec.multiple_of {
             let quotient = format!("({number} / {})", self.float(step));
             outside.push(format!(
@@ -103,18 +92,12 @@ impl Query<'_> {
                 format!("{is_string} AND NOT ({within})"),
             );
         }
-        if let Some(over) = self.string_over_limit(json) {
+        if let Some(over) = self.string_over_limit(json).filter(|_| may_be_text(spec)) {
             check(self, "value-over-limit", over);
         }
         let is_list = self.is(json, self.s.types.list);
         let count = (self.s.list_length)(json);
-        let mut outside = Vec::new();
-        if let Some(min) = spec.min_items {
-            outside.push(format!("{count} < {min}"));
-        }
-        if let Some(max) = spec.max_items {
-            outside.push(format!("{count} > {max}"));
-        }
+        let mut outside = out_of_bounds(&count, spec.min_items, spec.max_items);
         if spec.unique_items {
             let distinct = (self.s.distinct_items)(json, &self.item_key("item"));
             outside.push(format!("{count} > {distinct}"));
@@ -317,4 +300,24 @@ impl Query<'_> {
             self.float(number)
         )
     }
+}
+
+/// The conditions under which `value` is below `min` or above `max` (none when neither is set).
+fn out_of_bounds<T: std::fmt::Display>(value: &str, min: Option<T>, max: Option<T>) -> Vec<String> {
+    let below = min.map(|min| format!("{value} < {min}"));
+    let above = max.map(|max| format!("{value} > {max}"));
+    below.into_iter().chain(above).collect()
+}
+
+/// Whether a string may be a value of the property (a string of another one is `wrong-type`).
+fn may_be_text(spec: &PropSpec) -> bool {
+    spec.types.is_none_or(|types| {
+        types.is_any()
+            || types.words().any(|word| {
+                matches!(
+                    word,
+                    PropertyType::Any | PropertyType::String | PropertyType::Datetime
+                )
+            })
+    })
 }

@@ -122,6 +122,11 @@ fn backslashed(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Other control characters and Unicode's line breaks (among the format checks' white
+            // space) as `\uXXXX`, which all three read: a quoted literal stays on one line.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }

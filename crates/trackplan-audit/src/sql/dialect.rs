@@ -346,7 +346,10 @@ static BIGQUERY: Syntax = Syntax {
         format!("SELECT {columns}, {node} FROM {from}, UNNEST(JSON_QUERY_ARRAY({json})) AS {node} WHERE {condition}")
     },
     members: |columns, from, json, condition| {
-        format!("SELECT {columns}, key, {json}[key] AS value FROM {from}, UNNEST(JSON_KEYS({json}, 1)) AS key WHERE {condition}")
+        // `JSON_KEYS` writes a name of other characters than letters, digits and `_` in double
+        // quotes, as a JSON string (`"$browser"`, `"Order ID"`): read back as the name.
+        let key = "IF(STARTS_WITH(raw_key, '\"'), COALESCE(LAX_STRING(SAFE.PARSE_JSON(raw_key)), raw_key), raw_key)";
+        format!("SELECT {columns}, {key} AS key, {json}[{key}] AS value FROM {from}, UNNEST(JSON_KEYS({json}, 1)) AS raw_key WHERE {condition}")
     },
     names: |literals| format!("UNNEST([{}]) AS event", literals.join(", ")),
     finding: |rule, property, example| {

@@ -164,6 +164,15 @@ fn events(plan: &AuditPlan) -> String {
     for note in [long.clone(), "x".repeat(255), "é".repeat(200)] {
         lines.push(line(with(clean(10), "probe_note", Some(json!(note)))));
     }
+    // A long string the type refuses is `wrong-type` only; a long ISO 8601 one is over.
+    lines.push(line(with(clean(10), "probe_amount", Some(json!(long)))));
+    lines.push(line(with(clean(10), "probe_when", Some(json!(long)))));
+    let long_moment = format!("2024-05-01T12:30:00.{}Z", "1".repeat(300));
+    lines.push(line(with(
+        clean(10),
+        "probe_when",
+        Some(json!(long_moment)),
+    )));
     lines.push(line(with(clean(10), "zz_long", Some(json!(long)))));
     lines.push(line(with(clean(10), "$zz_long", Some(json!(long)))));
     lines.push(line(with(
@@ -539,6 +548,18 @@ fn assert_same_counts(case: &Case, engine: &str, findings: &str) {
         "{engine}, {}",
         case.template
     );
+    // A long string is over the limit only where the property's type takes it.
+    let over = |property: &str| {
+        let key = (
+            "value-over-limit".to_string(),
+            "Audit Probe".to_string(),
+            property.to_string(),
+        );
+        found.get(&key).copied()
+    };
+    assert_eq!(over("probe_when"), Some(1), "{engine}, {}", case.template);
+    assert_eq!(over("probe_amount"), None, "{engine}, {}", case.template);
+    assert_eq!(over("probe_note"), Some(1), "{engine}, {}", case.template);
     for nested in [
         "probe_player.volume",
         "probe_player.zz_extra",

@@ -24,6 +24,7 @@ use crate::spec::{AuditPlan, ObjectSpec, PropId, PropSpec};
 use dialect::Syntax;
 use std::fmt::Write;
 use trackplan_core::model::Status;
+use value::{text_fit, TextFit, ISO8601};
 
 /// The rules the query finds; the others are left to `trackplan audit`.
 pub const SQL_RULES: &[&str] = &[
@@ -209,19 +210,45 @@ impl Query<'_> {
                 .iter()
                 .flat_map(|i| i.reserved_names.iter()),
         );
-        let mut branches = String::new();
+        // Per planned event: its keys, and those whose planned type refuses a string (all
+        // strings, or, for `datetime`, those not in ISO 8601): such a string is `wrong-type`,
+        // never over the limit.
+        let mut planned = String::new();
+        let mut refusing = String::new();
         for event in &self.plan.events {
-            let keys: Vec<String> = top_level(self.plan, &event.properties)
-                .into_iter()
-                .map(|(key, _)| self.lit(&key))
+            let top = top_level(self.plan, &event.properties);
+            let keys: Vec<String> = top.iter().map(|(key, _)| self.lit(key)).collect();
+            if !keys.is_empty() {
+                let name = self.lit(&event.name);
+                let _ = write!(planned, " WHEN {name} THEN key IN ({})", keys.join(", "));
+            }
+            let refused: Vec<String> = top
+                .iter()
+                .filter_map(|(key, id)| {
+                    let key = self.lit(key);
+                    match self.plan.property(*id).types.map(text_fit) {
+                        Some(TextFit::Never) => Some(format!("key = {key}")),
+                        Some(TextFit::Iso8601) => Some(format!(
+                            "(key = {key} AND NOT {})",
+                            (self.s.matches)(&(self.s.as_text)("value"), &self.regex(ISO8601))
+                        )),
+                        Some(TextFit::Always) | None => None,
+                    }
+                })
                 .collect();
-            let planned = if keys.is_empty() {
+            if !refused.is_empty() {
+                let name = self.lit(&event.name);
+                let _ = write!(refusing, " WHEN {name} THEN {}", refused.join(" OR "));
+            }
+        }
+        let by_event = |branches: String| {
+            if branches.is_empty() {
                 "FALSE".to_string()
             } else {
-                format!("key IN ({})", keys.join(", "))
-            };
-            let _ = write!(branches, " WHEN {} THEN {planned}", self.lit(&event.name));
-        }
+                format!("(CASE event{branches} ELSE FALSE END)")
+            }
+        };
+        let (planned, refusing) = (by_event(planned), by_event(refusing));
         let members = (self.s.members)(
             "event",
             "source",
@@ -236,7 +263,7 @@ impl Query<'_> {
         let sent = Scope {
             from: format!("({members}) AS members{}", self.scopes),
             event: None,
-            guard: format!("NOT (CASE event{branches} ELSE FALSE END)"),
+            guard: "TRUE".to_string(),
             per_record: false,
         };
         let example = (self.s.json_text)("value");
@@ -245,10 +272,13 @@ impl Query<'_> {
             "unplanned-property",
             "key",
             &example,
-            &format!("NOT ({automatic})"),
+            &format!("NOT {planned} AND NOT ({automatic})"),
         );
+        // The string limit of every top-level value, planned or not, in this one scan (planned
+        // ones as `value` would check them: those their type takes).
         if let Some(over) = self.string_over_limit("value") {
-            let condition = format!("NOT ({automatic}) AND {over}");
+            let condition =
+                format!("({planned} OR NOT ({automatic})) AND {over} AND NOT {refusing}");
             self.part(&sent, "value-over-limit", "key", &example, &condition);
         }
     }
@@ -263,7 +293,7 @@ impl Query<'_> {
         };
         for (key, id) in top_level(self.plan, properties) {
             let json = (self.s.field)("properties", &key);
-            self.value(&scope, id, &json);
+            self.value(&scope, id, &json, true);
         }
         self.required(&scope, properties, "properties");
         for (key, id) in self.plan.super_properties.clone() {
@@ -352,7 +382,7 @@ impl Query<'_> {
         planned.sort();
         for (key, id) in &planned {
             let member = (self.s.field)(json, key);
-            self.value(scope, **id, &member);
+            self.value(scope, **id, &member, false);
         }
         self.required(scope, object, json);
         let columns = if scope.per_record {

@@ -5,16 +5,18 @@
 use super::{formats, Query, Scope};
 use crate::shape::Shape;
 use crate::spec::{PropId, PropSpec};
-use trackplan_core::model::{Format, PropertyType, Value};
+use trackplan_core::model::{Format, PropertyType, TypeSet, Value};
 
 /// `iso8601` as `trackplan_core::formats::is_iso8601` reads it: a date, optionally a time of
 /// minutes, seconds and a fraction, and `Z` or an offset.
-const ISO8601: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$";
+pub(super) const ISO8601: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$";
 
 impl Query<'_> {
     /// The checks of one value (`json`, absent when SQL NULL): `unexpected-null`, else
     /// `wrong-type`, else the constraints, then its nested properties or its list's items.
-    pub(super) fn value(&mut self, scope: &Scope, id: PropId, json: &str) {
+    /// `top`: an event's own property, whose string limit the scan of the event's members checks
+    /// (`unplanned_top_level`), once for all of them.
+    pub(super) fn value(&mut self, scope: &Scope, id: PropId, json: &str, top: bool) {
         let plan = self.plan;
         let spec = plan.property(id);
         let name = self.lit(&spec.path);
@@ -92,7 +94,8 @@ impl Query<'_> {
                 format!("{is_string} AND NOT ({within})"),
             );
         }
-        if let Some(over) = self.string_over_limit(json).filter(|_| may_be_text(spec)) {
+        let may_be_text = spec.types.map_or(TextFit::Always, text_fit) != TextFit::Never;
+        if let Some(over) = self.string_over_limit(json).filter(|_| may_be_text && !top) {
             check(self, "value-over-limit", over);
         }
         let is_list = self.is(json, self.s.types.list);
@@ -122,7 +125,7 @@ impl Query<'_> {
         }
         if let Some(item) = spec.items {
             let (items, node) = self.items(scope, &format!("{checked} AND {is_list}"), json);
-            self.value(&items, item, &node);
+            self.value(&items, item, &node, false);
         }
     }
 
@@ -309,15 +312,26 @@ fn out_of_bounds<T: std::fmt::Display>(value: &str, min: Option<T>, max: Option<
     below.into_iter().chain(above).collect()
 }
 
-/// Whether a string may be a value of the property (a string of another one is `wrong-type`).
-fn may_be_text(spec: &PropSpec) -> bool {
-    spec.types.is_none_or(|types| {
-        types.is_any()
-            || types.words().any(|word| {
-                matches!(
-                    word,
-                    PropertyType::Any | PropertyType::String | PropertyType::Datetime
-                )
-            })
-    })
+/// Which strings a property's types take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextFit {
+    Always,
+    /// `datetime` only: the strings in ISO 8601.
+    Iso8601,
+    Never,
+}
+
+pub(super) fn text_fit(types: TypeSet) -> TextFit {
+    if types.is_any() {
+        return TextFit::Always;
+    }
+    let mut fit = TextFit::Never;
+    for word in types.words() {
+        match word {
+            PropertyType::Any | PropertyType::String => return TextFit::Always,
+            PropertyType::Datetime => fit = TextFit::Iso8601,
+            _ => {}
+        }
+    }
+    fit
 }

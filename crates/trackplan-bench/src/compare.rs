@@ -86,7 +86,7 @@ fn compare_dir() -> PathBuf {
 }
 
 /// DuckDB as scripts/setup-test-deps.sh installs it for the tests.
-fn duckdb_dir() -> Result<PathBuf> {
+pub fn duckdb_dir() -> Result<PathBuf> {
     let dir = repo().join(".ci/cache/duckdb");
     if !dir.is_dir() {
         bail!("run scripts/setup-test-deps.sh first (it installs duckdb into .ci/cache/duckdb)");

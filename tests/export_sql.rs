@@ -462,23 +462,18 @@ fn audited(template: &'static str, dir: tempfile::TempDir) -> Case {
     }
 }
 
+/// `trackplan export` of the case's plan as SQL, before `--dialect`.
+const SQL_EXPORT: [&str; 5] = ["export", "--plan", "plan", "--format", "sql"];
+
 /// `trackplan export --format sql --dialect DIALECT` into the case's folder; the file's path.
 fn export(case: &Case, dialect: &str) -> PathBuf {
     let file = format!("audit-{dialect}.sql");
-    let export = trackplan(
-        case.dir.path(),
-        &[
-            "export",
-            "--plan",
-            "plan",
-            "--format",
-            "sql",
-            "--dialect",
-            dialect,
-            "--out",
-            &file,
-        ],
-    );
+    let args: Vec<&str> = SQL_EXPORT
+        .iter()
+        .copied()
+        .chain(["--dialect", dialect, "--out", &file])
+        .collect();
+    let export = trackplan(case.dir.path(), &args);
     assert!(
         export.status.success(),
         "{}",
@@ -668,10 +663,7 @@ fn every_dialect_is_exported() {
 #[test]
 fn a_missing_or_unknown_dialect_is_a_usage_error() {
     let case = case("blank");
-    let missing = trackplan(
-        case.dir.path(),
-        &["export", "--plan", "plan", "--format", "sql"],
-    );
+    let missing = trackplan(case.dir.path(), &SQL_EXPORT);
     assert_eq!(missing.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&missing.stderr)
@@ -681,15 +673,7 @@ fn a_missing_or_unknown_dialect_is_a_usage_error() {
     );
     let unknown = trackplan(
         case.dir.path(),
-        &[
-            "export",
-            "--plan",
-            "plan",
-            "--format",
-            "sql",
-            "--dialect",
-            "oracle",
-        ],
+        &[SQL_EXPORT.as_slice(), &["--dialect", "oracle"]].concat(),
     );
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
